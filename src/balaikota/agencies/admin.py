@@ -1,0 +1,34 @@
+from django.contrib import admin
+
+from balaikota.agencies.models import Agency, Assignment, Membership, Official, Position
+
+
+class PositionInline(admin.TabularInline):
+    model = Position
+    extra = 0
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ("user",)
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ("short_name", "code", "kind", "parent", "region", "is_active")
+    list_filter = ("kind", "is_active")
+    search_fields = ("code", "name", "short_name")
+    inlines = [PositionInline, MembershipInline]
+
+
+@admin.register(Official)
+class OfficialAdmin(admin.ModelAdmin):
+    list_display = ("name", "nip", "user")
+    search_fields = ("name", "nip")
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ("official", "position", "starts_on", "ends_on", "is_acting")
+    list_filter = ("is_acting",)

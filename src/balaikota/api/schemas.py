@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Schema
+
+
+class RegionOut(Schema):
+    code: str
+    name: str
+
+
+class LocationOut(Schema):
+    lat: float | None
+    lon: float | None
+    source: str | None
+
+
+class ComplaintCreated(Schema):
+    ticket: str
+    status: str
+    category: str | None
+    agency: str | None
+    region: RegionOut | None
+    location: LocationOut
+
+
+class EventOut(Schema):
+    at: datetime
+    action: str
+    label: str
+    status: str
+    note: str
+    agency: str | None
+    photo: str | None
+
+
+class PhotoOut(Schema):
+    kind: str
+    url: str | None
+    thumbnail: str | None
+
+
+class ComplaintPublic(Schema):
+    ticket: str
+    status: str
+    status_label: str
+    text: str
+    category: str | None
+    agency: str | None
+    agency_name: str | None
+    region: RegionOut | None
+    district: RegionOut | None
+    location: LocationOut
+    created_at: datetime
+    updated_at: datetime
+    due_at: datetime | None
+    rating: int | None
+    photos: list[PhotoOut]
+    events: list[EventOut]
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: dict[str, list[str]] = {}
+
+
+class CategoryOut(Schema):
+    slug: str
+    name: str
+    name_en: str
+    description: str
+    location_required: bool
+
+
+class LocateOut(Schema):
+    inside: bool
+    match: str
+    region: RegionOut | None
+    district: RegionOut | None
+    message: str

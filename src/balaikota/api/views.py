@@ -1,0 +1,194 @@
+"""The /api/v1 JSON API: the same services as the pages, for apps and integrators."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import File, Form, NinjaAPI, Query, Schema
+from ninja.files import UploadedFile
+
+from balaikota.api.schemas import (
+    CategoryOut,
+    ComplaintCreated,
+    ComplaintPublic,
+    ErrorOut,
+    LocateOut,
+    LocationOut,
+    PhotoOut,
+    RegionOut,
+    EventOut,
+)
+from balaikota.complaints import selectors, services
+from balaikota.complaints.lifecycle import ACTION_LABELS, Action
+from balaikota.complaints.models import Category, Channel, Complaint, Photo
+from balaikota.regions import selectors as regions
+from balaikota.regions.models import Region
+
+api = NinjaAPI(
+    title="Balaikota API",
+    version="1",
+    description="SAMBAT complaints of the city: submit and track. No personal data is ever "
+    "returned.",
+    urls_namespace="api",
+)
+
+
+def _region(region: Region | None) -> RegionOut | None:
+    return RegionOut(code=region.code, name=region.name) if region else None
+
+
+def _location(complaint: Complaint) -> LocationOut:
+    return LocationOut(lat=complaint.lat, lon=complaint.lon,
+                       source=complaint.location_source or None)
+
+
+def created_body(complaint: Complaint) -> ComplaintCreated:
+    return ComplaintCreated(
+        ticket=complaint.ticket,
+        status=complaint.status,
+        category=complaint.category.slug if complaint.category else None,
+        agency=complaint.agency.code if complaint.agency else None,
+        region=_region(complaint.region),
+        location=_location(complaint),
+    )
+
+
+def _photo_url(request: HttpRequest, photo: Photo | None, thumb: bool = False) -> str | None:
+    if photo is None or photo.state != Photo.State.READY:
+        return None
+    field = photo.thumbnail if thumb else photo.image
+    return request.build_absolute_uri(field.url)
+
+
+def public_body(request: HttpRequest, complaint: Complaint) -> ComplaintPublic:
+    region = complaint.region
+    return ComplaintPublic(
+        ticket=complaint.ticket,
+        status=complaint.status,
+        status_label=complaint.get_status_display(),
+        text=complaint.text,
+        category=complaint.category.slug if complaint.category else None,
+        agency=complaint.agency.code if complaint.agency else None,
+        agency_name=complaint.agency.display_name if complaint.agency else None,
+        region=_region(region),
+        district=_region(region.parent if region else None),
+        location=_location(complaint),
+        created_at=complaint.created_at,
+        updated_at=complaint.updated_at,
+        due_at=complaint.due_at,
+        rating=complaint.rating,
+        photos=[
+            PhotoOut(kind=p.kind, url=_photo_url(request, p), thumbnail=_photo_url(request, p, True))
+            for p in complaint.photos.all()
+        ],
+        events=[
+            EventOut(
+                at=e.created_at, action=e.action, label=str(ACTION_LABELS[Action(e.action)]),
+                status=e.to_status, note=e.note if e.actor_role != "reporter" else "",
+                agency=e.agency.code if e.agency else None,
+                photo=_photo_url(request, e.photo),
+            )
+            for e in complaint.events.all()
+        ],
+    )
+
+
+def _float(value: str | None, name: str, errors: dict[str, list[str]]) -> float | None:
+    if value is None or value == "":
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        errors.setdefault(name, []).append(_("Not a number."))
+        return None
+
+
+@api.post(
+    "/complaints",
+    response={201: ComplaintCreated, 200: ComplaintCreated, 400: ErrorOut},
+    summary="Submit a complaint",
+)
+def submit(
+    request: HttpRequest,
+    text: Form[str],
+    category: Form[str | None] = None,
+    lat: Form[str | None] = None,
+    lon: Form[str | None] = None,
+    location_source: Form[str | None] = None,
+    name: Form[str | None] = None,
+    phone: Form[str | None] = None,
+    email: Form[str | None] = None,
+    nik: Form[str | None] = None,
+    photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> tuple[int, Any]:
+    """Multipart form: `text`, optional `category` (slug), `lat`/`lon` (or a photo with GPS),
+    up to 5 `photos` (JPEG, PNG, HEIC) and the reporter's contact. An `Idempotency-Key`
+    header makes a retried request return the complaint made the first time (200)."""
+    errors: dict[str, list[str]] = {}
+    chosen = None
+    if category:
+        chosen = Category.objects.filter(slug=category, is_active=True).first()
+        if chosen is None:
+            errors["category"] = [_("Unknown category: %(slug)s.") % {"slug": category}]
+    lat_value = _float(lat, "lat", errors)
+    lon_value = _float(lon, "lon", errors)
+    if errors:
+        return 400, ErrorOut(detail=_("The complaint was not accepted."), errors=errors)
+    key = request.headers.get("Idempotency-Key", "").strip()[:64] or None
+    try:
+        submission = services.submit_complaint(
+            text=text, category=chosen, lat=lat_value, lon=lon_value,
+            location_source=location_source or "map", photo_files=list(photos or []),
+            contact=services.Contact(name=name or "", phone=phone or "", email=email or "",
+                                     nik=nik or ""),
+            channel=Channel.API,
+            reporter=request.user if request.user.is_authenticated else None,  # type: ignore[arg-type]
+            submission_key=f"api:{key}" if key else None,
+        )
+    except services.SubmissionInvalid as exc:
+        return 400, ErrorOut(detail=_("The complaint was not accepted."), errors=exc.errors)
+    return (201 if submission.created else 200), created_body(submission.complaint)
+
+
+@api.get("/complaints/{ticket}", response={200: ComplaintPublic, 404: ErrorOut},
+         summary="Track a complaint")
+def track(request: HttpRequest, ticket: str) -> Any:
+    from django.http import Http404
+
+    try:
+        complaint = selectors.public_complaint(ticket)
+    except Http404:
+        return 404, ErrorOut(detail=_("No complaint has this tracking code."))
+    return public_body(request, complaint)
+
+
+@api.get("/categories", response=list[CategoryOut], summary="Complaint categories")
+def categories(request: HttpRequest) -> Any:
+    return [
+        CategoryOut(slug=c.slug, name=c.name, name_en=c.name_en,
+                    description=c.display_description, location_required=c.location_required)
+        for c in Category.objects.filter(is_active=True)
+    ]
+
+
+class LocateQuery(Schema):
+    lat: float
+    lon: float
+
+
+@api.get("/regions/locate", response=LocateOut, summary="Which kelurahan holds a point")
+def locate(request: HttpRequest, q: Query[LocateQuery]) -> Any:
+    place = regions.locate(q.lat, q.lon)
+    if place.village is None:
+        return LocateOut(inside=False, match=place.match, region=None, district=None,
+                         message=_("Outside the service area."))
+    return LocateOut(
+        inside=True, match=place.match, region=_region(place.village),
+        district=_region(place.village.parent),
+        message=_("Kelurahan %(village)s, Kecamatan %(district)s") % {
+            "village": place.village.name,
+            "district": place.village.parent.name if place.village.parent else "-",
+        },
+    )

@@ -1,0 +1,123 @@
+"""The complaint lifecycle as data: which action moves which status to which, and who may.
+
+submitted -> verified -> assigned -> in_progress -> resolved -> closed, with rejected and
+duplicate as other ends and resolved -> reopened -> assigned when the citizen says it is
+not fixed. Pure: no database, so the whole table is tested on its own.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from balaikota.complaints.models import Status
+
+
+class Actor(enum.StrEnum):
+    SYSTEM = "system"
+    OPERATOR = "operator"
+    AGENCY = "agency"
+    REPORTER = "reporter"
+
+
+class Action(enum.StrEnum):
+    SUBMIT = "submit"
+    VERIFY = "verify"
+    ASSIGN = "assign"
+    CORRECT = "correct"
+    REJECT = "reject"
+    MARK_DUPLICATE = "duplicate"
+    ACCEPT = "accept"
+    NOTE = "note"
+    RETURN = "return"
+    RESOLVE = "resolve"
+    CONFIRM = "confirm"
+    REOPEN = "reopen"
+    ESCALATE = "escalate"
+
+
+@dataclass(frozen=True)
+class Rule:
+    sources: frozenset[Status]
+    target: Status | None  # None: the status stays as it is
+    actors: frozenset[Actor]
+    needs_note: bool = False
+
+
+_TRIAGE = frozenset({Status.SUBMITTED, Status.VERIFIED, Status.REOPENED})
+_WITH_AGENCY = frozenset({Status.ASSIGNED, Status.IN_PROGRESS})
+_OPEN = _TRIAGE | _WITH_AGENCY
+
+RULES: dict[Action, Rule] = {
+    Action.VERIFY: Rule(frozenset({Status.SUBMITTED}), Status.VERIFIED,
+                        frozenset({Actor.OPERATOR})),
+    Action.ASSIGN: Rule(_TRIAGE, Status.ASSIGNED, frozenset({Actor.OPERATOR, Actor.SYSTEM})),
+    Action.CORRECT: Rule(_OPEN, None, frozenset({Actor.OPERATOR})),
+    Action.REJECT: Rule(frozenset({Status.SUBMITTED, Status.VERIFIED}), Status.REJECTED,
+                        frozenset({Actor.OPERATOR}), needs_note=True),
+    Action.MARK_DUPLICATE: Rule(_TRIAGE | frozenset({Status.ASSIGNED}), Status.DUPLICATE,
+                                frozenset({Actor.OPERATOR})),
+    Action.ACCEPT: Rule(frozenset({Status.ASSIGNED}), Status.IN_PROGRESS,
+                        frozenset({Actor.AGENCY})),
+    Action.NOTE: Rule(frozenset({Status.IN_PROGRESS}), None, frozenset({Actor.AGENCY}),
+                      needs_note=True),
+    Action.RETURN: Rule(_WITH_AGENCY, Status.VERIFIED, frozenset({Actor.AGENCY}),
+                        needs_note=True),
+    Action.RESOLVE: Rule(frozenset({Status.IN_PROGRESS}), Status.RESOLVED,
+                         frozenset({Actor.AGENCY}), needs_note=True),
+    Action.CONFIRM: Rule(frozenset({Status.RESOLVED}), Status.CLOSED,
+                         frozenset({Actor.REPORTER, Actor.SYSTEM})),
+    Action.REOPEN: Rule(frozenset({Status.RESOLVED}), Status.REOPENED,
+                        frozenset({Actor.REPORTER}), needs_note=True),
+    Action.ESCALATE: Rule(_OPEN, None, frozenset({Actor.SYSTEM})),
+}
+
+# Plain Bahasa Indonesia (and English) for the citizen's timeline.
+ACTION_LABELS = {
+    Action.SUBMIT: _("Complaint received"),
+    Action.VERIFY: _("Checked by the operator"),
+    Action.ASSIGN: _("Sent to the agency"),
+    Action.CORRECT: _("Details corrected by the operator"),
+    Action.REJECT: _("Rejected"),
+    Action.MARK_DUPLICATE: _("Marked as a duplicate of another complaint"),
+    Action.ACCEPT: _("The agency is handling it"),
+    Action.NOTE: _("Progress update from the agency"),
+    Action.RETURN: _("Returned to the operator to find the right agency"),
+    Action.RESOLVE: _("Resolved by the agency"),
+    Action.CONFIRM: _("Closed"),
+    Action.REOPEN: _("Reopened: the citizen says it is not fixed"),
+    Action.ESCALATE: _("Past its deadline: reported to the head of the agency"),
+}
+
+
+class TransitionNotAllowed(Exception):
+    """The action cannot be taken now, by this actor; the message says why, for the user."""
+
+
+def check(action: Action, status: Status | str, actor: Actor, note: str = "") -> Status:
+    """The status after `action`, or TransitionNotAllowed."""
+    rule = RULES[action]
+    current = Status(status)
+    if actor not in rule.actors:
+        raise TransitionNotAllowed(
+            _("You may not do this: “%(action)s”.") % {"action": ACTION_LABELS[action]}
+        )
+    if current not in rule.sources:
+        raise TransitionNotAllowed(
+            _("This cannot be done while the complaint is “%(status)s”.")
+            % {"status": current.label}
+        )
+    if rule.needs_note and not note.strip():
+        raise TransitionNotAllowed(_("Please write a reason or a note."))
+    return rule.target or current
+
+
+def allowed_actions(status: Status | str, actor: Actor) -> list[Action]:
+    current = Status(status)
+    return [
+        action
+        for action, rule in RULES.items()
+        if actor in rule.actors and current in rule.sources
+    ]

@@ -1,0 +1,266 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    VERIFIED = "verified", _("Verified")
+    ASSIGNED = "assigned", _("Sent to agency")
+    IN_PROGRESS = "in_progress", _("Being handled")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+    REOPENED = "reopened", _("Reopened")
+    REJECTED = "rejected", _("Rejected")
+    DUPLICATE = "duplicate", _("Duplicate")
+
+
+OPEN_STATUSES = frozenset(
+    {Status.SUBMITTED, Status.VERIFIED, Status.ASSIGNED, Status.IN_PROGRESS, Status.REOPENED}
+)
+FINAL_STATUSES = frozenset({Status.CLOSED, Status.REJECTED, Status.DUPLICATE})
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web form")
+    API = "api", _("API")
+    OPERATOR = "operator", _("Entered by an operator")
+
+
+class LocationSource(models.TextChoices):
+    EXIF = "exif", _("Photo's GPS")
+    DEVICE = "device", _("Device location")
+    MAP = "map", _("Pin on the map")
+
+
+class CategorySource(models.TextChoices):
+    CITIZEN = "citizen", _("Chosen by the citizen")
+    SUGGESTED = "suggested", _("Suggested by the system")
+    OPERATOR = "operator", _("Set by an operator")
+
+
+class Category(models.Model):
+    slug = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name (Indonesian)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    description = models.CharField(_("description (Indonesian)"), max_length=300, blank=True)
+    description_en = models.CharField(_("description (English)"), max_length=300, blank=True)
+    location_required = models.BooleanField(
+        _("location required"),
+        default=True,
+        help_text=_("Off for complaints about a service rather than a place (e.g. ID cards)."),
+    )
+    dispose_days = models.PositiveSmallIntegerField(
+        _("working days to dispose"), null=True, blank=True,
+        help_text=_("Empty: the city-wide default (3)."),
+    )
+    followup_days = models.PositiveSmallIntegerField(
+        _("working days to follow up"), null=True, blank=True,
+        help_text=_("Empty: the city-wide default (5)."),
+    )
+    resolve_days = models.PositiveSmallIntegerField(
+        _("working days to resolve after follow-up"), null=True, blank=True,
+        help_text=_("Empty: the city-wide default (10)."),
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=100)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.name_en if get_language() == "en" and self.name_en else self.name
+
+    @property
+    def display_description(self) -> str:
+        if get_language() == "en" and self.description_en:
+            return self.description_en
+        return self.description
+
+
+class RoutingRule(models.Model):
+    """Which agency handles a category, optionally only in one kecamatan or kelurahan.
+
+    The most specific rule wins: kelurahan, then kecamatan, then city-wide.
+    """
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="rules")
+    region = models.ForeignKey(
+        "regions.Region", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+        verbose_name=_("only in"),
+        help_text=_("A kecamatan or kelurahan; empty for the whole city."),
+    )
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="rules")
+
+    class Meta:
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing rules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "region"], name="unique_rule_per_category_region"
+            ),
+            models.UniqueConstraint(
+                fields=["category"], condition=Q(region__isnull=True),
+                name="unique_citywide_rule_per_category",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} → {self.agency}"
+
+
+class Complaint(models.Model):
+    ticket = models.CharField(_("tracking code"), max_length=16, unique=True)
+    text = models.TextField(_("complaint"))
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.PROTECT, related_name="complaints",
+        verbose_name=_("category"),
+    )
+    category_source = models.CharField(
+        max_length=10, choices=CategorySource.choices, default=CategorySource.CITIZEN
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="complaints", verbose_name=_("agency"),
+    )
+    region = models.ForeignKey(
+        "regions.Region", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="complaints", verbose_name=_("kelurahan"),
+    )
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+    lon = models.FloatField(_("longitude"), null=True, blank=True)
+    location_source = models.CharField(
+        _("location from"), max_length=10, choices=LocationSource.choices, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+
+    # Personal data: never shown on public pages, the public API or open data.
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="complaints",
+    )
+    reporter_name = models.CharField(_("reporter's name"), max_length=120, blank=True)
+    reporter_phone = models.CharField(_("reporter's phone"), max_length=30, blank=True)
+    reporter_email = models.EmailField(_("reporter's e-mail"), blank=True)
+    reporter_nik = models.CharField(_("reporter's NIK"), max_length=16, blank=True)
+    reporter_key_hash = models.CharField(max_length=64, blank=True)
+    submission_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+
+    created_at = models.DateTimeField(_("submitted"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("last change"), auto_now=True)
+    dispose_due = models.DateTimeField(_("dispose by"), null=True, blank=True)
+    followup_due = models.DateTimeField(_("follow up by"), null=True, blank=True)
+    resolve_due = models.DateTimeField(_("resolve by"), null=True, blank=True)
+    due_at = models.DateTimeField(_("current deadline"), null=True, blank=True)
+    escalated_status = models.CharField(max_length=12, blank=True)
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    followed_up_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
+    )
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
+    rating_comment = models.TextField(_("comment on the result"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        indexes = [
+            models.Index(fields=["agency", "status", "due_at"], name="complaint_inbox_idx"),
+            models.Index(fields=["status", "created_at"], name="complaint_status_idx"),
+            models.Index(fields=["status", "due_at"], name="complaint_due_idx"),
+            models.Index(fields=["region", "created_at"], name="complaint_region_idx"),
+            models.Index(fields=["category", "created_at"], name="complaint_category_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.ticket
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def is_overdue(self, now: object = None) -> bool:
+        moment = now or timezone.now()
+        return self.is_open and self.due_at is not None and self.due_at < moment  # type: ignore[operator]
+
+
+class Photo(models.Model):
+    class Kind(models.TextChoices):
+        BEFORE = "before", _("Reported")
+        AFTER = "after", _("After handling")
+
+    class State(models.TextChoices):
+        PROCESSING = "processing", _("Processing")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Could not be processed")
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="photos")
+    kind = models.CharField(max_length=6, choices=Kind.choices, default=Kind.BEFORE)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PROCESSING)
+    # The upload as received, kept in private storage only until the worker re-encodes it.
+    original = models.CharField(max_length=300, blank=True)
+    image = models.ImageField(upload_to="photos/%Y/%m/", blank=True)
+    thumbnail = models.ImageField(upload_to="thumbs/%Y/%m/", blank=True)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    # Coordinates read from the photo's EXIF: kept here, never in a served file.
+    gps_lat = models.FloatField(null=True, blank=True)
+    gps_lon = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+    def __str__(self) -> str:
+        return f"{self.complaint} #{self.pk}"
+
+
+class Event(models.Model):
+    """One step in a complaint's life; the status field is never changed without one."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
+    created_at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_role = models.CharField(max_length=20)
+    action = models.CharField(max_length=20)
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12)
+    note = models.TextField(blank=True)
+    agency = models.ForeignKey(
+        "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    photo = models.ForeignKey(
+        Photo, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("complaint event")
+        verbose_name_plural = _("complaint events")
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} {self.action} {self.from_status}→{self.to_status}"

@@ -1,0 +1,159 @@
+"""What each complaint event tells whom. Messages go into the outbox of the same transaction.
+
+Texts are written in the city's language (Bahasa Indonesia), whatever language the person
+who caused the event was using.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from balaikota.agencies.models import Agency
+from balaikota.complaints.models import Complaint
+from balaikota.core.models import Role, User
+from balaikota.notifications import services as outbox
+
+
+def public_payload(complaint: Complaint, event: str) -> dict[str, Any]:
+    """What a webhook receiver learns: the public view of the complaint, no personal data."""
+    return {
+        "event": event,
+        "ticket": complaint.ticket,
+        "status": complaint.status,
+        "category": complaint.category.slug if complaint.category else None,
+        "agency": complaint.agency.code if complaint.agency else None,
+        "region": complaint.region.code if complaint.region else None,
+        "lat": complaint.lat,
+        "lon": complaint.lon,
+        "text": complaint.text,
+        "due_at": complaint.due_at.isoformat() if complaint.due_at else None,
+        "url": settings.SITE_URL + reverse("complaints:track", args=[complaint.ticket]),
+    }
+
+
+def _staff_link(complaint: Complaint) -> str:
+    return reverse("complaints:staff_detail", args=[complaint.ticket])
+
+
+def _agency_people(agency: Agency) -> list[User]:
+    return list(
+        User.objects.filter(
+            memberships__agency=agency, is_active=True,
+            role__in=[Role.AGENCY_STAFF, Role.AGENCY_HEAD],
+        ).distinct()
+    )
+
+
+def _operators() -> list[User]:
+    return list(User.objects.filter(role=Role.OPERATOR, is_active=True))
+
+
+def _place(complaint: Complaint) -> str:
+    return complaint.region.name if complaint.region else _("no location")
+
+
+def complaint_received(complaint: Complaint) -> None:
+    if not complaint.reporter_email:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        outbox.send_email(
+            complaint.reporter_email,
+            event="complaint.received",
+            subject=_("Your complaint %(ticket)s has been received") % {"ticket": complaint.ticket},
+            body=_(
+                "Thank you. Your complaint has been received with the tracking code "
+                "%(ticket)s. You can follow every step on the tracking page."
+            ) % {"ticket": complaint.ticket},
+            link=reverse("complaints:track", args=[complaint.ticket]),
+        )
+
+
+def assigned(complaint: Complaint) -> None:
+    agency = complaint.agency
+    if agency is None:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("New complaint %(ticket)s for %(agency)s") % {
+            "ticket": complaint.ticket, "agency": agency.short_name,
+        }
+        body = _("Category: %(category)s. Place: %(place)s. Follow up by %(due)s.\n\n%(text)s") % {
+            "category": complaint.category.name if complaint.category else "-",
+            "place": _place(complaint),
+            "due": complaint.due_at.strftime("%d-%m-%Y") if complaint.due_at else "-",
+            "text": complaint.text[:500],
+        }
+        for person in _agency_people(agency):
+            outbox.notify_user(person, event="complaint.assigned", subject=subject, body=body,
+                               link=_staff_link(complaint))
+        if agency.email:
+            outbox.send_email(agency.email, event="complaint.assigned", subject=subject,
+                              body=body, link=_staff_link(complaint))
+        if agency.webhook_url:
+            outbox.post_webhook(agency.webhook_url, agency.webhook_secret,
+                                event="complaint.assigned",
+                                payload=public_payload(complaint, "complaint.assigned"))
+    status_changed(complaint)
+
+
+def needs_operator(complaint: Complaint) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        for person in _operators():
+            outbox.notify_user(
+                person, event="complaint.needs_operator",
+                subject=_("Complaint %(ticket)s needs an agency") % {"ticket": complaint.ticket},
+                body=complaint.text[:500], link=_staff_link(complaint),
+            )
+
+
+def returned(complaint: Complaint, reason: str) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        for person in _operators():
+            outbox.notify_user(
+                person, event="complaint.returned",
+                subject=_("Complaint %(ticket)s was returned by the agency")
+                % {"ticket": complaint.ticket},
+                body=reason, link=_staff_link(complaint),
+            )
+
+
+def overdue(complaint: Complaint) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Complaint %(ticket)s is past its deadline") % {"ticket": complaint.ticket}
+        body = _("Status: %(status)s. Place: %(place)s.") % {
+            "status": complaint.get_status_display(), "place": _place(complaint),
+        }
+        people = _operators()
+        if complaint.agency is not None:
+            people += list(
+                User.objects.filter(
+                    Q(memberships__agency=complaint.agency), role=Role.AGENCY_HEAD,
+                    is_active=True,
+                ).distinct()
+            )
+        for person in people:
+            outbox.notify_user(person, event="complaint.overdue", subject=subject, body=body,
+                               link=_staff_link(complaint))
+
+
+def status_changed(complaint: Complaint) -> None:
+    """Tell the reporter (when they left an e-mail address) and the agency's webhook."""
+    with translation.override(settings.LANGUAGE_CODE):
+        if complaint.reporter_email:
+            outbox.send_email(
+                complaint.reporter_email, event="complaint.status",
+                subject=_("Complaint %(ticket)s: %(status)s")
+                % {"ticket": complaint.ticket, "status": complaint.get_status_display()},
+                body=_("The status of your complaint is now: %(status)s.")
+                % {"status": complaint.get_status_display()},
+                link=reverse("complaints:track", args=[complaint.ticket]),
+            )
+    agency = complaint.agency
+    if agency is not None and agency.webhook_url and complaint.status != "assigned":
+        outbox.post_webhook(agency.webhook_url, agency.webhook_secret, event="complaint.status",
+                            payload=public_payload(complaint, "complaint.status"))

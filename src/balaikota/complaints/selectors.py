@@ -1,0 +1,106 @@
+"""Reading complaints, for pages, the API and (later) Open311 and dashboards alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from balaikota.agencies.models import Membership
+from balaikota.complaints.models import OPEN_STATUSES, Complaint, Event, Photo, Status
+from balaikota.complaints.tickets import normalise_ticket
+from balaikota.core import roles
+from balaikota.core.models import User
+
+
+@dataclass(frozen=True)
+class InboxFilter:
+    status: str = ""
+    category: str = ""
+    region: str = ""
+    overdue: bool = False
+    agency: str = ""
+
+
+def _with_relations(qs: QuerySet[Complaint]) -> QuerySet[Complaint]:
+    return qs.select_related("category", "agency", "region", "region__parent")
+
+
+def visible_to_staff(user: User) -> QuerySet[Complaint]:
+    """Every complaint `user` may see in the staff pages."""
+    if roles.reads_whole_city(user):
+        return Complaint.objects.all()
+    if roles.is_agency_member(user):
+        agencies = Membership.objects.filter(user=user).values("agency_id")
+        return Complaint.objects.filter(agency_id__in=agencies)
+    return Complaint.objects.none()
+
+
+def inbox(user: User, flt: InboxFilter) -> QuerySet[Complaint]:
+    qs = visible_to_staff(user)
+    if flt.status == "open" or not flt.status:
+        qs = qs.filter(status__in=list(OPEN_STATUSES))
+    elif flt.status in Status.values:
+        qs = qs.filter(status=flt.status)
+    if flt.category:
+        qs = qs.filter(category__slug=flt.category)
+    if flt.region:
+        qs = qs.filter(Q(region__code=flt.region) | Q(region__parent__code=flt.region))
+    if flt.agency:
+        qs = qs.filter(agency__code=flt.agency)
+    if flt.overdue:
+        qs = qs.filter(status__in=list(OPEN_STATUSES), due_at__lt=timezone.now())
+    return _with_relations(qs).order_by("due_at", "created_at", "id")
+
+
+def operator_queue() -> QuerySet[Complaint]:
+    """New complaints and those no agency holds: waiting for an operator."""
+    return _with_relations(
+        Complaint.objects.filter(
+            status__in=[Status.SUBMITTED, Status.VERIFIED, Status.REOPENED], agency__isnull=True
+        )
+    ).order_by("due_at", "created_at", "id")
+
+
+def _timeline() -> Prefetch[Event]:
+    return Prefetch(
+        "events",
+        queryset=Event.objects.select_related("agency", "photo").order_by("created_at", "id"),
+    )
+
+
+def _photos() -> Prefetch[Photo]:
+    return Prefetch("photos", queryset=Photo.objects.order_by("id"))
+
+
+def complaint_for_staff(user: User, ticket: str) -> Complaint:
+    """The complaint, if `user` may see it in the staff pages; otherwise 404."""
+    complaint = (
+        _with_relations(visible_to_staff(user))
+        .prefetch_related(_timeline(), _photos())
+        .filter(ticket=normalise_ticket(ticket))
+        .first()
+    )
+    if complaint is None:
+        raise Http404("no such complaint")
+    return complaint
+
+
+def public_complaint(ticket: str) -> Complaint:
+    complaint = (
+        _with_relations(Complaint.objects.all())
+        .prefetch_related(_timeline(), _photos())
+        .filter(ticket=normalise_ticket(ticket))
+        .first()
+    )
+    if complaint is None:
+        raise Http404("no such complaint")
+    return complaint
+
+
+def recent_public(limit: int = 10) -> QuerySet[Complaint]:
+    return _with_relations(
+        Complaint.objects.exclude(status__in=[Status.REJECTED, Status.DUPLICATE])
+    ).order_by("-created_at")[:limit]

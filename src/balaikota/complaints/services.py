@@ -1,0 +1,560 @@
+"""Every change to a complaint goes through these functions, inside one transaction each.
+
+Each records an `Event` and an audit entry, and queues its notifications in the outbox of
+the same transaction: the change, its record and its messages happen together or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from balaikota.agencies.models import Agency, Membership
+from balaikota.complaints import deadlines, lifecycle, photos, tickets
+from balaikota.complaints import notifications as notify
+from balaikota.complaints.lifecycle import Action, Actor, TransitionNotAllowed
+from balaikota.complaints.models import (
+    Category,
+    CategorySource,
+    Channel,
+    Complaint,
+    Event,
+    LocationSource,
+    Photo,
+    Status,
+)
+from balaikota.complaints.routing import agency_for
+from balaikota.core import audit, roles
+from balaikota.core.models import User
+from balaikota.regions import selectors as regions
+
+MAX_PHOTOS = 5
+MIN_TEXT = 10
+MAX_TEXT = 5000
+
+
+class SubmissionInvalid(Exception):
+    """The submission cannot be accepted; `errors` maps each field to messages for the user."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
+        self.errors = errors
+
+
+@dataclass
+class Contact:
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+    nik: str = ""
+
+
+@dataclass
+class Submission:
+    complaint: Complaint
+    reporter_key: str | None
+    created: bool = True
+    place_note: str = ""
+
+
+@dataclass
+class _Checked:
+    lat: float | None = None
+    lon: float | None = None
+    source: str = ""
+    photos: list[tuple[UploadedFile, photos.Checked]] = field(default_factory=list)
+
+
+def _clean_contact(contact: Contact, errors: dict[str, list[str]]) -> Contact:
+    cleaned = Contact(
+        name=contact.name.strip()[:120],
+        phone="".join(ch for ch in contact.phone if ch.isdigit() or ch == "+")[:30],
+        email=contact.email.strip()[:254],
+        nik=contact.nik.strip(),
+    )
+    if cleaned.email:
+        try:
+            validate_email(cleaned.email)
+        except ValidationError:
+            errors.setdefault("email", []).append(_("This e-mail address is not valid."))
+    if cleaned.nik and not (cleaned.nik.isdigit() and len(cleaned.nik) == 16):
+        errors.setdefault("nik", []).append(_("A NIK has exactly 16 digits."))
+    if contact.phone.strip() and len(cleaned.phone.lstrip("+")) < 8:
+        errors.setdefault("phone", []).append(_("This phone number is too short."))
+    return cleaned
+
+
+def _check_location(
+    lat: float | None, lon: float | None, source: str, checked: _Checked,
+    errors: dict[str, list[str]],
+) -> None:
+    if lat is not None and lon is not None:
+        if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90
+                and -180 <= lon <= 180):
+            errors.setdefault("location", []).append(_("The coordinates are not valid."))
+            return
+        checked.lat, checked.lon = lat, lon
+        checked.source = source if source in LocationSource.values else LocationSource.MAP
+        return
+    if (lat is None) != (lon is None):
+        errors.setdefault("location", []).append(_("Give both latitude and longitude."))
+        return
+    for _upload, result in checked.photos:
+        if result.gps is not None:
+            checked.lat, checked.lon = result.gps
+            checked.source = LocationSource.EXIF
+            return
+
+
+def _check_photos(files: list[UploadedFile], checked: _Checked, errors: dict[str, list[str]]) -> None:
+    if len(files) > MAX_PHOTOS:
+        errors.setdefault("photos", []).append(
+            _("At most %(count)d photos per complaint.") % {"count": MAX_PHOTOS}
+        )
+        return
+    for upload in files:
+        try:
+            result = photos.check(
+                upload, size=upload.size or 0, max_bytes=settings.PHOTO_MAX_BYTES,
+                max_pixels=settings.PHOTO_MAX_PIXELS,
+            )
+        except photos.PhotoRejected as exc:
+            errors.setdefault("photos", []).append(f"{upload.name}: {exc}")
+            continue
+        checked.photos.append((upload, result))
+
+
+def submit_complaint(
+    *,
+    text: str,
+    category: Category | None,
+    lat: float | None = None,
+    lon: float | None = None,
+    location_source: str = "",
+    photo_files: list[UploadedFile] | None = None,
+    contact: Contact | None = None,
+    channel: Channel = Channel.WEB,
+    reporter: User | None = None,
+    submission_key: str | None = None,
+) -> Submission:
+    """Accept a citizen's complaint, find its kelurahan and agency, and send it there.
+
+    A repeated `submission_key` (the form's or the API client's idempotency key) returns
+    the complaint already made instead of a second one.
+    """
+    if submission_key:
+        existing = Complaint.objects.filter(submission_key=submission_key).first()
+        if existing is not None:
+            return Submission(existing, None, created=False)
+
+    errors: dict[str, list[str]] = {}
+    text = text.strip()
+    if len(text) < MIN_TEXT:
+        errors.setdefault("text", []).append(
+            _("Describe the problem in at least %(count)d characters.") % {"count": MIN_TEXT}
+        )
+    elif len(text) > MAX_TEXT:
+        errors.setdefault("text", []).append(
+            _("The description is too long (at most %(count)d characters).") % {"count": MAX_TEXT}
+        )
+    checked = _Checked()
+    _check_photos(photo_files or [], checked, errors)
+    _check_location(lat, lon, location_source, checked, errors)
+    clean_contact = _clean_contact(contact or Contact(), errors)
+
+    place = None
+    if checked.lat is not None and checked.lon is not None and "location" not in errors:
+        place = regions.locate(checked.lat, checked.lon)
+        if not place.inside_city:
+            errors.setdefault("location", []).append(
+                _("This place is outside the service area of %(city)s. Move the pin to a "
+                  "place inside the city.") % {"city": settings.CITY_NAME}
+            )
+    elif "location" not in errors and (category is None or category.location_required):
+        errors.setdefault("location", []).append(
+            _("Where is it? Take the photo with location on, allow the location, or put a pin "
+              "on the map.")
+        )
+    if errors:
+        raise SubmissionInvalid(errors)
+
+    reporter_key = tickets.new_reporter_key()
+    try:
+        with transaction.atomic():
+            complaint = _create(
+                text=text, category=category, checked=checked,
+                village=place.village if place else None, contact=clean_contact,
+                channel=channel, reporter=reporter, submission_key=submission_key,
+                reporter_key=reporter_key,
+            )
+    except IntegrityError:
+        # Two identical submissions raced; the other one won and is the answer.
+        if submission_key:
+            existing = Complaint.objects.filter(submission_key=submission_key).first()
+            if existing is not None:
+                return Submission(existing, None, created=False)
+        raise
+    note = ""
+    if place is not None and place.match == "nearest":
+        note = _("The point lies between two areas; the nearest kelurahan was used.")
+    return Submission(complaint, reporter_key, created=True, place_note=note)
+
+
+def _create(
+    *, text: str, category: Category | None, checked: _Checked, village: Any,
+    contact: Contact, channel: Channel, reporter: User | None, submission_key: str | None,
+    reporter_key: str,
+) -> Complaint:
+    now = timezone.now()
+    complaint = Complaint(
+        text=text, category=category, category_source=CategorySource.CITIZEN,
+        region=village, lat=checked.lat, lon=checked.lon, location_source=checked.source,
+        status=Status.SUBMITTED, channel=channel, reporter=reporter,
+        reporter_name=contact.name, reporter_phone=contact.phone,
+        reporter_email=contact.email or (reporter.email if reporter else ""),
+        reporter_nik=contact.nik, reporter_key_hash=tickets.hash_key(reporter_key),
+        submission_key=submission_key or None, created_at=now,
+        dispose_due=deadlines.dispose_due(now, category),
+    )
+    complaint.due_at = complaint.dispose_due
+    for _attempt in range(5):
+        complaint.ticket = tickets.new_ticket()
+        if not Complaint.objects.filter(ticket=complaint.ticket).exists():
+            break
+    complaint.save(force_insert=True)
+    saved_photos = [
+        _store_photo(complaint, upload, result, Photo.Kind.BEFORE)
+        for upload, result in checked.photos
+    ]
+    _record(complaint, Action.SUBMIT, None, Actor.SYSTEM if reporter is None else Actor.REPORTER,
+            "", Status.SUBMITTED, photo=saved_photos[0] if saved_photos else None)
+    notify.complaint_received(complaint)
+    agency = agency_for(category, village)
+    if agency is not None:
+        _assign(complaint, agency, None, Actor.SYSTEM, "")
+    else:
+        notify.needs_operator(complaint)
+    return complaint
+
+
+def _store_photo(
+    complaint: Complaint, upload: UploadedFile, result: photos.Checked, kind: str
+) -> Photo:
+    upload.seek(0)
+    extension = {"JPEG": "jpg", "PNG": "png", "HEIF": "heic"}.get(result.format, "bin")
+    name = storages["private"].save(
+        f"uploads/{complaint.ticket}/{kind}.{extension}", ContentFile(upload.read())
+    )
+    photo = Photo.objects.create(
+        complaint=complaint, kind=kind, original=name, width=result.width,
+        height=result.height, gps_lat=result.gps[0] if result.gps else None,
+        gps_lon=result.gps[1] if result.gps else None,
+    )
+    from balaikota.complaints import tasks
+
+    transaction.on_commit(lambda: tasks.process_photo(photo.pk))
+    return photo
+
+
+def _snapshot(complaint: Complaint) -> dict[str, Any]:
+    return {
+        "status": complaint.status,
+        "agency": complaint.agency.code if complaint.agency else None,
+        "category": complaint.category.slug if complaint.category else None,
+        "region": complaint.region.code if complaint.region else None,
+    }
+
+
+def _record(
+    complaint: Complaint, action: Action, user: User | None, actor: Actor, note: str,
+    from_status: str, *, photo: Photo | None = None, before: dict[str, Any] | None = None,
+) -> Event:
+    event = Event.objects.create(
+        complaint=complaint, actor=user, actor_role=actor.value, action=action.value,
+        from_status=from_status if action != Action.SUBMIT else "", to_status=complaint.status,
+        note=note, agency=complaint.agency, photo=photo,
+    )
+    audit.record(
+        actor=user, action=f"complaint.{action.value}", object_type="complaint",
+        object_id=complaint.ticket, before=before, after=_snapshot(complaint) | {"event": event.pk},
+    )
+    return event
+
+
+def _assign(
+    complaint: Complaint, agency: Agency, user: User | None, actor: Actor, note: str
+) -> None:
+    before = _snapshot(complaint)
+    complaint.status = lifecycle.check(Action.ASSIGN, complaint.status, actor, note)
+    complaint.agency = agency
+    now = timezone.now()
+    complaint.assigned_at = now
+    complaint.followup_due = deadlines.followup_due(now, complaint.category)
+    complaint.due_at = complaint.followup_due
+    complaint.escalated_status = ""
+    complaint.save()
+    _record(complaint, Action.ASSIGN, user, actor, note, before["status"], before=before)
+    notify.assigned(complaint)
+
+
+# --- Who is acting ---------------------------------------------------------------------------
+
+
+def actor_for(user: User, complaint: Complaint) -> Actor:
+    """The role `user` acts in on this complaint, or TransitionNotAllowed."""
+    if roles.is_operator(user):
+        return Actor.OPERATOR
+    if roles.is_agency_member(user) and complaint.agency_id is not None and (
+        Membership.objects.filter(user=user, agency_id=complaint.agency_id).exists()
+    ):
+        return Actor.AGENCY
+    raise TransitionNotAllowed(_("You may not act on this complaint."))
+
+
+def _locked(complaint: Complaint) -> Complaint:
+    return (
+        Complaint.objects.select_for_update()
+        .select_related("agency", "category", "region")
+        .get(pk=complaint.pk)
+    )
+
+
+def _transition(
+    complaint: Complaint, action: Action, user: User | None, actor: Actor, note: str = "",
+    *, photo: Photo | None = None, **changes: Any,
+) -> Complaint:
+    before = _snapshot(complaint)
+    complaint.status = lifecycle.check(action, complaint.status, actor, note)
+    for name, value in changes.items():
+        setattr(complaint, name, value)
+    complaint.save()
+    _record(complaint, action, user, actor, note.strip(), before["status"], photo=photo,
+            before=before)
+    return complaint
+
+
+# --- Operator --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def verify_complaint(complaint: Complaint, user: User, note: str = "") -> Complaint:
+    complaint = _locked(complaint)
+    return _transition(complaint, Action.VERIFY, user, actor_for(user, complaint), note)
+
+
+@transaction.atomic
+def assign_complaint(complaint: Complaint, user: User, agency: Agency, note: str = "") -> Complaint:
+    complaint = _locked(complaint)
+    actor = actor_for(user, complaint)
+    if not agency.is_active:
+        raise TransitionNotAllowed(_("This agency is not active."))
+    _assign(complaint, agency, user, actor, note.strip())
+    return complaint
+
+
+@transaction.atomic
+def correct_complaint(
+    complaint: Complaint, user: User, *, category: Category | None = None,
+    lat: float | None = None, lon: float | None = None, note: str = "",
+) -> Complaint:
+    """Fix the category or the location. A new category is recorded as the operator's."""
+    complaint = _locked(complaint)
+    actor = actor_for(user, complaint)
+    changes: dict[str, Any] = {}
+    if category is not None and category != complaint.category:
+        changes.update(category=category, category_source=CategorySource.OPERATOR)
+    if lat is not None and lon is not None:
+        place = regions.locate(lat, lon)
+        if not place.inside_city:
+            raise TransitionNotAllowed(
+                _("This place is outside the service area of %(city)s.")
+                % {"city": settings.CITY_NAME}
+            )
+        changes.update(lat=lat, lon=lon, region=place.village, location_source=LocationSource.MAP)
+    if not changes:
+        raise TransitionNotAllowed(_("Nothing was changed."))
+    return _transition(complaint, Action.CORRECT, user, actor, note, **changes)
+
+
+@transaction.atomic
+def reject_complaint(complaint: Complaint, user: User, reason: str) -> Complaint:
+    complaint = _locked(complaint)
+    actor = actor_for(user, complaint)
+    _transition(complaint, Action.REJECT, user, actor, reason, rejection_reason=reason.strip(),
+                due_at=None, closed_at=timezone.now())
+    notify.status_changed(complaint)
+    return complaint
+
+
+@transaction.atomic
+def mark_duplicate(
+    complaint: Complaint, user: User, original: Complaint, note: str = ""
+) -> Complaint:
+    complaint = _locked(complaint)
+    actor = actor_for(user, complaint)
+    if original.pk == complaint.pk:
+        raise TransitionNotAllowed(_("A complaint cannot duplicate itself."))
+    if original.status in {Status.DUPLICATE, Status.REJECTED}:
+        raise TransitionNotAllowed(
+            _("Choose the original complaint, not one that is itself closed as a duplicate or "
+              "rejected.")
+        )
+    _transition(complaint, Action.MARK_DUPLICATE, user, actor,
+                note or _("Same as %(ticket)s.") % {"ticket": original.ticket},
+                duplicate_of=original, due_at=None, closed_at=timezone.now())
+    notify.status_changed(complaint)
+    return complaint
+
+
+# --- Agency ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def accept_complaint(complaint: Complaint, user: User, note: str = "") -> Complaint:
+    complaint = _locked(complaint)
+    now = timezone.now()
+    resolve_by = deadlines.resolve_due(now, complaint.category)
+    _transition(complaint, Action.ACCEPT, user, actor_for(user, complaint), note,
+                followed_up_at=now, resolve_due=resolve_by, due_at=resolve_by,
+                escalated_status="")
+    notify.status_changed(complaint)
+    return complaint
+
+
+@transaction.atomic
+def add_progress_note(
+    complaint: Complaint, user: User, note: str, photo_file: UploadedFile | None = None
+) -> Complaint:
+    complaint = _locked(complaint)
+    actor = actor_for(user, complaint)
+    photo = _agency_photo(complaint, photo_file, Photo.Kind.AFTER) if photo_file else None
+    return _transition(complaint, Action.NOTE, user, actor, note, photo=photo)
+
+
+@transaction.atomic
+def return_to_operator(complaint: Complaint, user: User, reason: str) -> Complaint:
+    complaint = _locked(complaint)
+    actor = actor_for(user, complaint)
+    _transition(complaint, Action.RETURN, user, actor, reason, agency=None,
+                due_at=complaint.dispose_due, escalated_status="")
+    notify.returned(complaint, reason)
+    return complaint
+
+
+@transaction.atomic
+def resolve_complaint(
+    complaint: Complaint, user: User, note: str, photo_file: UploadedFile | None
+) -> Complaint:
+    complaint = _locked(complaint)
+    actor = actor_for(user, complaint)
+    lifecycle.check(Action.RESOLVE, complaint.status, actor, note)
+    if photo_file is None:
+        raise TransitionNotAllowed(_("Add a photo of the result (the “after” photo)."))
+    photo = _agency_photo(complaint, photo_file, Photo.Kind.AFTER)
+    _transition(complaint, Action.RESOLVE, user, actor, note, photo=photo,
+                resolved_at=timezone.now(), due_at=None)
+    notify.status_changed(complaint)
+    return complaint
+
+
+def _agency_photo(complaint: Complaint, upload: UploadedFile, kind: str) -> Photo:
+    try:
+        result = photos.check(
+            upload, size=upload.size or 0, max_bytes=settings.PHOTO_MAX_BYTES,
+            max_pixels=settings.PHOTO_MAX_PIXELS,
+        )
+    except photos.PhotoRejected as exc:
+        raise TransitionNotAllowed(str(exc)) from exc
+    return _store_photo(complaint, upload, result, kind)
+
+
+# --- Reporter --------------------------------------------------------------------------------
+
+
+def reporter_may_act(complaint: Complaint, *, key: str | None, user: User | None) -> bool:
+    if user is not None and user.is_authenticated and complaint.reporter_id == user.pk:
+        return True
+    return bool(key) and bool(complaint.reporter_key_hash) and (
+        tickets.hash_key(key or "") == complaint.reporter_key_hash
+    )
+
+
+@transaction.atomic
+def confirm_resolution(
+    complaint: Complaint, *, rating: int | None = None, comment: str = "",
+    by_system: bool = False,
+) -> Complaint:
+    complaint = _locked(complaint)
+    if rating is not None and not 1 <= rating <= 5:
+        raise TransitionNotAllowed(_("Give a rating from 1 to 5."))
+    actor = Actor.SYSTEM if by_system else Actor.REPORTER
+    note = comment.strip() if not by_system else _(
+        "Closed automatically: the reporter did not answer within the confirmation period."
+    )
+    _transition(complaint, Action.CONFIRM, None, actor, note, rating=rating,
+                rating_comment=comment.strip(), closed_at=timezone.now(), due_at=None)
+    notify.status_changed(complaint)
+    return complaint
+
+
+@transaction.atomic
+def reopen_complaint(complaint: Complaint, reason: str) -> Complaint:
+    """The citizen says it is not fixed: back to the same agency at once."""
+    complaint = _locked(complaint)
+    _transition(complaint, Action.REOPEN, None, Actor.REPORTER, reason, resolved_at=None)
+    if complaint.agency is not None and complaint.agency.is_active:
+        _assign(complaint, complaint.agency, None, Actor.SYSTEM,
+                _("Sent back to the agency that resolved it."))
+    else:
+        notify.needs_operator(complaint)
+    return complaint
+
+
+# --- Periodic --------------------------------------------------------------------------------
+
+
+def escalate_overdue() -> int:
+    """Flag each complaint past its current deadline once per stage; tell the head and operators."""
+    now = timezone.now()
+    count = 0
+    overdue = (
+        Complaint.objects.filter(status__in=list(lifecycle.RULES[Action.ESCALATE].sources),
+                                 due_at__lt=now)
+        .exclude(escalated_status=F("status"))
+        .values_list("pk", flat=True)
+    )
+    for pk in list(overdue[:500]):
+        with transaction.atomic():
+            complaint = _locked(Complaint(pk=pk))
+            if complaint.escalated_status == complaint.status or not complaint.is_overdue(now):
+                continue
+            _transition(complaint, Action.ESCALATE, None, Actor.SYSTEM,
+                        _("Deadline passed on %(date)s.")
+                        % {"date": timezone.localtime(complaint.due_at).strftime("%d-%m-%Y")},
+                        escalated_status=complaint.status)
+            notify.overdue(complaint)
+            count += 1
+    return count
+
+
+def close_unconfirmed(after_days: int = 7) -> int:
+    """Resolved complaints the reporter never confirmed are closed after `after_days` days."""
+    limit = timezone.now() - dt.timedelta(days=after_days)
+    count = 0
+    for complaint in Complaint.objects.filter(status=Status.RESOLVED, resolved_at__lt=limit)[:500]:
+        confirm_resolution(complaint, by_system=True)
+        count += 1
+    return count

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import logging
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from balaikota.complaints import photos, services
+from balaikota.complaints.models import Photo
+
+log = logging.getLogger(__name__)
+
+
+@db_task(retries=3, retry_delay=30)
+def process_photo(photo_id: int) -> None:
+    """Re-encode an upload without metadata, make its thumbnail, then drop the original."""
+    photo = Photo.objects.filter(pk=photo_id, state=Photo.State.PROCESSING).first()
+    if photo is None or not photo.original:
+        return
+    private = storages["private"]
+    with private.open(photo.original, "rb") as handle:
+        data = handle.read()
+    try:
+        result = photos.process(data)
+    except (OSError, ValueError) as exc:
+        log.warning("photo %s could not be processed: %s", photo_id, exc)
+        photo.state = Photo.State.FAILED
+        photo.save(update_fields=["state"])
+        return
+    stem = f"{photo.complaint.ticket}-{photo.pk}"
+    photo.image.save(f"{stem}.jpg", ContentFile(result.image), save=False)
+    photo.thumbnail.save(f"{stem}-t.jpg", ContentFile(result.thumbnail), save=False)
+    photo.width, photo.height = result.width, result.height
+    photo.state = Photo.State.READY
+    original, photo.original = photo.original, ""
+    photo.save(update_fields=["image", "thumbnail", "width", "height", "state", "original"])
+    private.delete(original)
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def escalate_overdue_complaints() -> int:
+    return services.escalate_overdue()
+
+
+@db_periodic_task(crontab(minute="15", hour="1"))
+def close_unconfirmed_complaints() -> int:
+    return services.close_unconfirmed()

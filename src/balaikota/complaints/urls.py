@@ -1,0 +1,19 @@
+from django.urls import path
+
+from balaikota.complaints import views
+
+app_name = "complaints"
+
+urlpatterns = [
+    path("lapor", views.report, name="report"),
+    path("lapor/terkirim/<str:ticket>", views.submitted, name="submitted"),
+    path("lacak", views.track_lookup, name="track_lookup"),
+    path("lacak/<str:ticket>", views.track, name="track"),
+    path("lacak/<str:ticket>/<str:action>", views.reporter_action, name="reporter_action"),
+    path("staf/", views.staff_home, name="staff_home"),
+    path("staf/kotak-masuk", views.inbox, name="inbox"),
+    path("staf/operator", views.operator_queue, name="operator_queue"),
+    path("staf/pemberitahuan", views.notices, name="notices"),
+    path("staf/aduan/<str:ticket>", views.staff_detail, name="staff_detail"),
+    path("staf/aduan/<str:ticket>/<str:action>", views.staff_action, name="staff_action"),
+]

@@ -1,0 +1,328 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from balaikota.agencies.models import Agency
+from balaikota.complaints import forms, lifecycle, selectors, services
+from balaikota.complaints.lifecycle import ACTION_LABELS, Action, Actor, TransitionNotAllowed
+from balaikota.complaints.models import Category, Channel, Complaint, Status
+from balaikota.complaints.tickets import normalise_ticket
+from balaikota.core import roles
+from balaikota.core.models import User
+from balaikota.regions import selectors as regions
+
+PAGE_SIZE = 25
+_SESSION_TICKETS = "reported_tickets"
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+# --- Citizens --------------------------------------------------------------------------------
+
+
+def report(request: HttpRequest) -> HttpResponse:
+    """The one-page report form (/lapor)."""
+    if request.method == "POST":
+        form = forms.ReportForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                submission = services.submit_complaint(
+                    text=data["text"], category=data["category"], lat=data["lat"],
+                    lon=data["lon"], location_source=data["location_source"],
+                    photo_files=data["photos"],
+                    contact=services.Contact(name=data["name"], phone=data["phone"],
+                                             email=data["email"], nik=data["nik"]),
+                    channel=Channel.WEB,
+                    reporter=request.user if request.user.is_authenticated else None,  # type: ignore[arg-type]
+                    submission_key=(f"web:{data['submission_key']}"
+                                    if data["submission_key"] else None),
+                )
+            except services.SubmissionInvalid as exc:
+                for field, errors in exc.errors.items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+            else:
+                complaint = submission.complaint
+                tickets = request.session.get(_SESSION_TICKETS, [])
+                request.session[_SESSION_TICKETS] = [complaint.ticket, *tickets][:20]
+                if submission.reporter_key:
+                    request.session[f"key:{complaint.ticket}"] = submission.reporter_key
+                url = reverse("complaints:submitted", args=[complaint.ticket])
+                if _wants_json(request):
+                    return JsonResponse({"ticket": complaint.ticket, "redirect": url}, status=201)
+                return redirect(url)
+        if _wants_json(request):
+            return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    else:
+        form = forms.ReportForm()
+    return render(request, "complaints/report.html", {
+        "form": form,
+        "categories": Category.objects.filter(is_active=True),
+        "approximate": regions.boundaries_are_approximate(),
+    }, status=400 if request.method == "POST" else 200)
+
+
+def submitted(request: HttpRequest, ticket: str) -> HttpResponse:
+    complaint = selectors.public_complaint(ticket)
+    key = request.session.get(f"key:{complaint.ticket}")
+    private_link = None
+    if key:
+        private_link = request.build_absolute_uri(
+            reverse("complaints:track", args=[complaint.ticket]) + f"?kunci={key}"
+        )
+    return render(request, "complaints/submitted.html",
+                  {"complaint": complaint, "private_link": private_link})
+
+
+def track_lookup(request: HttpRequest) -> HttpResponse:
+    form = forms.TrackForm(request.GET or None)
+    if form.is_valid():
+        return redirect("complaints:track", ticket=normalise_ticket(form.cleaned_data["ticket"]))
+    return render(request, "complaints/track_lookup.html", {"form": form})
+
+
+def _reporter_key(request: HttpRequest, ticket: str) -> str | None:
+    key = request.GET.get("kunci") or request.POST.get("kunci")
+    if key:
+        request.session[f"key:{ticket}"] = key
+        return key
+    return request.session.get(f"key:{ticket}")
+
+
+def track(request: HttpRequest, ticket: str) -> HttpResponse:
+    """The public tracking page: timeline and photos, never the reporter's personal data."""
+    complaint = selectors.public_complaint(ticket)
+    if complaint.ticket != ticket:
+        return redirect("complaints:track", ticket=complaint.ticket)
+    user = request.user if request.user.is_authenticated else None
+    is_reporter = services.reporter_may_act(
+        complaint, key=_reporter_key(request, complaint.ticket), user=user  # type: ignore[arg-type]
+    )
+    photos = list(complaint.photos.all())
+    return render(request, "complaints/track.html", {
+        "complaint": complaint,
+        "events": _timeline(complaint),
+        "before_photos": [p for p in photos if p.kind == "before"],
+        "after_photos": [p for p in photos if p.kind == "after"],
+        "is_reporter": is_reporter and complaint.status == Status.RESOLVED,
+        "confirm_form": forms.ConfirmForm(),
+        "reopen_form": forms.ReopenForm(),
+    })
+
+
+def _timeline(complaint: Complaint, *, staff: bool = False) -> list[dict[str, Any]]:
+    return [
+        {
+            "event": event,
+            "label": ACTION_LABELS[Action(event.action)],
+            # A reporter's own words on reopening are public; staff notes are public too,
+            # since they tell the citizen what was done. Only staff see who acted.
+            "note": event.note,
+            "actor": (event.actor.get_full_name() or event.actor.username)
+            if staff and event.actor else "",
+        }
+        for event in complaint.events.all()
+    ]
+
+
+@require_POST
+def reporter_action(request: HttpRequest, ticket: str, action: str) -> HttpResponse:
+    complaint = selectors.public_complaint(ticket)
+    user = request.user if request.user.is_authenticated else None
+    if not services.reporter_may_act(complaint, key=_reporter_key(request, complaint.ticket),
+                                     user=user):  # type: ignore[arg-type]
+        return HttpResponseForbidden(_("Only the person who reported this complaint can do this."))
+    try:
+        if action == "confirm":
+            form = forms.ConfirmForm(request.POST)
+            if not form.is_valid():
+                raise TransitionNotAllowed(_("Give a rating from 1 to 5."))
+            services.confirm_resolution(complaint, rating=form.cleaned_data["rating"] or None,
+                                        comment=form.cleaned_data["comment"])
+            messages.success(request, _("Thank you. The complaint is closed."))
+        elif action == "reopen":
+            reopen = forms.ReopenForm(request.POST)
+            if not reopen.is_valid():
+                raise TransitionNotAllowed(_("Please write what is still wrong."))
+            services.reopen_complaint(complaint, reopen.cleaned_data["reason"])
+            messages.success(request, _("The complaint was reopened and sent back to the agency."))
+        else:
+            return HttpResponseForbidden()
+    except TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+    return redirect("complaints:track", ticket=complaint.ticket)
+
+
+# --- Staff -----------------------------------------------------------------------------------
+
+
+def _staff_only(request: HttpRequest) -> User | None:
+    user = request.user
+    if not roles.is_staff_member(user):
+        return None
+    return user  # type: ignore[return-value]
+
+
+@login_required
+def staff_home(request: HttpRequest) -> HttpResponse:
+    if roles.is_operator(request.user):
+        return redirect("complaints:operator_queue")
+    if roles.is_staff_member(request.user):
+        return redirect("complaints:inbox")
+    return redirect("core:home")
+
+
+def _page(request: HttpRequest, qs: Any) -> Any:
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("halaman"))
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    user = _staff_only(request)
+    if user is None:
+        return HttpResponseForbidden(_("This page is for city staff."))
+    flt = selectors.InboxFilter(
+        status=request.GET.get("status", "open"),
+        category=request.GET.get("kategori", ""),
+        region=request.GET.get("wilayah", ""),
+        overdue=request.GET.get("terlambat") == "1",
+        agency=request.GET.get("opd", "") if roles.reads_whole_city(user) else "",
+    )
+    page = _page(request, selectors.inbox(user, flt))
+    query = request.GET.copy()
+    query.pop("halaman", None)
+    return render(request, "complaints/staff/inbox.html", {
+        "page": page, "filter": flt, "query": query.urlencode(), "now": timezone.now(),
+        "statuses": Status.choices,
+        "categories": Category.objects.filter(is_active=True),
+        "villages": regions.villages(),
+        "agencies": Agency.objects.filter(is_active=True) if roles.reads_whole_city(user) else [],
+    })
+
+
+@login_required
+def operator_queue(request: HttpRequest) -> HttpResponse:
+    if not roles.is_operator(request.user):
+        return HttpResponseForbidden(_("This page is for operators."))
+    page = _page(request, selectors.operator_queue())
+    return render(request, "complaints/staff/queue.html", {"page": page, "now": timezone.now()})
+
+
+@login_required
+def staff_detail(request: HttpRequest, ticket: str) -> HttpResponse:
+    user = _staff_only(request)
+    if user is None:
+        return HttpResponseForbidden(_("This page is for city staff."))
+    complaint = selectors.complaint_for_staff(user, ticket)
+    try:
+        actor = services.actor_for(user, complaint)
+        actions = lifecycle.allowed_actions(complaint.status, actor)
+    except TransitionNotAllowed:
+        actions = []
+    photos = list(complaint.photos.all())
+    return render(request, "complaints/staff/detail.html", {
+        "complaint": complaint,
+        "events": _timeline(complaint, staff=True),
+        "before_photos": [p for p in photos if p.kind == "before"],
+        "after_photos": [p for p in photos if p.kind == "after"],
+        "actions": [a.value for a in actions],
+        "now": timezone.now(),
+        "assign_form": forms.AssignForm(initial={"agency": complaint.agency}),
+        "correct_form": forms.CorrectForm(initial={"category": complaint.category}),
+        "duplicate_form": forms.DuplicateForm(),
+        "note_form": forms.NoteForm(),
+        "photo_form": forms.PhotoNoteForm(),
+    })
+
+
+@login_required
+@require_POST
+def staff_action(request: HttpRequest, ticket: str, action: str) -> HttpResponse:
+    user = _staff_only(request)
+    if user is None:
+        return HttpResponseForbidden(_("This page is for city staff."))
+    complaint = selectors.complaint_for_staff(user, ticket)
+    note = request.POST.get("note", "")
+    try:
+        _run_staff_action(request, user, complaint, action, note)
+    except TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[Action(action)]})
+        if action == Action.RETURN or (
+            action == Action.ASSIGN and not roles.reads_whole_city(user)
+        ):
+            return redirect("complaints:inbox")
+    if not selectors.visible_to_staff(user).filter(pk=complaint.pk).exists():
+        return redirect("complaints:staff_home")
+    return redirect("complaints:staff_detail", ticket=complaint.ticket)
+
+
+def _run_staff_action(
+    request: HttpRequest, user: User, complaint: Complaint, action: str, note: str
+) -> None:
+    if action == Action.VERIFY:
+        services.verify_complaint(complaint, user, note)
+    elif action == Action.ASSIGN:
+        form = forms.AssignForm(request.POST)
+        if not form.is_valid():
+            raise TransitionNotAllowed(_("Choose an agency."))
+        services.assign_complaint(complaint, user, form.cleaned_data["agency"], note)
+    elif action == Action.CORRECT:
+        correct = forms.CorrectForm(request.POST)
+        if not correct.is_valid():
+            raise TransitionNotAllowed(_("Check the category and the coordinates."))
+        services.correct_complaint(
+            complaint, user, category=correct.cleaned_data["category"],
+            lat=correct.cleaned_data["lat"], lon=correct.cleaned_data["lon"], note=note,
+        )
+    elif action == Action.REJECT:
+        services.reject_complaint(complaint, user, note)
+    elif action == Action.MARK_DUPLICATE:
+        code = normalise_ticket(request.POST.get("original", ""))
+        original = Complaint.objects.filter(ticket=code).first()
+        if original is None:
+            raise TransitionNotAllowed(_("No complaint has the tracking code %(ticket)s.")
+                                       % {"ticket": code})
+        services.mark_duplicate(complaint, user, original, note)
+    elif action == Action.ACCEPT:
+        services.accept_complaint(complaint, user, note)
+    elif action == Action.NOTE:
+        services.add_progress_note(complaint, user, note, request.FILES.get("photo"))
+    elif action == Action.RETURN:
+        services.return_to_operator(complaint, user, note)
+    elif action == Action.RESOLVE:
+        services.resolve_complaint(complaint, user, note, request.FILES.get("photo"))
+    else:
+        raise TransitionNotAllowed(_("Unknown action."))
+
+
+@login_required
+def notices(request: HttpRequest) -> HttpResponse:
+    from balaikota.notifications.models import Notice
+
+    page = Paginator(Notice.objects.filter(user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("halaman")
+    )
+    if request.method == "POST":
+        Notice.objects.filter(user=request.user, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+        return redirect("complaints:notices")
+    return render(request, "complaints/staff/notices.html", {"page": page})
+
+
+__all__ = ["Actor"]

@@ -1,0 +1,86 @@
+"""The append-only audit log: each entry is chained to the previous by SHA-256.
+
+Entries are only ever added through `record()`; nothing in the application updates or
+deletes them. `verify_chain()` recomputes every link.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from balaikota.core.models import AuditEntry, User
+
+GENESIS = "0" * 64
+
+
+def canonical(payload: dict[str, Any]) -> str:
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder)
+
+
+def _entry_payload(entry: AuditEntry, previous_hash: str) -> dict[str, Any]:
+    return {
+        "previous": previous_hash,
+        "time": entry.created_at.isoformat(),
+        "actor": entry.actor_label,
+        "action": entry.action,
+        "object": f"{entry.object_type}:{entry.object_id}",
+        "before": entry.before,
+        "after": entry.after,
+    }
+
+
+def compute_hash(entry: AuditEntry, previous_hash: str) -> str:
+    return hashlib.sha256(canonical(_entry_payload(entry, previous_hash)).encode()).hexdigest()
+
+
+def actor_label(actor: User | None) -> str:
+    return actor.get_username() if actor is not None else "sistem"
+
+
+def record(
+    *,
+    actor: User | None,
+    action: str,
+    object_type: str,
+    object_id: str | int,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one entry. Must run inside the transaction that made the change."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.record() must be called inside transaction.atomic()")
+    # Lock the current head so that two writers cannot chain to the same predecessor.
+    head = AuditEntry.objects.select_for_update().order_by("-id").first()
+    previous_hash = head.entry_hash if head else GENESIS
+    entry = AuditEntry(
+        created_at=timezone.now(),
+        actor=actor,
+        actor_label=actor_label(actor),
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        before=json.loads(canonical(before)) if before is not None else None,
+        after=json.loads(canonical(after)) if after is not None else None,
+        previous_hash=previous_hash,
+    )
+    entry.entry_hash = compute_hash(entry, previous_hash)
+    entry.save(force_insert=True)
+    return entry
+
+
+def broken_links() -> Iterator[AuditEntry]:
+    """Entries whose hash or link does not match the chain, first broken first."""
+    previous_hash = GENESIS
+    for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=2000):
+        if entry.previous_hash != previous_hash or compute_hash(entry, previous_hash) != (
+            entry.entry_hash
+        ):
+            yield entry
+        previous_hash = entry.entry_hash

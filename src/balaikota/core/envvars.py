@@ -1,0 +1,106 @@
+"""The one declared schema of Balaikota's environment variables.
+
+Every setting read from the environment is declared here with its type, default and
+meaning, so that `.env.example`, the README and `settings.py` cannot drift apart.
+A variable NAME may also be given as NAME_FILE, the path of a file holding the value
+(for secrets mounted by an orchestrator).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class ConfigurationError(RuntimeError):
+    """A setting is missing or malformed; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Var:
+    name: str
+    default: str
+    help: str
+    secret: bool = False
+
+
+SCHEMA: tuple[Var, ...] = (
+    Var("DEBUG", "false", "Development mode. Never on in production."),
+    Var(
+        "SECRET_KEY",
+        "",
+        "Signing key for sessions and tokens. Required when DEBUG is off.",
+        secret=True,
+    ),
+    Var("ALLOWED_HOSTS", "", "Comma-separated host names served. Required when DEBUG is off."),
+    Var("CSRF_TRUSTED_ORIGINS", "", "Comma-separated origins (https://host) behind a proxy."),
+    Var("VAR_DIR", "var", "Folder for the SQLite database, queue, uploads and model files."),
+    Var(
+        "DATABASE_URL",
+        "",
+        "postgres://user:pass@host:5432/name for PostgreSQL; empty for SQLite in VAR_DIR.",
+        secret=True,
+    ),
+    Var("REDIS_URL", "", "redis://host:6379/0 for the task queue and cache; empty for SQLite."),
+    Var("WORKERS", "2", "Worker threads of the background queue started by `balaikota serve`."),
+    Var("WEB_CONCURRENCY", "3", "Web server processes started by `balaikota serve`."),
+    Var("EMAIL_HOST", "", "SMTP server; empty writes e-mails to the log instead."),
+    Var("EMAIL_PORT", "25", "SMTP port."),
+    Var("EMAIL_HOST_USER", "", "SMTP user name."),
+    Var("EMAIL_HOST_PASSWORD", "", "SMTP password.", secret=True),
+    Var("EMAIL_USE_TLS", "false", "STARTTLS on the SMTP connection."),
+    Var("DEFAULT_FROM_EMAIL", "SAMBAT Kota Malang <sambat@localhost>", "Sender of e-mails."),
+    Var("SITE_URL", "http://127.0.0.1:8000", "Public base URL used in links in e-mails."),
+    Var("CITY_NAME", "Kota Malang", "The city this installation serves."),
+    Var(
+        "MAP_TILE_URL",
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "Map tile URL template; empty shows only the city's own boundaries.",
+    ),
+    Var("MAP_TILE_ATTRIBUTION", "© OpenStreetMap", "Attribution shown under the map."),
+    Var("PHOTO_MAX_BYTES", "15000000", "Largest photo upload accepted, in bytes."),
+    Var("PHOTO_MAX_PIXELS", "50000000", "Largest photo accepted, in pixels (width × height)."),
+    Var("LOGIN_FAILURE_LIMIT", "5", "Failed log-ins before an account and address are locked."),
+    Var("LOGIN_COOLOFF_MINUTES", "15", "Minutes a locked log-in stays locked."),
+    Var("LOG_LEVEL", "INFO", "Level of the application log."),
+)
+
+_DEFAULTS = {var.name: var for var in SCHEMA}
+
+
+def _raw(name: str) -> str:
+    if name not in _DEFAULTS:
+        raise ConfigurationError(f"{name} is not declared in balaikota.core.envvars.SCHEMA")
+    file_path = os.environ.get(f"{name}_FILE")
+    if file_path:
+        try:
+            return Path(file_path).read_text().strip()
+        except OSError as exc:
+            raise ConfigurationError(f"{name}_FILE={file_path} cannot be read: {exc}") from exc
+    return os.environ.get(name, _DEFAULTS[name].default)
+
+
+def env_str(name: str) -> str:
+    return _raw(name).strip()
+
+
+def env_bool(name: str) -> bool:
+    value = _raw(name).strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"", "0", "false", "no", "off"}:
+        return False
+    raise ConfigurationError(f"{name}={value!r} is not a boolean; use true or false")
+
+
+def env_int(name: str) -> int:
+    value = _raw(name).strip()
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ConfigurationError(f"{name}={value!r} is not a whole number") from exc
+
+
+def env_list(name: str) -> list[str]:
+    return [item.strip() for item in _raw(name).split(",") if item.strip()]

@@ -1,0 +1,68 @@
+"""`balaikota serve`: the web server and the background worker together, for one machine.
+
+In production run them apart instead (see README): `gunicorn balaikota.wsgi` on the web
+hosts and `balaikota run_huey` on the worker hosts, all pointing at the same DATABASE_URL
+and REDIS_URL.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Run the web server (gunicorn) and the background worker (huey) together."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--web-workers", type=int, default=None,
+                            help="Web processes (default: WEB_CONCURRENCY).")
+        parser.add_argument("--no-worker", action="store_true",
+                            help="Run the web server only (a worker runs elsewhere).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        web_workers = options["web_workers"] or int(os.environ.get("WEB_CONCURRENCY", "3"))
+        bind = f"{options['host']}:{options['port']}"
+        commands = [[
+            sys.executable, "-m", "gunicorn", "balaikota.wsgi:application",
+            "--bind", bind, "--workers", str(web_workers), "--threads", "4",
+            "--worker-class", "gthread", "--timeout", "60", "--graceful-timeout", "20",
+            "--access-logfile", "-", "--forwarded-allow-ips", "127.0.0.1",
+        ]]
+        if not options["no_worker"]:
+            commands.append([sys.executable, "-m", "balaikota.cli", "run_huey"])
+        children = [subprocess.Popen(cmd) for cmd in commands]  # noqa: S603
+        self.stdout.write(f"Balaikota is serving on http://{bind}/ (Ctrl+C stops it)")
+
+        def stop(signum: int, frame: object) -> None:
+            for child in children:
+                if child.poll() is None:
+                    child.terminate()
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        try:
+            while all(child.poll() is None for child in children):
+                time.sleep(0.5)
+        finally:
+            stop(signal.SIGTERM, None)
+            for child in children:
+                try:
+                    child.wait(timeout=25)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+        codes = [child.returncode for child in children]
+        if any(code not in (0, -signal.SIGTERM, -signal.SIGINT) for code in codes):
+            sys.exit(1)

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CITIZEN = "citizen", _("Citizen")
+    OPERATOR = "operator", _("Operator")
+    AGENCY_STAFF = "agency_staff", _("Agency staff")
+    AGENCY_HEAD = "agency_head", _("Head of agency")
+    MAYOR_OFFICE = "mayor_office", _("Mayor's office")
+    ADMIN = "admin", _("Administrator")
+
+
+class User(AbstractUser):
+    """A person who signs in. Which agency staff work for is in `agencies.Membership`."""
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CITIZEN)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def is_operator(self) -> bool:
+        return self.role in {Role.OPERATOR, Role.ADMIN}
+
+    @property
+    def is_agency_member(self) -> bool:
+        return self.role in {Role.AGENCY_STAFF, Role.AGENCY_HEAD}
+
+    @property
+    def is_staff_user(self) -> bool:
+        """Anyone who works in the staff pages (not a citizen)."""
+        return self.role != Role.CITIZEN
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Admins use the Django admin; nobody else does.
+        if self.role == Role.ADMIN:
+            self.is_staff = True
+        super().save(*args, **kwargs)
+
+
+class DayOff(models.Model):
+    """A day the city's offices are closed beyond the national holidays (cuti bersama, local)."""
+
+    date = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("name"), max_length=120)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("day off")
+        verbose_name_plural = _("days off")
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}"
+
+
+class AuditEntry(models.Model):
+    """One link of the append-only, hash-chained record of every state change."""
+
+    created_at = models.DateTimeField(_("time"), db_index=True)
+    actor = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(_("actor"), max_length=150)
+    action = models.CharField(_("action"), max_length=60)
+    object_type = models.CharField(_("object type"), max_length=60)
+    object_id = models.CharField(_("object"), max_length=64)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.action} {self.object_type}:{self.object_id}"

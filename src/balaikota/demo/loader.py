@@ -1,0 +1,175 @@
+"""Loading the Kota Malang demo: everything through the same services the app uses."""
+
+from __future__ import annotations
+
+import random
+from functools import lru_cache
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.contrib.auth.hashers import make_password
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from balaikota.agencies.models import Agency, Assignment, Membership, Official, Position
+from balaikota.complaints import services
+from balaikota.complaints.models import Category, Channel, Complaint, RoutingRule
+from balaikota.core.models import Role, User
+from balaikota.demo import data, images
+from balaikota.regions.models import Level, Region
+from balaikota.regions.selectors import index_cache
+from balaikota.regions.services import ensure_malang_regions
+
+DEMO_PASSWORD = "sambat-malang-2026"
+BOUNDARY_FILE = Path("..") / "shared" / "data" / "malang-kelurahan.geojson"
+
+
+@dataclass(frozen=True)
+class Login:
+    username: str
+    role: str
+    agency: str = ""
+
+
+def load_regions(boundaries: Path | None = BOUNDARY_FILE) -> bool:
+    real = ensure_malang_regions(boundaries=boundaries)
+    index_cache.clear()
+    return real
+
+
+@transaction.atomic
+def load_agencies() -> None:
+    setda = None
+    for code, short, name, name_en, kind, district in data.AGENCIES:
+        region = Region.objects.get(code=district) if district else None
+        agency, _ = Agency.objects.update_or_create(
+            code=code,
+            defaults={"short_name": short, "name": name, "name_en": name_en, "kind": kind,
+                      "region": region, "parent": setda if code != "setda" else None},
+        )
+        if code == "setda":
+            setda = agency
+        title = f"Camat {short.removeprefix('Kec. ')}" if kind == "district" else f"Kepala {short}"
+        Position.objects.get_or_create(agency=agency, is_head=True, defaults={"title": title})
+
+
+@transaction.atomic
+def load_categories() -> None:
+    for position, (slug, name, name_en, desc, desc_en, agency_code, needs_place) in enumerate(
+        data.CATEGORIES
+    ):
+        category, _ = Category.objects.update_or_create(
+            slug=slug,
+            defaults={"name": name, "name_en": name_en, "description": desc,
+                      "description_en": desc_en, "position": position,
+                      "location_required": needs_place},
+        )
+        if agency_code:
+            RoutingRule.objects.update_or_create(
+                category=category, region=None,
+                defaults={"agency": Agency.objects.get(code=agency_code)},
+            )
+        else:
+            # Handled by area: each kecamatan office takes its own kecamatan's.
+            for office in Agency.objects.filter(kind="district", region__isnull=False):
+                RoutingRule.objects.update_or_create(
+                    category=category, region=office.region, defaults={"agency": office}
+                )
+
+
+@lru_cache(maxsize=1)
+def _demo_password_hash() -> str:
+    # Hashing is slow on purpose; the demo's users share one password, so hash it once.
+    return make_password(DEMO_PASSWORD)
+
+
+def _user(username: str, role: str, first: str, last: str = "") -> User:
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={"role": role, "first_name": first, "last_name": last,
+                  "email": f"{username}@demo.balaikota.local"},
+    )
+    if created:
+        user.password = _demo_password_hash()
+        if role == Role.ADMIN:
+            user.is_superuser = True
+        user.save()
+    return user
+
+
+@transaction.atomic
+def load_users() -> list[Login]:
+    logins = [
+        Login("admin", "admin"), Login("operator", "operator"), Login("walikota", "mayor_office"),
+        Login("warga", "citizen"),
+    ]
+    _user("admin", Role.ADMIN, "Admin", "Balaikota")
+    _user("operator", Role.OPERATOR, "Operator", "Command Center")
+    _user("walikota", Role.MAYOR_OFFICE, "Kantor", "Wali Kota")
+    _user("warga", Role.CITIZEN, "Warga", "Malang")
+    today = timezone.localdate()
+    for agency in Agency.objects.exclude(code="setda").order_by("code"):
+        head = _user(f"{agency.code}.kepala", Role.AGENCY_HEAD, "Kepala", agency.short_name)
+        staff = _user(f"{agency.code}.staf", Role.AGENCY_STAFF, "Petugas", agency.short_name)
+        for person in (head, staff):
+            Membership.objects.get_or_create(user=person, agency=agency)
+        official, _ = Official.objects.get_or_create(user=head, defaults={"name": head.get_full_name()})
+        position = Position.objects.get(agency=agency, is_head=True)
+        Assignment.objects.get_or_create(
+            position=position, official=official, defaults={"starts_on": today}
+        )
+        logins += [Login(head.username, "agency_head", agency.code),
+                   Login(staff.username, "agency_staff", agency.code)]
+    return logins
+
+
+def load_sample_complaints(seed: int = 2018) -> int:
+    """A few complaints across the city at every stage; only into an empty database."""
+    if Complaint.objects.exists():
+        return 0
+    rng = random.Random(seed)
+    operator = User.objects.get(username="operator")
+    count = 0
+    for slug, village_code, text, stage in data.SAMPLES:
+        village = Region.objects.get(code=village_code, level=Level.VILLAGE)
+        lat, lon = village.centre_lat or 0.0, village.centre_lon or 0.0
+        photo = SimpleUploadedFile(
+            "foto.jpg",
+            images.picture(colour=(rng.randint(60, 180), rng.randint(60, 160), 90),
+                           gps=(lat, lon), label=slug),
+            content_type="image/jpeg",
+        )
+        category = Category.objects.get(slug=slug)
+        submission = services.submit_complaint(
+            text=text, category=category if stage not in {"submitted", "rejected"} else None,
+            photo_files=[photo], channel=Channel.WEB,
+            contact=services.Contact(name="Warga Demo", phone="081234567890"),
+        )
+        _advance(submission.complaint, stage, operator, rng)
+        count += 1
+    return count
+
+
+def _advance(complaint: Complaint, stage: str, operator: User, rng: random.Random) -> None:
+    if stage == "submitted":
+        return
+    if stage == "rejected":
+        services.reject_complaint(complaint, operator, "Lokasi berada di lahan milik pribadi, "
+                                  "bukan fasilitas umum.")
+        return
+    complaint.refresh_from_db()
+    agency = complaint.agency
+    if agency is None:
+        return
+    staff = User.objects.get(username=f"{agency.code}.staf")
+    if stage == "assigned":
+        return
+    services.accept_complaint(complaint, staff, "Tim sudah dijadwalkan ke lokasi.")
+    if stage == "in_progress":
+        return
+    after = SimpleUploadedFile("sesudah.jpg", images.picture(colour=(90, 160, 90), label="OK"),
+                               content_type="image/jpeg")
+    services.resolve_complaint(complaint, staff, "Sudah diperbaiki oleh tim lapangan.", after)
+    if stage == "closed":
+        services.confirm_resolution(complaint, rating=rng.randint(4, 5), comment="Terima kasih.")

@@ -1,0 +1,137 @@
+"""Delivering the outbox: in-app notices, e-mail over SMTP, signed webhooks over HTTP."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import urllib.error
+import urllib.request
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.utils import timezone
+
+from balaikota.notifications import signing
+from balaikota.notifications.models import Channel, DeliveryStatus, Notice, OutboxMessage
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 12
+BATCH_SIZE = 100
+WEBHOOK_TIMEOUT_SECONDS = 10
+
+
+class DeliveryError(Exception):
+    pass
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """1, 2, 4, ... minutes after each failure, at most 6 hours: 12 tries span about a day."""
+    return dt.timedelta(minutes=min(2 ** (attempts - 1), 360))
+
+
+def deliver_due(now: dt.datetime | None = None) -> int:
+    """Deliver every message whose time has come; returns how many were sent."""
+    sent = 0
+    while True:
+        batch = _claim_batch(now or timezone.now())
+        if not batch:
+            return sent
+        for message in batch:
+            sent += _deliver_one(message)
+
+
+def _claim_batch(now: dt.datetime) -> list[OutboxMessage]:
+    # Claim by pushing next_attempt_at forward inside a locked transaction, so two workers
+    # never send the same message; a claim of a worker that dies expires after 5 minutes.
+    with transaction.atomic():
+        batch = list(
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+            .order_by("next_attempt_at", "id")[:BATCH_SIZE]
+        )
+        if batch:
+            OutboxMessage.objects.filter(pk__in=[m.pk for m in batch]).update(
+                next_attempt_at=now + dt.timedelta(minutes=5)
+            )
+    return batch
+
+
+def _deliver_one(message: OutboxMessage) -> int:
+    try:
+        _send(message)
+    except Exception as exc:  # noqa: BLE001 - every failure is recorded and retried
+        message.attempts += 1
+        message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        if message.attempts >= MAX_ATTEMPTS:
+            message.status = DeliveryStatus.FAILED
+            log.error("giving up on outbox message %s: %s", message.pk, message.last_error)
+        else:
+            message.next_attempt_at = timezone.now() + backoff(message.attempts)
+            log.warning("outbox message %s failed: %s", message.pk, message.last_error)
+        message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+        return 0
+    message.attempts += 1
+    message.status = DeliveryStatus.SENT
+    message.sent_at = timezone.now()
+    message.last_error = ""
+    message.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+    return 1
+
+
+def _send(message: OutboxMessage) -> None:
+    if message.channel == Channel.IN_APP:
+        if message.recipient_user_id is None:
+            raise DeliveryError("in-app notice without a recipient")
+        Notice.objects.create(
+            user_id=message.recipient_user_id,
+            title=message.subject,
+            body=message.body,
+            link=message.link,
+        )
+    elif message.channel == Channel.EMAIL:
+        _send_email(message)
+    elif message.channel == Channel.WEBHOOK:
+        _post_webhook(message)
+    else:
+        raise DeliveryError(f"unknown channel {message.channel}")
+
+
+def _send_email(message: OutboxMessage) -> None:
+    body = message.body
+    if message.link:
+        body = f"{body}\n\n{settings.SITE_URL}{message.link}"
+    email = EmailMessage(
+        subject=message.subject,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.address],
+        headers={"X-Balaikota-Event": message.event},
+        connection=get_connection(fail_silently=False),
+    )
+    email.send(fail_silently=False)
+
+
+def _post_webhook(message: OutboxMessage) -> None:
+    body = json.dumps(message.payload, sort_keys=True, ensure_ascii=False).encode()
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "Balaikota-Webhook/1",
+        "X-Balaikota-Event": message.event,
+        "X-Balaikota-Delivery": str(message.pk),
+    }
+    if message.secret:
+        headers[signing.HEADER] = signing.sign(body, message.secret)
+    request = urllib.request.Request(  # noqa: S310 - admins configure http(s) URLs only
+        message.address, data=body, headers=headers, method="POST"
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310
+            if not 200 <= response.status < 300:
+                raise DeliveryError(f"receiver answered HTTP {response.status}")
+    except urllib.error.HTTPError as exc:
+        raise DeliveryError(f"receiver answered HTTP {exc.code}") from exc
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        raise DeliveryError(f"receiver unreachable: {exc}") from exc

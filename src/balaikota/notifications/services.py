@@ -1,0 +1,52 @@
+"""Putting messages in the outbox. Call inside the transaction of the change they report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from balaikota.core.models import User
+from balaikota.notifications.models import Channel, OutboxMessage
+
+
+def _schedule_delivery() -> None:
+    from balaikota.notifications import tasks
+
+    transaction.on_commit(tasks.deliver_outbox_soon)
+
+
+def notify_user(user: User, *, event: str, subject: str, body: str, link: str = "") -> None:
+    """An in-app notice, and an e-mail when the user has an address."""
+    messages = [
+        OutboxMessage(
+            channel=Channel.IN_APP, recipient_user=user, subject=subject, body=body, link=link,
+            event=event, next_attempt_at=timezone.now(),
+        )
+    ]
+    if user.email:
+        messages.append(
+            OutboxMessage(
+                channel=Channel.EMAIL, recipient_user=user, address=user.email, subject=subject,
+                body=body, link=link, event=event, next_attempt_at=timezone.now(),
+            )
+        )
+    OutboxMessage.objects.bulk_create(messages)
+    _schedule_delivery()
+
+
+def send_email(address: str, *, event: str, subject: str, body: str, link: str = "") -> None:
+    OutboxMessage.objects.create(
+        channel=Channel.EMAIL, address=address, subject=subject, body=body, link=link,
+        event=event, next_attempt_at=timezone.now(),
+    )
+    _schedule_delivery()
+
+
+def post_webhook(url: str, secret: str, *, event: str, payload: dict[str, Any]) -> None:
+    OutboxMessage.objects.create(
+        channel=Channel.WEBHOOK, address=url, secret=secret, subject=event, body="",
+        payload=payload, event=event, next_attempt_at=timezone.now(),
+    )
+    _schedule_delivery()

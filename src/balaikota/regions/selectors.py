@@ -1,0 +1,92 @@
+"""Reading regions, and the process-wide point -> kelurahan index."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+from django.db.models import Count, Max
+
+from balaikota.regions.lookup import Located, Match, RegionIndex, parse_geometry
+from balaikota.regions.models import Level, Region
+from balaikota.regions.names import normalise_name
+
+_RECHECK_SECONDS = 30.0
+
+
+class _IndexCache:
+    """Builds the index once per process and rebuilds it when the kelurahan change."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._index: RegionIndex | None = None
+        self._stamp: tuple[object, ...] | None = None
+        self._checked_at = 0.0
+
+    def get(self) -> RegionIndex:
+        now = time.monotonic()
+        if self._index is not None and now - self._checked_at < _RECHECK_SECONDS:
+            return self._index
+        with self._lock:
+            villages = Region.objects.filter(level=Level.VILLAGE, geometry__isnull=False)
+            summary = villages.aggregate(count=Count("id"), last=Max("updated_at"))
+            stamp = (summary["count"], summary["last"])
+            if self._index is None or stamp != self._stamp:
+                rows = villages.values_list("code", "geometry")
+                self._index = RegionIndex((code, parse_geometry(geom)) for code, geom in rows)
+                self._stamp = stamp
+            self._checked_at = now
+            return self._index
+
+    def clear(self) -> None:
+        with self._lock:
+            self._index = None
+            self._stamp = None
+
+
+index_cache = _IndexCache()
+
+
+@dataclass(frozen=True)
+class PlaceAnswer:
+    village: Region | None
+    match: Match
+    distance_m: float
+
+    @property
+    def inside_city(self) -> bool:
+        return self.village is not None
+
+
+def locate(lat: float, lon: float) -> PlaceAnswer:
+    found: Located = index_cache.get().locate(lat, lon)
+    if found.code is None:
+        return PlaceAnswer(None, Match.OUTSIDE, 0.0)
+    village = Region.objects.select_related("parent").get(code=found.code)
+    return PlaceAnswer(village, found.match, found.distance_m)
+
+
+def find_by_name(name: str, level: Level | None = None) -> Region | None:
+    key = normalise_name(name)
+    regions = Region.objects.all() if level is None else Region.objects.filter(level=level)
+    for region in regions.prefetch_related("aliases"):
+        if normalise_name(region.name) == key or any(
+            alias.normalised == key for alias in region.aliases.all()
+        ):
+            return region
+    return None
+
+
+def boundaries_are_approximate() -> bool:
+    return Region.objects.filter(level=Level.VILLAGE, is_approximate=True).exists()
+
+
+def districts() -> list[Region]:
+    return list(Region.objects.filter(level=Level.DISTRICT).order_by("name"))
+
+
+def villages() -> list[Region]:
+    return list(
+        Region.objects.filter(level=Level.VILLAGE).select_related("parent").order_by("name")
+    )

@@ -1,0 +1,159 @@
+/* The report form: photo first, location from the photo / device / map, resize before upload,
+   a progress bar, and a draft kept in the browser if the connection drops. */
+(function () {
+  "use strict";
+  var form = document.getElementById("report-form");
+  if (!form) return;
+  var msgs = document.getElementById("msg-sources").dataset;
+  var latInput = form.querySelector("[name=lat]"), lonInput = form.querySelector("[name=lon]");
+  var sourceInput = form.querySelector("[name=location_source]");
+  var keyInput = form.querySelector("[name=submission_key]");
+  var textInput = form.querySelector("[name=text]");
+  var photoInput = form.querySelector("[name=photos]");
+  var statusBox = document.getElementById("location-status");
+  var placeBox = document.getElementById("place-name");
+  var errorBox = document.getElementById("form-error");
+  var MAX_SIDE = 2048, DRAFT = "sambat-draft";
+  var prepared = null;
+
+  if (!keyInput.value) {
+    keyInput.value = (window.crypto && crypto.randomUUID) ? crypto.randomUUID() :
+      String(Date.now()) + Math.random().toString(16).slice(2);
+  }
+  if (!textInput.value && localStorage.getItem(DRAFT)) textInput.value = localStorage.getItem(DRAFT);
+  textInput.addEventListener("input", function () { localStorage.setItem(DRAFT, textInput.value); });
+
+  var centre = [-7.9666, 112.6326];
+  var map = L.map("report-map").setView(centre, 13);
+  if (form.dataset.tiles) {
+    L.tileLayer(form.dataset.tiles, { maxZoom: 19, attribution: form.dataset.attribution }).addTo(map);
+  }
+  var marker = null;
+
+  function setPoint(lat, lon, source) {
+    latInput.value = lat.toFixed(7);
+    lonInput.value = lon.toFixed(7);
+    sourceInput.value = source;
+    if (!marker) {
+      marker = L.marker([lat, lon], { draggable: true }).addTo(map);
+      marker.on("dragend", function () {
+        var p = marker.getLatLng();
+        setPoint(p.lat, p.lng, "map");
+      });
+    } else {
+      marker.setLatLng([lat, lon]);
+    }
+    map.setView([lat, lon], Math.max(map.getZoom(), 16));
+    statusBox.textContent = msgs[source];
+    statusBox.dataset.source = source;
+    fetch(form.dataset.locateUrl + "?lat=" + lat + "&lon=" + lon)
+      .then(function (r) { return r.json(); })
+      .then(function (answer) {
+        placeBox.textContent = answer.inside ? answer.message : msgs.outside;
+        placeBox.classList.toggle("text-danger", !answer.inside);
+      })
+      .catch(function () { placeBox.textContent = ""; });
+  }
+  if (latInput.value && lonInput.value) {
+    setPoint(parseFloat(latInput.value), parseFloat(lonInput.value), sourceInput.value || "map");
+  }
+  map.on("click", function (e) { setPoint(e.latlng.lat, e.latlng.lng, "map"); });
+
+  document.getElementById("use-device").addEventListener("click", function () {
+    if (!navigator.geolocation) { statusBox.textContent = msgs.nogeo; return; }
+    navigator.geolocation.getCurrentPosition(
+      function (pos) { setPoint(pos.coords.latitude, pos.coords.longitude, "device"); },
+      function () { statusBox.textContent = msgs.nogeo; },
+      { enableHighAccuracy: true, timeout: 15000 });
+  });
+
+  function resize(file) {
+    // Only JPEG and PNG can be drawn by every browser; HEIC goes up as it is.
+    if (!/^image\/(jpeg|png)$/.test(file.type) || !window.createImageBitmap) {
+      return Promise.resolve(file);
+    }
+    return createImageBitmap(file, { imageOrientation: "from-image" }).then(function (bitmap) {
+      var scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
+      if (scale === 1 && file.size < 1500000) return file;
+      var canvas = document.createElement("canvas");
+      canvas.width = Math.round(bitmap.width * scale);
+      canvas.height = Math.round(bitmap.height * scale);
+      canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+      return new Promise(function (resolve) {
+        canvas.toBlob(function (blob) {
+          resolve(blob ? new File([blob], file.name.replace(/\.\w+$/, "") + ".jpg",
+            { type: "image/jpeg" }) : file);
+        }, "image/jpeg", 0.85);
+      });
+    }).catch(function () { return file; });
+  }
+
+  photoInput.addEventListener("change", function () {
+    var files = Array.prototype.slice.call(photoInput.files, 0, 5);
+    var previews = document.getElementById("photo-previews");
+    previews.textContent = "";
+    files.forEach(function (file) {
+      var img = document.createElement("img");
+      img.className = "preview";
+      img.alt = file.name;
+      img.src = URL.createObjectURL(file);
+      previews.appendChild(img);
+    });
+    var hasChosen = sourceInput.value === "map" || sourceInput.value === "device";
+    Promise.all(files.map(window.readExifGps)).then(function (points) {
+      var found = points.filter(Boolean)[0];
+      if (found && !hasChosen) setPoint(found.lat, found.lon, "exif");
+    });
+    prepared = Promise.all(files.map(resize));
+  });
+
+  function showErrors(errors) {
+    var lines = [];
+    Object.keys(errors).forEach(function (field) {
+      errors[field].forEach(function (e) { lines.push(e.message || e); });
+    });
+    errorBox.textContent = lines.join(" ") || msgs.failed;
+    errorBox.classList.remove("d-none");
+  }
+
+  form.addEventListener("submit", function (event) {
+    if (!window.FormData || !window.XMLHttpRequest) return;
+    event.preventDefault();
+    errorBox.classList.add("d-none");
+    var button = document.getElementById("submit-button");
+    button.disabled = true;
+    var bar = document.getElementById("upload-progress");
+    var fill = bar.querySelector(".progress-bar");
+    (prepared || Promise.resolve([])).then(function (files) {
+      var data = new FormData(form);
+      data.delete("photos");
+      files.forEach(function (f) { data.append("photos", f, f.name); });
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", form.action || window.location.href);
+      xhr.setRequestHeader("Accept", "application/json");
+      bar.classList.remove("d-none");
+      xhr.upload.onprogress = function (e) {
+        if (e.lengthComputable) fill.style.width = Math.round(100 * e.loaded / e.total) + "%";
+      };
+      xhr.onload = function () {
+        button.disabled = false;
+        var answer = {};
+        try { answer = JSON.parse(xhr.responseText); } catch (e) { answer = {}; }
+        if (xhr.status === 201 && answer.redirect) {
+          localStorage.removeItem(DRAFT);
+          window.location.assign(answer.redirect);
+        } else {
+          bar.classList.add("d-none");
+          showErrors(answer.errors || {});
+        }
+      };
+      xhr.onerror = function () {
+        button.disabled = false;
+        bar.classList.add("d-none");
+        errorBox.textContent = msgs.offline;
+        errorBox.classList.remove("d-none");
+      };
+      xhr.send(data);
+    });
+  });
+})();

@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from balaikota.api.views import api
+
+urlpatterns = [
+    path("", include("balaikota.core.urls")),
+    path("", include("balaikota.complaints.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    # Public photos carry no metadata; at scale they are served by the object store instead.
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve,
+         {"document_root": settings.MEDIA_ROOT}),
+]
