@@ -31,7 +31,8 @@ else:
     if not SECRET_KEY or SECRET_KEY == _INSECURE_KEY or len(SECRET_KEY) < 32:
         raise ConfigurationError(
             "SECRET_KEY must be set to a random string of at least 32 characters when DEBUG "
-            "is off, e.g. SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')"
+            "is off, e.g. SECRET_KEY=$(python3 -c "
+            "'import secrets; print(secrets.token_urlsafe(48))')"
         )
     if not ALLOWED_HOSTS:
         raise ConfigurationError(
@@ -111,7 +112,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "balaikota.sqlite3",
+            "NAME": str(VAR_DIR / "balaikota.sqlite3"),
             "OPTIONS": {
                 # synchronous=FULL: with NORMAL a commit acknowledged to a citizen can vanish
                 # after a power loss. IMMEDIATE: writers queue instead of failing with
@@ -138,7 +139,10 @@ if _redis_url:
         "consumer": {"workers": env_int("WORKERS"), "worker_type": "thread"},
     }
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _redis_url,
+        }
     }
 else:
     HUEY = {

@@ -12,6 +12,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     # Public photos carry no metadata; at scale they are served by the object store instead.
-    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve,
-         {"document_root": settings.MEDIA_ROOT}),
+    path(
+        f"{settings.MEDIA_URL.strip('/')}/<path:path>",
+        serve,
+        {"document_root": settings.MEDIA_ROOT},
+    ),
 ]

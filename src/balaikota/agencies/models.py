@@ -140,9 +140,7 @@ class Membership(models.Model):
     class Meta:
         verbose_name = _("staff membership")
         verbose_name_plural = _("staff memberships")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "agency"], name="unique_membership")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "agency"], name="unique_membership")]
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.agency}"

@@ -4,21 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, NinjaAPI, Query, Schema
 from ninja.files import UploadedFile
+from ninja.responses import Status
 
 from balaikota.api.schemas import (
     CategoryOut,
     ComplaintCreated,
     ComplaintPublic,
     ErrorOut,
+    EventOut,
     LocateOut,
     LocationOut,
     PhotoOut,
     RegionOut,
-    EventOut,
 )
 from balaikota.complaints import selectors, services
 from balaikota.complaints.lifecycle import ACTION_LABELS, Action
@@ -40,8 +41,9 @@ def _region(region: Region | None) -> RegionOut | None:
 
 
 def _location(complaint: Complaint) -> LocationOut:
-    return LocationOut(lat=complaint.lat, lon=complaint.lon,
-                       source=complaint.location_source or None)
+    return LocationOut(
+        lat=complaint.lat, lon=complaint.lon, source=complaint.location_source or None
+    )
 
 
 def created_body(complaint: Complaint) -> ComplaintCreated:
@@ -80,13 +82,18 @@ def public_body(request: HttpRequest, complaint: Complaint) -> ComplaintPublic:
         due_at=complaint.due_at,
         rating=complaint.rating,
         photos=[
-            PhotoOut(kind=p.kind, url=_photo_url(request, p), thumbnail=_photo_url(request, p, True))
+            PhotoOut(
+                kind=p.kind, url=_photo_url(request, p), thumbnail=_photo_url(request, p, True)
+            )
             for p in complaint.photos.all()
         ],
         events=[
             EventOut(
-                at=e.created_at, action=e.action, label=str(ACTION_LABELS[Action(e.action)]),
-                status=e.to_status, note=e.note if e.actor_role != "reporter" else "",
+                at=e.created_at,
+                action=e.action,
+                label=str(ACTION_LABELS[Action(e.action)]),
+                status=e.to_status,
+                note=e.note if e.actor_role != "reporter" else "",
                 agency=e.agency.code if e.agency else None,
                 photo=_photo_url(request, e.photo),
             )
@@ -122,7 +129,7 @@ def submit(
     email: Form[str | None] = None,
     nik: Form[str | None] = None,
     photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]
-) -> tuple[int, Any]:
+) -> Status[Any]:
     """Multipart form: `text`, optional `category` (slug), `lat`/`lon` (or a photo with GPS),
     up to 5 `photos` (JPEG, PNG, HEIC) and the reporter's contact. An `Idempotency-Key`
     header makes a retried request return the complaint made the first time (200)."""
@@ -135,40 +142,51 @@ def submit(
     lat_value = _float(lat, "lat", errors)
     lon_value = _float(lon, "lon", errors)
     if errors:
-        return 400, ErrorOut(detail=_("The complaint was not accepted."), errors=errors)
+        return Status(400, ErrorOut(detail=_("The complaint was not accepted."), errors=errors))
     key = request.headers.get("Idempotency-Key", "").strip()[:64] or None
     try:
         submission = services.submit_complaint(
-            text=text, category=chosen, lat=lat_value, lon=lon_value,
-            location_source=location_source or "map", photo_files=list(photos or []),
-            contact=services.Contact(name=name or "", phone=phone or "", email=email or "",
-                                     nik=nik or ""),
+            text=text,
+            category=chosen,
+            lat=lat_value,
+            lon=lon_value,
+            location_source=location_source or "map",
+            photo_files=list(photos or []),
+            contact=services.Contact(
+                name=name or "", phone=phone or "", email=email or "", nik=nik or ""
+            ),
             channel=Channel.API,
-            reporter=request.user if request.user.is_authenticated else None,  # type: ignore[arg-type]
+            reporter=request.user if request.user.is_authenticated else None,
             submission_key=f"api:{key}" if key else None,
         )
     except services.SubmissionInvalid as exc:
-        return 400, ErrorOut(detail=_("The complaint was not accepted."), errors=exc.errors)
-    return (201 if submission.created else 200), created_body(submission.complaint)
+        return Status(400, ErrorOut(detail=_("The complaint was not accepted."), errors=exc.errors))
+    return Status(201 if submission.created else 200, created_body(submission.complaint))
 
 
-@api.get("/complaints/{ticket}", response={200: ComplaintPublic, 404: ErrorOut},
-         summary="Track a complaint")
+@api.get(
+    "/complaints/{ticket}",
+    response={200: ComplaintPublic, 404: ErrorOut},
+    summary="Track a complaint",
+)
 def track(request: HttpRequest, ticket: str) -> Any:
-    from django.http import Http404
-
     try:
         complaint = selectors.public_complaint(ticket)
     except Http404:
-        return 404, ErrorOut(detail=_("No complaint has this tracking code."))
+        return Status(404, ErrorOut(detail=_("No complaint has this tracking code.")))
     return public_body(request, complaint)
 
 
 @api.get("/categories", response=list[CategoryOut], summary="Complaint categories")
 def categories(request: HttpRequest) -> Any:
     return [
-        CategoryOut(slug=c.slug, name=c.name, name_en=c.name_en,
-                    description=c.display_description, location_required=c.location_required)
+        CategoryOut(
+            slug=c.slug,
+            name=c.name,
+            name_en=c.name_en,
+            description=c.display_description,
+            location_required=c.location_required,
+        )
         for c in Category.objects.filter(is_active=True)
     ]
 
@@ -182,12 +200,20 @@ class LocateQuery(Schema):
 def locate(request: HttpRequest, q: Query[LocateQuery]) -> Any:
     place = regions.locate(q.lat, q.lon)
     if place.village is None:
-        return LocateOut(inside=False, match=place.match, region=None, district=None,
-                         message=_("Outside the service area."))
+        return LocateOut(
+            inside=False,
+            match=place.match,
+            region=None,
+            district=None,
+            message=_("Outside the service area."),
+        )
     return LocateOut(
-        inside=True, match=place.match, region=_region(place.village),
+        inside=True,
+        match=place.match,
+        region=_region(place.village),
         district=_region(place.village.parent),
-        message=_("Kelurahan %(village)s, Kecamatan %(district)s") % {
+        message=_("Kelurahan %(village)s, Kecamatan %(district)s")
+        % {
             "village": place.village.name,
             "district": place.village.parent.name if place.village.parent else "-",
         },

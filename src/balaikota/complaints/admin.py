@@ -15,8 +15,16 @@ class RuleInline(admin.TabularInline):
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ("slug", "name", "name_en", "location_required", "dispose_days",
-                    "followup_days", "resolve_days", "is_active")
+    list_display = (
+        "slug",
+        "name",
+        "name_en",
+        "location_required",
+        "dispose_days",
+        "followup_days",
+        "resolve_days",
+        "is_active",
+    )
     list_editable = ("is_active",)
     inlines = [RuleInline]
 
@@ -31,8 +39,15 @@ class EventInline(admin.TabularInline):
     model = Event
     extra = 0
     can_delete = False
-    readonly_fields = ("created_at", "actor", "action", "from_status", "to_status", "note",
-                       "agency")
+    readonly_fields = (
+        "created_at",
+        "actor",
+        "action",
+        "from_status",
+        "to_status",
+        "note",
+        "agency",
+    )
     fields = readonly_fields
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:

@@ -25,25 +25,36 @@ class MultiplePhotoField(forms.FileField):
 
 class ReportForm(forms.Form):
     photos = MultiplePhotoField(
-        label=_("Photos (up to 5)"), required=False,
-        widget=MultiplePhotoInput(attrs={"accept": "image/jpeg,image/png,image/heic,image/heif",
-                                         "capture": "environment"}),
+        label=_("Photos (up to 5)"),
+        required=False,
+        widget=MultiplePhotoInput(
+            attrs={"accept": "image/jpeg,image/png,image/heic,image/heif", "capture": "environment"}
+        ),
     )
     text = forms.CharField(
         label=_("What is the problem?"),
-        widget=forms.Textarea(attrs={"rows": 4, "placeholder": _(
-            "Example: the road in front of house no. 12 has a deep hole, motorbikes fall.")}),
+        widget=forms.Textarea(
+            attrs={
+                "rows": 4,
+                "placeholder": _(
+                    "Example: the road in front of house no. 12 has a deep hole, motorbikes fall."
+                ),
+            }
+        ),
         max_length=5000,
     )
     category = forms.ModelChoiceField(
-        label=_("Category"), queryset=Category.objects.filter(is_active=True),
-        required=False, empty_label=_("I don't know — let the operator choose"),
+        label=_("Category"),
+        queryset=Category.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("I don't know — let the operator choose"),
         to_field_name="slug",
     )
     lat = forms.FloatField(required=False, widget=forms.HiddenInput)
     lon = forms.FloatField(required=False, widget=forms.HiddenInput)
     location_source = forms.ChoiceField(
-        choices=[("", "")] + list(LocationSource.choices), required=False,
+        choices=[("", ""), *list(LocationSource.choices)],
+        required=False,
         widget=forms.HiddenInput,
     )
     name = forms.CharField(label=_("Your name"), required=False, max_length=120)
@@ -54,13 +65,17 @@ class ReportForm(forms.Form):
 
 
 class TrackForm(forms.Form):
-    ticket = forms.CharField(label=_("Tracking code"), max_length=20,
-                             widget=forms.TextInput(attrs={"placeholder": "SBT-XXXXXXXX"}))
+    ticket = forms.CharField(
+        label=_("Tracking code"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"placeholder": "SBT-XXXXXXXX"}),
+    )
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}),
-                           required=False, max_length=2000)
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )
 
 
 class PhotoNoteForm(NoteForm):
@@ -68,15 +83,18 @@ class PhotoNoteForm(NoteForm):
 
 
 class AssignForm(NoteForm):
-    agency = forms.ModelChoiceField(label=_("Agency"),
-                                    queryset=Agency.objects.filter(is_active=True),
-                                    to_field_name="code")
+    agency = forms.ModelChoiceField(
+        label=_("Agency"), queryset=Agency.objects.filter(is_active=True), to_field_name="code"
+    )
 
 
 class CorrectForm(NoteForm):
-    category = forms.ModelChoiceField(label=_("Category"),
-                                      queryset=Category.objects.filter(is_active=True),
-                                      to_field_name="slug", required=False)
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=Category.objects.filter(is_active=True),
+        to_field_name="slug",
+        required=False,
+    )
     lat = forms.FloatField(label=_("Latitude"), required=False)
     lon = forms.FloatField(label=_("Longitude"), required=False)
 
@@ -87,13 +105,20 @@ class DuplicateForm(NoteForm):
 
 class ConfirmForm(forms.Form):
     rating = forms.TypedChoiceField(
-        label=_("How satisfied are you with the result?"), coerce=int, required=False,
+        label=_("How satisfied are you with the result?"),
+        coerce=int,
+        required=False,
         choices=[("", "-")] + [(i, str(i)) for i in range(1, 6)],
     )
-    comment = forms.CharField(label=_("Comment"), required=False,
-                              widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
 
 
 class ReopenForm(forms.Form):
-    reason = forms.CharField(label=_("What is still wrong?"),
-                             widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    reason = forms.CharField(
+        label=_("What is still wrong?"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )

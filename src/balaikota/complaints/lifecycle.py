@@ -51,26 +51,36 @@ _WITH_AGENCY = frozenset({Status.ASSIGNED, Status.IN_PROGRESS})
 _OPEN = _TRIAGE | _WITH_AGENCY
 
 RULES: dict[Action, Rule] = {
-    Action.VERIFY: Rule(frozenset({Status.SUBMITTED}), Status.VERIFIED,
-                        frozenset({Actor.OPERATOR})),
+    Action.VERIFY: Rule(
+        frozenset({Status.SUBMITTED}), Status.VERIFIED, frozenset({Actor.OPERATOR})
+    ),
     Action.ASSIGN: Rule(_TRIAGE, Status.ASSIGNED, frozenset({Actor.OPERATOR, Actor.SYSTEM})),
     Action.CORRECT: Rule(_OPEN, None, frozenset({Actor.OPERATOR})),
-    Action.REJECT: Rule(frozenset({Status.SUBMITTED, Status.VERIFIED}), Status.REJECTED,
-                        frozenset({Actor.OPERATOR}), needs_note=True),
-    Action.MARK_DUPLICATE: Rule(_TRIAGE | frozenset({Status.ASSIGNED}), Status.DUPLICATE,
-                                frozenset({Actor.OPERATOR})),
-    Action.ACCEPT: Rule(frozenset({Status.ASSIGNED}), Status.IN_PROGRESS,
-                        frozenset({Actor.AGENCY})),
-    Action.NOTE: Rule(frozenset({Status.IN_PROGRESS}), None, frozenset({Actor.AGENCY}),
-                      needs_note=True),
-    Action.RETURN: Rule(_WITH_AGENCY, Status.VERIFIED, frozenset({Actor.AGENCY}),
-                        needs_note=True),
-    Action.RESOLVE: Rule(frozenset({Status.IN_PROGRESS}), Status.RESOLVED,
-                         frozenset({Actor.AGENCY}), needs_note=True),
-    Action.CONFIRM: Rule(frozenset({Status.RESOLVED}), Status.CLOSED,
-                         frozenset({Actor.REPORTER, Actor.SYSTEM})),
-    Action.REOPEN: Rule(frozenset({Status.RESOLVED}), Status.REOPENED,
-                        frozenset({Actor.REPORTER}), needs_note=True),
+    Action.REJECT: Rule(
+        frozenset({Status.SUBMITTED, Status.VERIFIED}),
+        Status.REJECTED,
+        frozenset({Actor.OPERATOR}),
+        needs_note=True,
+    ),
+    Action.MARK_DUPLICATE: Rule(
+        _TRIAGE | frozenset({Status.ASSIGNED}), Status.DUPLICATE, frozenset({Actor.OPERATOR})
+    ),
+    Action.ACCEPT: Rule(
+        frozenset({Status.ASSIGNED}), Status.IN_PROGRESS, frozenset({Actor.AGENCY})
+    ),
+    Action.NOTE: Rule(
+        frozenset({Status.IN_PROGRESS}), None, frozenset({Actor.AGENCY}), needs_note=True
+    ),
+    Action.RETURN: Rule(_WITH_AGENCY, Status.VERIFIED, frozenset({Actor.AGENCY}), needs_note=True),
+    Action.RESOLVE: Rule(
+        frozenset({Status.IN_PROGRESS}), Status.RESOLVED, frozenset({Actor.AGENCY}), needs_note=True
+    ),
+    Action.CONFIRM: Rule(
+        frozenset({Status.RESOLVED}), Status.CLOSED, frozenset({Actor.REPORTER, Actor.SYSTEM})
+    ),
+    Action.REOPEN: Rule(
+        frozenset({Status.RESOLVED}), Status.REOPENED, frozenset({Actor.REPORTER}), needs_note=True
+    ),
     Action.ESCALATE: Rule(_OPEN, None, frozenset({Actor.SYSTEM})),
 }
 
@@ -117,7 +127,5 @@ def check(action: Action, status: Status | str, actor: Actor, note: str = "") ->
 def allowed_actions(status: Status | str, actor: Actor) -> list[Action]:
     current = Status(status)
     return [
-        action
-        for action, rule in RULES.items()
-        if actor in rule.actors and current in rule.sources
+        action for action, rule in RULES.items() if actor in rule.actors and current in rule.sources
     ]

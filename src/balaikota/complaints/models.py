@@ -56,15 +56,21 @@ class Category(models.Model):
         help_text=_("Off for complaints about a service rather than a place (e.g. ID cards)."),
     )
     dispose_days = models.PositiveSmallIntegerField(
-        _("working days to dispose"), null=True, blank=True,
+        _("working days to dispose"),
+        null=True,
+        blank=True,
         help_text=_("Empty: the city-wide default (3)."),
     )
     followup_days = models.PositiveSmallIntegerField(
-        _("working days to follow up"), null=True, blank=True,
+        _("working days to follow up"),
+        null=True,
+        blank=True,
         help_text=_("Empty: the city-wide default (5)."),
     )
     resolve_days = models.PositiveSmallIntegerField(
-        _("working days to resolve after follow-up"), null=True, blank=True,
+        _("working days to resolve after follow-up"),
+        null=True,
+        blank=True,
         help_text=_("Empty: the city-wide default (10)."),
     )
     position = models.PositiveSmallIntegerField(_("order"), default=100)
@@ -97,7 +103,11 @@ class RoutingRule(models.Model):
 
     category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="rules")
     region = models.ForeignKey(
-        "regions.Region", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+        "regions.Region",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
         verbose_name=_("only in"),
         help_text=_("A kecamatan or kelurahan; empty for the whole city."),
     )
@@ -111,7 +121,8 @@ class RoutingRule(models.Model):
                 fields=["category", "region"], name="unique_rule_per_category_region"
             ),
             models.UniqueConstraint(
-                fields=["category"], condition=Q(region__isnull=True),
+                fields=["category"],
+                condition=Q(region__isnull=True),
                 name="unique_citywide_rule_per_category",
             ),
         ]
@@ -124,19 +135,31 @@ class Complaint(models.Model):
     ticket = models.CharField(_("tracking code"), max_length=16, unique=True)
     text = models.TextField(_("complaint"))
     category = models.ForeignKey(
-        Category, null=True, blank=True, on_delete=models.PROTECT, related_name="complaints",
+        Category,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints",
         verbose_name=_("category"),
     )
     category_source = models.CharField(
         max_length=10, choices=CategorySource.choices, default=CategorySource.CITIZEN
     )
     agency = models.ForeignKey(
-        "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="complaints", verbose_name=_("agency"),
+        "agencies.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints",
+        verbose_name=_("agency"),
     )
     region = models.ForeignKey(
-        "regions.Region", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="complaints", verbose_name=_("kelurahan"),
+        "regions.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints",
+        verbose_name=_("kelurahan"),
     )
     lat = models.FloatField(_("latitude"), null=True, blank=True)
     lon = models.FloatField(_("longitude"), null=True, blank=True)
@@ -150,7 +173,10 @@ class Complaint(models.Model):
 
     # Personal data: never shown on public pages, the public API or open data.
     reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="complaints",
     )
     reporter_name = models.CharField(_("reporter's name"), max_length=120, blank=True)
@@ -242,7 +268,10 @@ class Event(models.Model):
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
     created_at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     actor_role = models.CharField(max_length=20)

@@ -44,7 +44,8 @@ def _staff_link(complaint: Complaint) -> str:
 def _agency_people(agency: Agency) -> list[User]:
     return list(
         User.objects.filter(
-            memberships__agency=agency, is_active=True,
+            memberships__agency=agency,
+            is_active=True,
             role__in=[Role.AGENCY_STAFF, Role.AGENCY_HEAD],
         ).distinct()
     )
@@ -69,7 +70,8 @@ def complaint_received(complaint: Complaint) -> None:
             body=_(
                 "Thank you. Your complaint has been received with the tracking code "
                 "%(ticket)s. You can follow every step on the tracking page."
-            ) % {"ticket": complaint.ticket},
+            )
+            % {"ticket": complaint.ticket},
             link=reverse("complaints:track", args=[complaint.ticket]),
         )
 
@@ -80,7 +82,8 @@ def assigned(complaint: Complaint) -> None:
         return
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("New complaint %(ticket)s for %(agency)s") % {
-            "ticket": complaint.ticket, "agency": agency.short_name,
+            "ticket": complaint.ticket,
+            "agency": agency.short_name,
         }
         body = _("Category: %(category)s. Place: %(place)s. Follow up by %(due)s.\n\n%(text)s") % {
             "category": complaint.category.name if complaint.category else "-",
@@ -89,15 +92,28 @@ def assigned(complaint: Complaint) -> None:
             "text": complaint.text[:500],
         }
         for person in _agency_people(agency):
-            outbox.notify_user(person, event="complaint.assigned", subject=subject, body=body,
-                               link=_staff_link(complaint))
+            outbox.notify_user(
+                person,
+                event="complaint.assigned",
+                subject=subject,
+                body=body,
+                link=_staff_link(complaint),
+            )
         if agency.email:
-            outbox.send_email(agency.email, event="complaint.assigned", subject=subject,
-                              body=body, link=_staff_link(complaint))
+            outbox.send_email(
+                agency.email,
+                event="complaint.assigned",
+                subject=subject,
+                body=body,
+                link=_staff_link(complaint),
+            )
         if agency.webhook_url:
-            outbox.post_webhook(agency.webhook_url, agency.webhook_secret,
-                                event="complaint.assigned",
-                                payload=public_payload(complaint, "complaint.assigned"))
+            outbox.post_webhook(
+                agency.webhook_url,
+                agency.webhook_secret,
+                event="complaint.assigned",
+                payload=public_payload(complaint, "complaint.assigned"),
+            )
     status_changed(complaint)
 
 
@@ -105,9 +121,11 @@ def needs_operator(complaint: Complaint) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         for person in _operators():
             outbox.notify_user(
-                person, event="complaint.needs_operator",
+                person,
+                event="complaint.needs_operator",
                 subject=_("Complaint %(ticket)s needs an agency") % {"ticket": complaint.ticket},
-                body=complaint.text[:500], link=_staff_link(complaint),
+                body=complaint.text[:500],
+                link=_staff_link(complaint),
             )
 
 
@@ -115,10 +133,12 @@ def returned(complaint: Complaint, reason: str) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         for person in _operators():
             outbox.notify_user(
-                person, event="complaint.returned",
+                person,
+                event="complaint.returned",
                 subject=_("Complaint %(ticket)s was returned by the agency")
                 % {"ticket": complaint.ticket},
-                body=reason, link=_staff_link(complaint),
+                body=reason,
+                link=_staff_link(complaint),
             )
 
 
@@ -126,19 +146,26 @@ def overdue(complaint: Complaint) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Complaint %(ticket)s is past its deadline") % {"ticket": complaint.ticket}
         body = _("Status: %(status)s. Place: %(place)s.") % {
-            "status": complaint.get_status_display(), "place": _place(complaint),
+            "status": complaint.get_status_display(),
+            "place": _place(complaint),
         }
         people = _operators()
         if complaint.agency is not None:
             people += list(
                 User.objects.filter(
-                    Q(memberships__agency=complaint.agency), role=Role.AGENCY_HEAD,
+                    Q(memberships__agency=complaint.agency),
+                    role=Role.AGENCY_HEAD,
                     is_active=True,
                 ).distinct()
             )
         for person in people:
-            outbox.notify_user(person, event="complaint.overdue", subject=subject, body=body,
-                               link=_staff_link(complaint))
+            outbox.notify_user(
+                person,
+                event="complaint.overdue",
+                subject=subject,
+                body=body,
+                link=_staff_link(complaint),
+            )
 
 
 def status_changed(complaint: Complaint) -> None:
@@ -146,7 +173,8 @@ def status_changed(complaint: Complaint) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         if complaint.reporter_email:
             outbox.send_email(
-                complaint.reporter_email, event="complaint.status",
+                complaint.reporter_email,
+                event="complaint.status",
                 subject=_("Complaint %(ticket)s: %(status)s")
                 % {"ticket": complaint.ticket, "status": complaint.get_status_display()},
                 body=_("The status of your complaint is now: %(status)s.")
@@ -155,5 +183,9 @@ def status_changed(complaint: Complaint) -> None:
             )
     agency = complaint.agency
     if agency is not None and agency.webhook_url and complaint.status != "assigned":
-        outbox.post_webhook(agency.webhook_url, agency.webhook_secret, event="complaint.status",
-                            payload=public_payload(complaint, "complaint.status"))
+        outbox.post_webhook(
+            agency.webhook_url,
+            agency.webhook_secret,
+            event="complaint.status",
+            payload=public_payload(complaint, "complaint.status"),
+        )

@@ -46,30 +46,44 @@ def check(stream: IO[bytes], *, size: int, max_bytes: int, max_pixels: int) -> C
     stream.seek(0)
     try:
         with Image.open(stream) as image:
-            if image.format not in ACCEPTED_FORMATS:
+            image_format = image.format or ""
+            if image_format not in ACCEPTED_FORMATS:
                 raise PhotoRejected(_("Only JPEG, PNG and HEIC photos are accepted."))
             width, height = image.size
             if width * height > max_pixels:
                 raise PhotoRejected(
-                    _("The photo has too many pixels (%(pixels)s million); the limit is "
-                      "%(limit)s million.")
+                    _(
+                        "The photo has too many pixels (%(pixels)s million); the limit is "
+                        "%(limit)s million."
+                    )
                     % {"pixels": round(width * height / 1e6), "limit": round(max_pixels / 1e6)}
                 )
-            gps = read_gps(image)
-            if image.format == "JPEG":
+            if image_format == "JPEG":
+                gps = read_gps(image)
                 # Decoding at 1/8 scale reads the whole file in a few milliseconds, so a
                 # truncated or corrupt JPEG is refused now rather than failing later.
                 image.draft("RGB", (max(1, width // 8), max(1, height // 8)))
                 image.load()
             else:
                 image.verify()
+        if image_format != "JPEG":
+            # verify() leaves the image unusable: open it again for its EXIF.
+            stream.seek(0)
+            with Image.open(stream) as image:
+                gps = read_gps(image)
     except PhotoRejected:
         raise
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+    except (
+        UnidentifiedImageError,
+        OSError,
+        ValueError,
+        SyntaxError,
+        Image.DecompressionBombError,
+    ) as exc:
         raise PhotoRejected(_("This file is not a photo that can be read.")) from exc
     finally:
         stream.seek(0)
-    return Checked(format=image.format or "", width=width, height=height, gps=gps)
+    return Checked(format=image_format, width=width, height=height, gps=gps)
 
 
 def _to_degrees(value: Any) -> float:
@@ -81,7 +95,7 @@ def read_gps(image: Image.Image) -> tuple[float, float] | None:
     """(lat, lon) from EXIF GPS, signed by the N/S and E/W references, or None."""
     try:
         gps = image.getexif().get_ifd(_GPS_IFD)
-    except Exception:  # noqa: BLE001 - malformed EXIF is common and simply means no GPS
+    except Exception:
         return None
     try:
         lat = _to_degrees(gps[2])

@@ -10,7 +10,7 @@ from balaikota.regions.models import Region
 def agency_for(category: Category | None, village: Region | None) -> Agency | None:
     if category is None:
         return None
-    places: list[int | None] = []
+    places: list[int] = []
     if village is not None:
         places.append(village.pk)
         if village.parent_id is not None:
@@ -21,9 +21,11 @@ def agency_for(category: Category | None, village: Region | None) -> Agency | No
         .filter(region_id__in=places)
         .select_related("agency")
     }
-    citywide = RoutingRule.objects.filter(category=category, region__isnull=True).select_related(
-        "agency"
-    ).first()
+    citywide = (
+        RoutingRule.objects.filter(category=category, region__isnull=True)
+        .select_related("agency")
+        .first()
+    )
     for place in places:
         if place in rules and rules[place].is_active:
             return rules[place]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
@@ -64,14 +65,14 @@ def operator_queue() -> QuerySet[Complaint]:
     ).order_by("due_at", "created_at", "id")
 
 
-def _timeline() -> Prefetch[Event]:
+def _timeline() -> Prefetch[Any]:
     return Prefetch(
         "events",
         queryset=Event.objects.select_related("agency", "photo").order_by("created_at", "id"),
     )
 
 
-def _photos() -> Prefetch[Photo]:
+def _photos() -> Prefetch[Any]:
     return Prefetch("photos", queryset=Photo.objects.order_by("id"))
 
 

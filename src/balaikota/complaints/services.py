@@ -98,12 +98,16 @@ def _clean_contact(contact: Contact, errors: dict[str, list[str]]) -> Contact:
 
 
 def _check_location(
-    lat: float | None, lon: float | None, source: str, checked: _Checked,
+    lat: float | None,
+    lon: float | None,
+    source: str,
+    checked: _Checked,
     errors: dict[str, list[str]],
 ) -> None:
     if lat is not None and lon is not None:
-        if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90
-                and -180 <= lon <= 180):
+        if not (
+            math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180
+        ):
             errors.setdefault("location", []).append(_("The coordinates are not valid."))
             return
         checked.lat, checked.lon = lat, lon
@@ -119,7 +123,9 @@ def _check_location(
             return
 
 
-def _check_photos(files: list[UploadedFile], checked: _Checked, errors: dict[str, list[str]]) -> None:
+def _check_photos(
+    files: list[UploadedFile], checked: _Checked, errors: dict[str, list[str]]
+) -> None:
     if len(files) > MAX_PHOTOS:
         errors.setdefault("photos", []).append(
             _("At most %(count)d photos per complaint.") % {"count": MAX_PHOTOS}
@@ -128,7 +134,9 @@ def _check_photos(files: list[UploadedFile], checked: _Checked, errors: dict[str
     for upload in files:
         try:
             result = photos.check(
-                upload, size=upload.size or 0, max_bytes=settings.PHOTO_MAX_BYTES,
+                upload,
+                size=upload.size or 0,
+                max_bytes=settings.PHOTO_MAX_BYTES,
                 max_pixels=settings.PHOTO_MAX_PIXELS,
             )
         except photos.PhotoRejected as exc:
@@ -180,13 +188,18 @@ def submit_complaint(
         place = regions.locate(checked.lat, checked.lon)
         if not place.inside_city:
             errors.setdefault("location", []).append(
-                _("This place is outside the service area of %(city)s. Move the pin to a "
-                  "place inside the city.") % {"city": settings.CITY_NAME}
+                _(
+                    "This place is outside the service area of %(city)s. Move the pin to a "
+                    "place inside the city."
+                )
+                % {"city": settings.CITY_NAME}
             )
     elif "location" not in errors and (category is None or category.location_required):
         errors.setdefault("location", []).append(
-            _("Where is it? Take the photo with location on, allow the location, or put a pin "
-              "on the map.")
+            _(
+                "Where is it? Take the photo with location on, allow the location, or put a pin "
+                "on the map."
+            )
         )
     if errors:
         raise SubmissionInvalid(errors)
@@ -195,9 +208,14 @@ def submit_complaint(
     try:
         with transaction.atomic():
             complaint = _create(
-                text=text, category=category, checked=checked,
-                village=place.village if place else None, contact=clean_contact,
-                channel=channel, reporter=reporter, submission_key=submission_key,
+                text=text,
+                category=category,
+                checked=checked,
+                village=place.village if place else None,
+                contact=clean_contact,
+                channel=channel,
+                reporter=reporter,
+                submission_key=submission_key,
                 reporter_key=reporter_key,
             )
     except IntegrityError:
@@ -214,19 +232,36 @@ def submit_complaint(
 
 
 def _create(
-    *, text: str, category: Category | None, checked: _Checked, village: Any,
-    contact: Contact, channel: Channel, reporter: User | None, submission_key: str | None,
+    *,
+    text: str,
+    category: Category | None,
+    checked: _Checked,
+    village: Any,
+    contact: Contact,
+    channel: Channel,
+    reporter: User | None,
+    submission_key: str | None,
     reporter_key: str,
 ) -> Complaint:
     now = timezone.now()
     complaint = Complaint(
-        text=text, category=category, category_source=CategorySource.CITIZEN,
-        region=village, lat=checked.lat, lon=checked.lon, location_source=checked.source,
-        status=Status.SUBMITTED, channel=channel, reporter=reporter,
-        reporter_name=contact.name, reporter_phone=contact.phone,
+        text=text,
+        category=category,
+        category_source=CategorySource.CITIZEN,
+        region=village,
+        lat=checked.lat,
+        lon=checked.lon,
+        location_source=checked.source,
+        status=Status.SUBMITTED,
+        channel=channel,
+        reporter=reporter,
+        reporter_name=contact.name,
+        reporter_phone=contact.phone,
         reporter_email=contact.email or (reporter.email if reporter else ""),
-        reporter_nik=contact.nik, reporter_key_hash=tickets.hash_key(reporter_key),
-        submission_key=submission_key or None, created_at=now,
+        reporter_nik=contact.nik,
+        reporter_key_hash=tickets.hash_key(reporter_key),
+        submission_key=submission_key or None,
+        created_at=now,
         dispose_due=deadlines.dispose_due(now, category),
     )
     complaint.due_at = complaint.dispose_due
@@ -239,8 +274,15 @@ def _create(
         _store_photo(complaint, upload, result, Photo.Kind.BEFORE)
         for upload, result in checked.photos
     ]
-    _record(complaint, Action.SUBMIT, None, Actor.SYSTEM if reporter is None else Actor.REPORTER,
-            "", Status.SUBMITTED, photo=saved_photos[0] if saved_photos else None)
+    _record(
+        complaint,
+        Action.SUBMIT,
+        None,
+        Actor.SYSTEM if reporter is None else Actor.REPORTER,
+        "",
+        Status.SUBMITTED,
+        photo=saved_photos[0] if saved_photos else None,
+    )
     notify.complaint_received(complaint)
     agency = agency_for(category, village)
     if agency is not None:
@@ -259,8 +301,12 @@ def _store_photo(
         f"uploads/{complaint.ticket}/{kind}.{extension}", ContentFile(upload.read())
     )
     photo = Photo.objects.create(
-        complaint=complaint, kind=kind, original=name, width=result.width,
-        height=result.height, gps_lat=result.gps[0] if result.gps else None,
+        complaint=complaint,
+        kind=kind,
+        original=name,
+        width=result.width,
+        height=result.height,
+        gps_lat=result.gps[0] if result.gps else None,
         gps_lon=result.gps[1] if result.gps else None,
     )
     from balaikota.complaints import tasks
@@ -279,17 +325,34 @@ def _snapshot(complaint: Complaint) -> dict[str, Any]:
 
 
 def _record(
-    complaint: Complaint, action: Action, user: User | None, actor: Actor, note: str,
-    from_status: str, *, photo: Photo | None = None, before: dict[str, Any] | None = None,
+    complaint: Complaint,
+    action: Action,
+    user: User | None,
+    actor: Actor,
+    note: str,
+    from_status: str,
+    *,
+    photo: Photo | None = None,
+    before: dict[str, Any] | None = None,
 ) -> Event:
     event = Event.objects.create(
-        complaint=complaint, actor=user, actor_role=actor.value, action=action.value,
-        from_status=from_status if action != Action.SUBMIT else "", to_status=complaint.status,
-        note=note, agency=complaint.agency, photo=photo,
+        complaint=complaint,
+        actor=user,
+        actor_role=actor.value,
+        action=action.value,
+        from_status=from_status if action != Action.SUBMIT else "",
+        to_status=complaint.status,
+        note=note,
+        agency=complaint.agency,
+        photo=photo,
     )
     audit.record(
-        actor=user, action=f"complaint.{action.value}", object_type="complaint",
-        object_id=complaint.ticket, before=before, after=_snapshot(complaint) | {"event": event.pk},
+        actor=user,
+        action=f"complaint.{action.value}",
+        object_type="complaint",
+        object_id=complaint.ticket,
+        before=before,
+        after=_snapshot(complaint) | {"event": event.pk},
     )
     return event
 
@@ -317,8 +380,10 @@ def actor_for(user: User, complaint: Complaint) -> Actor:
     """The role `user` acts in on this complaint, or TransitionNotAllowed."""
     if roles.is_operator(user):
         return Actor.OPERATOR
-    if roles.is_agency_member(user) and complaint.agency_id is not None and (
-        Membership.objects.filter(user=user, agency_id=complaint.agency_id).exists()
+    if (
+        roles.is_agency_member(user)
+        and complaint.agency_id is not None
+        and (Membership.objects.filter(user=user, agency_id=complaint.agency_id).exists())
     ):
         return Actor.AGENCY
     raise TransitionNotAllowed(_("You may not act on this complaint."))
@@ -333,16 +398,23 @@ def _locked(complaint: Complaint) -> Complaint:
 
 
 def _transition(
-    complaint: Complaint, action: Action, user: User | None, actor: Actor, note: str = "",
-    *, photo: Photo | None = None, **changes: Any,
+    complaint: Complaint,
+    action: Action,
+    user: User | None,
+    actor: Actor,
+    note: str = "",
+    *,
+    photo: Photo | None = None,
+    **changes: Any,
 ) -> Complaint:
     before = _snapshot(complaint)
     complaint.status = lifecycle.check(action, complaint.status, actor, note)
     for name, value in changes.items():
         setattr(complaint, name, value)
     complaint.save()
-    _record(complaint, action, user, actor, note.strip(), before["status"], photo=photo,
-            before=before)
+    _record(
+        complaint, action, user, actor, note.strip(), before["status"], photo=photo, before=before
+    )
     return complaint
 
 
@@ -367,8 +439,13 @@ def assign_complaint(complaint: Complaint, user: User, agency: Agency, note: str
 
 @transaction.atomic
 def correct_complaint(
-    complaint: Complaint, user: User, *, category: Category | None = None,
-    lat: float | None = None, lon: float | None = None, note: str = "",
+    complaint: Complaint,
+    user: User,
+    *,
+    category: Category | None = None,
+    lat: float | None = None,
+    lon: float | None = None,
+    note: str = "",
 ) -> Complaint:
     """Fix the category or the location. A new category is recorded as the operator's."""
     complaint = _locked(complaint)
@@ -393,8 +470,16 @@ def correct_complaint(
 def reject_complaint(complaint: Complaint, user: User, reason: str) -> Complaint:
     complaint = _locked(complaint)
     actor = actor_for(user, complaint)
-    _transition(complaint, Action.REJECT, user, actor, reason, rejection_reason=reason.strip(),
-                due_at=None, closed_at=timezone.now())
+    _transition(
+        complaint,
+        Action.REJECT,
+        user,
+        actor,
+        reason,
+        rejection_reason=reason.strip(),
+        due_at=None,
+        closed_at=timezone.now(),
+    )
     notify.status_changed(complaint)
     return complaint
 
@@ -409,12 +494,21 @@ def mark_duplicate(
         raise TransitionNotAllowed(_("A complaint cannot duplicate itself."))
     if original.status in {Status.DUPLICATE, Status.REJECTED}:
         raise TransitionNotAllowed(
-            _("Choose the original complaint, not one that is itself closed as a duplicate or "
-              "rejected.")
+            _(
+                "Choose the original complaint, not one that is itself closed as a duplicate or "
+                "rejected."
+            )
         )
-    _transition(complaint, Action.MARK_DUPLICATE, user, actor,
-                note or _("Same as %(ticket)s.") % {"ticket": original.ticket},
-                duplicate_of=original, due_at=None, closed_at=timezone.now())
+    _transition(
+        complaint,
+        Action.MARK_DUPLICATE,
+        user,
+        actor,
+        note or _("Same as %(ticket)s.") % {"ticket": original.ticket},
+        duplicate_of=original,
+        due_at=None,
+        closed_at=timezone.now(),
+    )
     notify.status_changed(complaint)
     return complaint
 
@@ -427,9 +521,17 @@ def accept_complaint(complaint: Complaint, user: User, note: str = "") -> Compla
     complaint = _locked(complaint)
     now = timezone.now()
     resolve_by = deadlines.resolve_due(now, complaint.category)
-    _transition(complaint, Action.ACCEPT, user, actor_for(user, complaint), note,
-                followed_up_at=now, resolve_due=resolve_by, due_at=resolve_by,
-                escalated_status="")
+    _transition(
+        complaint,
+        Action.ACCEPT,
+        user,
+        actor_for(user, complaint),
+        note,
+        followed_up_at=now,
+        resolve_due=resolve_by,
+        due_at=resolve_by,
+        escalated_status="",
+    )
     notify.status_changed(complaint)
     return complaint
 
@@ -448,8 +550,16 @@ def add_progress_note(
 def return_to_operator(complaint: Complaint, user: User, reason: str) -> Complaint:
     complaint = _locked(complaint)
     actor = actor_for(user, complaint)
-    _transition(complaint, Action.RETURN, user, actor, reason, agency=None,
-                due_at=complaint.dispose_due, escalated_status="")
+    _transition(
+        complaint,
+        Action.RETURN,
+        user,
+        actor,
+        reason,
+        agency=None,
+        due_at=complaint.dispose_due,
+        escalated_status="",
+    )
     notify.returned(complaint, reason)
     return complaint
 
@@ -464,8 +574,16 @@ def resolve_complaint(
     if photo_file is None:
         raise TransitionNotAllowed(_("Add a photo of the result (the “after” photo)."))
     photo = _agency_photo(complaint, photo_file, Photo.Kind.AFTER)
-    _transition(complaint, Action.RESOLVE, user, actor, note, photo=photo,
-                resolved_at=timezone.now(), due_at=None)
+    _transition(
+        complaint,
+        Action.RESOLVE,
+        user,
+        actor,
+        note,
+        photo=photo,
+        resolved_at=timezone.now(),
+        due_at=None,
+    )
     notify.status_changed(complaint)
     return complaint
 
@@ -473,7 +591,9 @@ def resolve_complaint(
 def _agency_photo(complaint: Complaint, upload: UploadedFile, kind: str) -> Photo:
     try:
         result = photos.check(
-            upload, size=upload.size or 0, max_bytes=settings.PHOTO_MAX_BYTES,
+            upload,
+            size=upload.size or 0,
+            max_bytes=settings.PHOTO_MAX_BYTES,
             max_pixels=settings.PHOTO_MAX_PIXELS,
         )
     except photos.PhotoRejected as exc:
@@ -487,25 +607,41 @@ def _agency_photo(complaint: Complaint, upload: UploadedFile, kind: str) -> Phot
 def reporter_may_act(complaint: Complaint, *, key: str | None, user: User | None) -> bool:
     if user is not None and user.is_authenticated and complaint.reporter_id == user.pk:
         return True
-    return bool(key) and bool(complaint.reporter_key_hash) and (
-        tickets.hash_key(key or "") == complaint.reporter_key_hash
+    return (
+        bool(key)
+        and bool(complaint.reporter_key_hash)
+        and (tickets.hash_key(key or "") == complaint.reporter_key_hash)
     )
 
 
 @transaction.atomic
 def confirm_resolution(
-    complaint: Complaint, *, rating: int | None = None, comment: str = "",
+    complaint: Complaint,
+    *,
+    rating: int | None = None,
+    comment: str = "",
     by_system: bool = False,
 ) -> Complaint:
     complaint = _locked(complaint)
     if rating is not None and not 1 <= rating <= 5:
         raise TransitionNotAllowed(_("Give a rating from 1 to 5."))
     actor = Actor.SYSTEM if by_system else Actor.REPORTER
-    note = comment.strip() if not by_system else _(
-        "Closed automatically: the reporter did not answer within the confirmation period."
+    note = (
+        comment.strip()
+        if not by_system
+        else _("Closed automatically: the reporter did not answer within the confirmation period.")
     )
-    _transition(complaint, Action.CONFIRM, None, actor, note, rating=rating,
-                rating_comment=comment.strip(), closed_at=timezone.now(), due_at=None)
+    _transition(
+        complaint,
+        Action.CONFIRM,
+        None,
+        actor,
+        note,
+        rating=rating,
+        rating_comment=comment.strip(),
+        closed_at=timezone.now(),
+        due_at=None,
+    )
     notify.status_changed(complaint)
     return complaint
 
@@ -516,8 +652,13 @@ def reopen_complaint(complaint: Complaint, reason: str) -> Complaint:
     complaint = _locked(complaint)
     _transition(complaint, Action.REOPEN, None, Actor.REPORTER, reason, resolved_at=None)
     if complaint.agency is not None and complaint.agency.is_active:
-        _assign(complaint, complaint.agency, None, Actor.SYSTEM,
-                _("Sent back to the agency that resolved it."))
+        _assign(
+            complaint,
+            complaint.agency,
+            None,
+            Actor.SYSTEM,
+            _("Sent back to the agency that resolved it."),
+        )
     else:
         notify.needs_operator(complaint)
     return complaint
@@ -531,8 +672,9 @@ def escalate_overdue() -> int:
     now = timezone.now()
     count = 0
     overdue = (
-        Complaint.objects.filter(status__in=list(lifecycle.RULES[Action.ESCALATE].sources),
-                                 due_at__lt=now)
+        Complaint.objects.filter(
+            status__in=list(lifecycle.RULES[Action.ESCALATE].sources), due_at__lt=now
+        )
         .exclude(escalated_status=F("status"))
         .values_list("pk", flat=True)
     )
@@ -541,10 +683,15 @@ def escalate_overdue() -> int:
             complaint = _locked(Complaint(pk=pk))
             if complaint.escalated_status == complaint.status or not complaint.is_overdue(now):
                 continue
-            _transition(complaint, Action.ESCALATE, None, Actor.SYSTEM,
-                        _("Deadline passed on %(date)s.")
-                        % {"date": timezone.localtime(complaint.due_at).strftime("%d-%m-%Y")},
-                        escalated_status=complaint.status)
+            _transition(
+                complaint,
+                Action.ESCALATE,
+                None,
+                Actor.SYSTEM,
+                _("Deadline passed on %(date)s.")
+                % {"date": timezone.localtime(complaint.due_at).strftime("%d-%m-%Y")},
+                escalated_status=complaint.status,
+            )
             notify.overdue(complaint)
             count += 1
     return count

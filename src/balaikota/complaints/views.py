@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -40,15 +40,20 @@ def report(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             try:
                 submission = services.submit_complaint(
-                    text=data["text"], category=data["category"], lat=data["lat"],
-                    lon=data["lon"], location_source=data["location_source"],
+                    text=data["text"],
+                    category=data["category"],
+                    lat=data["lat"],
+                    lon=data["lon"],
+                    location_source=data["location_source"],
                     photo_files=data["photos"],
-                    contact=services.Contact(name=data["name"], phone=data["phone"],
-                                             email=data["email"], nik=data["nik"]),
+                    contact=services.Contact(
+                        name=data["name"], phone=data["phone"], email=data["email"], nik=data["nik"]
+                    ),
                     channel=Channel.WEB,
-                    reporter=request.user if request.user.is_authenticated else None,  # type: ignore[arg-type]
-                    submission_key=(f"web:{data['submission_key']}"
-                                    if data["submission_key"] else None),
+                    reporter=request.user if request.user.is_authenticated else None,
+                    submission_key=(
+                        f"web:{data['submission_key']}" if data["submission_key"] else None
+                    ),
                 )
             except services.SubmissionInvalid as exc:
                 for field, errors in exc.errors.items():
@@ -68,11 +73,16 @@ def report(request: HttpRequest) -> HttpResponse:
             return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
     else:
         form = forms.ReportForm()
-    return render(request, "complaints/report.html", {
-        "form": form,
-        "categories": Category.objects.filter(is_active=True),
-        "approximate": regions.boundaries_are_approximate(),
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "complaints/report.html",
+        {
+            "form": form,
+            "categories": Category.objects.filter(is_active=True),
+            "approximate": regions.boundaries_are_approximate(),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def submitted(request: HttpRequest, ticket: str) -> HttpResponse:
@@ -83,8 +93,9 @@ def submitted(request: HttpRequest, ticket: str) -> HttpResponse:
         private_link = request.build_absolute_uri(
             reverse("complaints:track", args=[complaint.ticket]) + f"?kunci={key}"
         )
-    return render(request, "complaints/submitted.html",
-                  {"complaint": complaint, "private_link": private_link})
+    return render(
+        request, "complaints/submitted.html", {"complaint": complaint, "private_link": private_link}
+    )
 
 
 def track_lookup(request: HttpRequest) -> HttpResponse:
@@ -109,18 +120,24 @@ def track(request: HttpRequest, ticket: str) -> HttpResponse:
         return redirect("complaints:track", ticket=complaint.ticket)
     user = request.user if request.user.is_authenticated else None
     is_reporter = services.reporter_may_act(
-        complaint, key=_reporter_key(request, complaint.ticket), user=user  # type: ignore[arg-type]
+        complaint,
+        key=_reporter_key(request, complaint.ticket),
+        user=user,
     )
     photos = list(complaint.photos.all())
-    return render(request, "complaints/track.html", {
-        "complaint": complaint,
-        "events": _timeline(complaint),
-        "before_photos": [p for p in photos if p.kind == "before"],
-        "after_photos": [p for p in photos if p.kind == "after"],
-        "is_reporter": is_reporter and complaint.status == Status.RESOLVED,
-        "confirm_form": forms.ConfirmForm(),
-        "reopen_form": forms.ReopenForm(),
-    })
+    return render(
+        request,
+        "complaints/track.html",
+        {
+            "complaint": complaint,
+            "events": _timeline(complaint),
+            "before_photos": [p for p in photos if p.kind == "before"],
+            "after_photos": [p for p in photos if p.kind == "after"],
+            "is_reporter": is_reporter and complaint.status == Status.RESOLVED,
+            "confirm_form": forms.ConfirmForm(),
+            "reopen_form": forms.ReopenForm(),
+        },
+    )
 
 
 def _timeline(complaint: Complaint, *, staff: bool = False) -> list[dict[str, Any]]:
@@ -132,7 +149,8 @@ def _timeline(complaint: Complaint, *, staff: bool = False) -> list[dict[str, An
             # since they tell the citizen what was done. Only staff see who acted.
             "note": event.note,
             "actor": (event.actor.get_full_name() or event.actor.username)
-            if staff and event.actor else "",
+            if staff and event.actor
+            else "",
         }
         for event in complaint.events.all()
     ]
@@ -142,16 +160,20 @@ def _timeline(complaint: Complaint, *, staff: bool = False) -> list[dict[str, An
 def reporter_action(request: HttpRequest, ticket: str, action: str) -> HttpResponse:
     complaint = selectors.public_complaint(ticket)
     user = request.user if request.user.is_authenticated else None
-    if not services.reporter_may_act(complaint, key=_reporter_key(request, complaint.ticket),
-                                     user=user):  # type: ignore[arg-type]
+    if not services.reporter_may_act(
+        complaint, key=_reporter_key(request, complaint.ticket), user=user
+    ):
         return HttpResponseForbidden(_("Only the person who reported this complaint can do this."))
     try:
         if action == "confirm":
             form = forms.ConfirmForm(request.POST)
             if not form.is_valid():
                 raise TransitionNotAllowed(_("Give a rating from 1 to 5."))
-            services.confirm_resolution(complaint, rating=form.cleaned_data["rating"] or None,
-                                        comment=form.cleaned_data["comment"])
+            services.confirm_resolution(
+                complaint,
+                rating=form.cleaned_data["rating"] or None,
+                comment=form.cleaned_data["comment"],
+            )
             messages.success(request, _("Thank you. The complaint is closed."))
         elif action == "reopen":
             reopen = forms.ReopenForm(request.POST)
@@ -204,13 +226,22 @@ def inbox(request: HttpRequest) -> HttpResponse:
     page = _page(request, selectors.inbox(user, flt))
     query = request.GET.copy()
     query.pop("halaman", None)
-    return render(request, "complaints/staff/inbox.html", {
-        "page": page, "filter": flt, "query": query.urlencode(), "now": timezone.now(),
-        "statuses": Status.choices,
-        "categories": Category.objects.filter(is_active=True),
-        "villages": regions.villages(),
-        "agencies": Agency.objects.filter(is_active=True) if roles.reads_whole_city(user) else [],
-    })
+    return render(
+        request,
+        "complaints/staff/inbox.html",
+        {
+            "page": page,
+            "filter": flt,
+            "query": query.urlencode(),
+            "now": timezone.now(),
+            "statuses": Status.choices,
+            "categories": Category.objects.filter(is_active=True),
+            "villages": regions.villages(),
+            "agencies": Agency.objects.filter(is_active=True)
+            if roles.reads_whole_city(user)
+            else [],
+        },
+    )
 
 
 @login_required
@@ -233,19 +264,23 @@ def staff_detail(request: HttpRequest, ticket: str) -> HttpResponse:
     except TransitionNotAllowed:
         actions = []
     photos = list(complaint.photos.all())
-    return render(request, "complaints/staff/detail.html", {
-        "complaint": complaint,
-        "events": _timeline(complaint, staff=True),
-        "before_photos": [p for p in photos if p.kind == "before"],
-        "after_photos": [p for p in photos if p.kind == "after"],
-        "actions": [a.value for a in actions],
-        "now": timezone.now(),
-        "assign_form": forms.AssignForm(initial={"agency": complaint.agency}),
-        "correct_form": forms.CorrectForm(initial={"category": complaint.category}),
-        "duplicate_form": forms.DuplicateForm(),
-        "note_form": forms.NoteForm(),
-        "photo_form": forms.PhotoNoteForm(),
-    })
+    return render(
+        request,
+        "complaints/staff/detail.html",
+        {
+            "complaint": complaint,
+            "events": _timeline(complaint, staff=True),
+            "before_photos": [p for p in photos if p.kind == "before"],
+            "after_photos": [p for p in photos if p.kind == "after"],
+            "actions": [a.value for a in actions],
+            "now": timezone.now(),
+            "assign_form": forms.AssignForm(initial={"agency": complaint.agency}),
+            "correct_form": forms.CorrectForm(initial={"category": complaint.category}),
+            "duplicate_form": forms.DuplicateForm(),
+            "note_form": forms.NoteForm(),
+            "photo_form": forms.PhotoNoteForm(),
+        },
+    )
 
 
 @login_required
@@ -261,7 +296,9 @@ def staff_action(request: HttpRequest, ticket: str, action: str) -> HttpResponse
     except TransitionNotAllowed as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[Action(action)]})
+        messages.success(
+            request, _("Done: %(action)s.") % {"action": ACTION_LABELS[Action(action)]}
+        )
         if action == Action.RETURN or (
             action == Action.ASSIGN and not roles.reads_whole_city(user)
         ):
@@ -286,8 +323,12 @@ def _run_staff_action(
         if not correct.is_valid():
             raise TransitionNotAllowed(_("Check the category and the coordinates."))
         services.correct_complaint(
-            complaint, user, category=correct.cleaned_data["category"],
-            lat=correct.cleaned_data["lat"], lon=correct.cleaned_data["lon"], note=note,
+            complaint,
+            user,
+            category=correct.cleaned_data["category"],
+            lat=correct.cleaned_data["lat"],
+            lon=correct.cleaned_data["lon"],
+            note=note,
         )
     elif action == Action.REJECT:
         services.reject_complaint(complaint, user, note)
@@ -295,8 +336,9 @@ def _run_staff_action(
         code = normalise_ticket(request.POST.get("original", ""))
         original = Complaint.objects.filter(ticket=code).first()
         if original is None:
-            raise TransitionNotAllowed(_("No complaint has the tracking code %(ticket)s.")
-                                       % {"ticket": code})
+            raise TransitionNotAllowed(
+                _("No complaint has the tracking code %(ticket)s.") % {"ticket": code}
+            )
         services.mark_duplicate(complaint, user, original, note)
     elif action == Action.ACCEPT:
         services.accept_complaint(complaint, user, note)
@@ -314,13 +356,12 @@ def _run_staff_action(
 def notices(request: HttpRequest) -> HttpResponse:
     from balaikota.notifications.models import Notice
 
-    page = Paginator(Notice.objects.filter(user=request.user), PAGE_SIZE).get_page(
+    user = cast(User, request.user)
+    page = Paginator(Notice.objects.filter(user=user), PAGE_SIZE).get_page(
         request.GET.get("halaman")
     )
     if request.method == "POST":
-        Notice.objects.filter(user=request.user, read_at__isnull=True).update(
-            read_at=timezone.now()
-        )
+        Notice.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
         return redirect("complaints:notices")
     return render(request, "complaints/staff/notices.html", {"page": page})
 

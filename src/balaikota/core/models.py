@@ -23,8 +23,8 @@ class User(AbstractUser):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
 
     class Meta(AbstractUser.Meta):
-        verbose_name = _("user")
-        verbose_name_plural = _("users")
+        verbose_name = _("user")  # type: ignore[assignment]
+        verbose_name_plural = _("users")  # type: ignore[assignment]
 
     @property
     def is_operator(self) -> bool:

@@ -30,8 +30,13 @@ def gps_exif(lat: float, lon: float) -> Image.Exif:
 
 
 def picture(
-    width: int = 800, height: int = 600, *, colour: tuple[int, int, int] = (120, 110, 100),
-    gps: tuple[float, float] | None = None, fmt: str = "JPEG", label: str = "",
+    width: int = 800,
+    height: int = 600,
+    *,
+    colour: tuple[int, int, int] = (120, 110, 100),
+    gps: tuple[float, float] | None = None,
+    fmt: str = "JPEG",
+    label: str = "",
 ) -> bytes:
     image = Image.new("RGB", (width, height), colour)
     draw = ImageDraw.Draw(image)

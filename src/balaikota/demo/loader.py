@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import random
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
@@ -21,7 +21,7 @@ from balaikota.regions.models import Level, Region
 from balaikota.regions.selectors import index_cache
 from balaikota.regions.services import ensure_malang_regions
 
-DEMO_PASSWORD = "sambat-malang-2026"
+DEMO_PASSWORD = "sambat-malang-2026"  # noqa: S105 - printed by `make demo` on purpose
 BOUNDARY_FILE = Path("..") / "shared" / "data" / "malang-kelurahan.geojson"
 
 
@@ -45,8 +45,14 @@ def load_agencies() -> None:
         region = Region.objects.get(code=district) if district else None
         agency, _ = Agency.objects.update_or_create(
             code=code,
-            defaults={"short_name": short, "name": name, "name_en": name_en, "kind": kind,
-                      "region": region, "parent": setda if code != "setda" else None},
+            defaults={
+                "short_name": short,
+                "name": name,
+                "name_en": name_en,
+                "kind": kind,
+                "region": region,
+                "parent": setda if code != "setda" else None,
+            },
         )
         if code == "setda":
             setda = agency
@@ -61,13 +67,19 @@ def load_categories() -> None:
     ):
         category, _ = Category.objects.update_or_create(
             slug=slug,
-            defaults={"name": name, "name_en": name_en, "description": desc,
-                      "description_en": desc_en, "position": position,
-                      "location_required": needs_place},
+            defaults={
+                "name": name,
+                "name_en": name_en,
+                "description": desc,
+                "description_en": desc_en,
+                "position": position,
+                "location_required": needs_place,
+            },
         )
         if agency_code:
             RoutingRule.objects.update_or_create(
-                category=category, region=None,
+                category=category,
+                region=None,
                 defaults={"agency": Agency.objects.get(code=agency_code)},
             )
         else:
@@ -87,8 +99,12 @@ def _demo_password_hash() -> str:
 def _user(username: str, role: str, first: str, last: str = "") -> User:
     user, created = User.objects.get_or_create(
         username=username,
-        defaults={"role": role, "first_name": first, "last_name": last,
-                  "email": f"{username}@demo.balaikota.local"},
+        defaults={
+            "role": role,
+            "first_name": first,
+            "last_name": last,
+            "email": f"{username}@demo.balaikota.local",
+        },
     )
     if created:
         user.password = _demo_password_hash()
@@ -101,7 +117,9 @@ def _user(username: str, role: str, first: str, last: str = "") -> User:
 @transaction.atomic
 def load_users() -> list[Login]:
     logins = [
-        Login("admin", "admin"), Login("operator", "operator"), Login("walikota", "mayor_office"),
+        Login("admin", "admin"),
+        Login("operator", "operator"),
+        Login("walikota", "mayor_office"),
         Login("warga", "citizen"),
     ]
     _user("admin", Role.ADMIN, "Admin", "Balaikota")
@@ -114,13 +132,17 @@ def load_users() -> list[Login]:
         staff = _user(f"{agency.code}.staf", Role.AGENCY_STAFF, "Petugas", agency.short_name)
         for person in (head, staff):
             Membership.objects.get_or_create(user=person, agency=agency)
-        official, _ = Official.objects.get_or_create(user=head, defaults={"name": head.get_full_name()})
+        official, _ = Official.objects.get_or_create(
+            user=head, defaults={"name": head.get_full_name()}
+        )
         position = Position.objects.get(agency=agency, is_head=True)
         Assignment.objects.get_or_create(
             position=position, official=official, defaults={"starts_on": today}
         )
-        logins += [Login(head.username, "agency_head", agency.code),
-                   Login(staff.username, "agency_staff", agency.code)]
+        logins += [
+            Login(head.username, "agency_head", agency.code),
+            Login(staff.username, "agency_staff", agency.code),
+        ]
     return logins
 
 
@@ -136,14 +158,17 @@ def load_sample_complaints(seed: int = 2018) -> int:
         lat, lon = village.centre_lat or 0.0, village.centre_lon or 0.0
         photo = SimpleUploadedFile(
             "foto.jpg",
-            images.picture(colour=(rng.randint(60, 180), rng.randint(60, 160), 90),
-                           gps=(lat, lon), label=slug),
+            images.picture(
+                colour=(rng.randint(60, 180), rng.randint(60, 160), 90), gps=(lat, lon), label=slug
+            ),
             content_type="image/jpeg",
         )
         category = Category.objects.get(slug=slug)
         submission = services.submit_complaint(
-            text=text, category=category if stage not in {"submitted", "rejected"} else None,
-            photo_files=[photo], channel=Channel.WEB,
+            text=text,
+            category=category if stage not in {"submitted", "rejected"} else None,
+            photo_files=[photo],
+            channel=Channel.WEB,
             contact=services.Contact(name="Warga Demo", phone="081234567890"),
         )
         _advance(submission.complaint, stage, operator, rng)
@@ -155,8 +180,9 @@ def _advance(complaint: Complaint, stage: str, operator: User, rng: random.Rando
     if stage == "submitted":
         return
     if stage == "rejected":
-        services.reject_complaint(complaint, operator, "Lokasi berada di lahan milik pribadi, "
-                                  "bukan fasilitas umum.")
+        services.reject_complaint(
+            complaint, operator, "Lokasi berada di lahan milik pribadi, bukan fasilitas umum."
+        )
         return
     complaint.refresh_from_db()
     agency = complaint.agency
@@ -168,8 +194,9 @@ def _advance(complaint: Complaint, stage: str, operator: User, rng: random.Rando
     services.accept_complaint(complaint, staff, "Tim sudah dijadwalkan ke lokasi.")
     if stage == "in_progress":
         return
-    after = SimpleUploadedFile("sesudah.jpg", images.picture(colour=(90, 160, 90), label="OK"),
-                               content_type="image/jpeg")
+    after = SimpleUploadedFile(
+        "sesudah.jpg", images.picture(colour=(90, 160, 90), label="OK"), content_type="image/jpeg"
+    )
     services.resolve_complaint(complaint, staff, "Sudah diperbaiki oleh tim lapangan.", after)
     if stage == "closed":
         services.confirm_resolution(complaint, rating=rng.randint(4, 5), comment="Terima kasih.")

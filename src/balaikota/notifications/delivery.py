@@ -62,7 +62,7 @@ def _claim_batch(now: dt.datetime) -> list[OutboxMessage]:
 def _deliver_one(message: OutboxMessage) -> int:
     try:
         _send(message)
-    except Exception as exc:  # noqa: BLE001 - every failure is recorded and retried
+    except Exception as exc:
         message.attempts += 1
         message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
         if message.attempts >= MAX_ATTEMPTS:

@@ -57,7 +57,9 @@ class OutboxMessage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_channel_display()} → {self.address or self.recipient_user}: {self.subject}"
+        return (
+            f"{self.get_channel_display()} → {self.address or self.recipient_user}: {self.subject}"
+        )
 
 
 class Notice(models.Model):

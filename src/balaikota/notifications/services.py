@@ -21,15 +21,26 @@ def notify_user(user: User, *, event: str, subject: str, body: str, link: str = 
     """An in-app notice, and an e-mail when the user has an address."""
     messages = [
         OutboxMessage(
-            channel=Channel.IN_APP, recipient_user=user, subject=subject, body=body, link=link,
-            event=event, next_attempt_at=timezone.now(),
+            channel=Channel.IN_APP,
+            recipient_user=user,
+            subject=subject,
+            body=body,
+            link=link,
+            event=event,
+            next_attempt_at=timezone.now(),
         )
     ]
     if user.email:
         messages.append(
             OutboxMessage(
-                channel=Channel.EMAIL, recipient_user=user, address=user.email, subject=subject,
-                body=body, link=link, event=event, next_attempt_at=timezone.now(),
+                channel=Channel.EMAIL,
+                recipient_user=user,
+                address=user.email,
+                subject=subject,
+                body=body,
+                link=link,
+                event=event,
+                next_attempt_at=timezone.now(),
             )
         )
     OutboxMessage.objects.bulk_create(messages)
@@ -38,15 +49,26 @@ def notify_user(user: User, *, event: str, subject: str, body: str, link: str = 
 
 def send_email(address: str, *, event: str, subject: str, body: str, link: str = "") -> None:
     OutboxMessage.objects.create(
-        channel=Channel.EMAIL, address=address, subject=subject, body=body, link=link,
-        event=event, next_attempt_at=timezone.now(),
+        channel=Channel.EMAIL,
+        address=address,
+        subject=subject,
+        body=body,
+        link=link,
+        event=event,
+        next_attempt_at=timezone.now(),
     )
     _schedule_delivery()
 
 
 def post_webhook(url: str, secret: str, *, event: str, payload: dict[str, Any]) -> None:
     OutboxMessage.objects.create(
-        channel=Channel.WEBHOOK, address=url, secret=secret, subject=event, body="",
-        payload=payload, event=event, next_attempt_at=timezone.now(),
+        channel=Channel.WEBHOOK,
+        address=url,
+        secret=secret,
+        subject=event,
+        body="",
+        payload=payload,
+        event=event,
+        next_attempt_at=timezone.now(),
     )
     _schedule_delivery()

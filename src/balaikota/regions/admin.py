@@ -29,9 +29,11 @@ class RegionAdmin(admin.ModelAdmin):
         if boundaries_are_approximate():
             messages.warning(
                 request,
-                _("The kelurahan boundaries are APPROXIMATE (laid out from centre points for "
-                  "the demo). Import the official boundaries with `balaikota import-regions "
-                  "FILE.geojson`."),
+                _(
+                    "The kelurahan boundaries are APPROXIMATE (laid out from centre points for "
+                    "the demo). Import the official boundaries with `balaikota import-regions "
+                    "FILE.geojson`."
+                ),
             )
         return super().changelist_view(request, extra_context)  # type: ignore[return-value]
 

@@ -121,7 +121,7 @@ class RegionIndex:
 
 def area_km2(geometry: BaseGeometry) -> float:
     """Area of a WGS84 polygon in km², with the same local projection as the index."""
-    minx, miny, maxx, maxy = geometry.bounds
+    _minx, miny, _maxx, maxy = geometry.bounds
     lat0 = (miny + maxy) / 2
     kx = METRES_PER_DEGREE_LON_AT_EQUATOR * math.cos(math.radians(lat0))
 

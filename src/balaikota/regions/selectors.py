@@ -34,7 +34,9 @@ class _IndexCache:
             stamp = (summary["count"], summary["last"])
             if self._index is None or stamp != self._stamp:
                 rows = villages.values_list("code", "geometry")
-                self._index = RegionIndex((code, parse_geometry(geom)) for code, geom in rows)
+                self._index = RegionIndex(
+                    (code, parse_geometry(geom)) for code, geom in rows if geom is not None
+                )
                 self._stamp = stamp
             self._checked_at = now
             return self._index

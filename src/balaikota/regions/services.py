@@ -122,7 +122,10 @@ def import_regions(
             region = Region.objects.create(code=code, **values)
             report.created += 1
             audit.record(
-                actor=None, action="region.created", object_type="region", object_id=code,
+                actor=None,
+                action="region.created",
+                object_type="region",
+                object_id=code,
                 after={"name": name, "level": str(level)},
             )
         elif _differs(region, values):
@@ -131,7 +134,10 @@ def import_regions(
             region.save()
             report.updated += 1
             audit.record(
-                actor=None, action="region.updated", object_type="region", object_id=code,
+                actor=None,
+                action="region.updated",
+                object_type="region",
+                object_id=code,
                 after={"name": name, "level": str(level)},
             )
         else:

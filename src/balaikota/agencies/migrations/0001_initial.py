@@ -5,85 +5,173 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('regions', '0001_initial'),
+        ("regions", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Assignment',
+            name="Assignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_on', models.DateField(verbose_name='from')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='until')),
-                ('is_acting', models.BooleanField(default=False, verbose_name='acting (Plt)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("starts_on", models.DateField(verbose_name="from")),
+                ("ends_on", models.DateField(blank=True, null=True, verbose_name="until")),
+                ("is_acting", models.BooleanField(default=False, verbose_name="acting (Plt)")),
             ],
             options={
-                'verbose_name': 'assignment',
-                'verbose_name_plural': 'assignments',
-                'ordering': ['-starts_on'],
+                "verbose_name": "assignment",
+                "verbose_name_plural": "assignments",
+                "ordering": ["-starts_on"],
             },
         ),
         migrations.CreateModel(
-            name='Official',
+            name="Official",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('nip', models.CharField(blank=True, max_length=30, null=True, unique=True, verbose_name='NIP')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "nip",
+                    models.CharField(
+                        blank=True, max_length=30, null=True, unique=True, verbose_name="NIP"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'official',
-                'verbose_name_plural': 'officials',
-                'ordering': ['name'],
+                "verbose_name": "official",
+                "verbose_name_plural": "officials",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Position',
+            name="Position",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('is_head', models.BooleanField(default=False, verbose_name='head of the agency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("is_head", models.BooleanField(default=False, verbose_name="head of the agency")),
             ],
             options={
-                'verbose_name': 'position',
-                'verbose_name_plural': 'positions',
-                'ordering': ['agency', '-is_head', 'title'],
+                "verbose_name": "position",
+                "verbose_name_plural": "positions",
+                "ordering": ["agency", "-is_head", "title"],
             },
         ),
         migrations.CreateModel(
-            name='Agency',
+            name="Agency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=30, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name (Indonesian)')),
-                ('name_en', models.CharField(blank=True, max_length=200, verbose_name='name (English)')),
-                ('short_name', models.CharField(max_length=60, verbose_name='short name')),
-                ('kind', models.CharField(choices=[('secretariat', 'Secretariat'), ('dinas', 'Dinas (service agency)'), ('badan', 'Badan (board)'), ('satpol', 'Civil service police'), ('district', 'Kecamatan office'), ('enterprise', 'City-owned enterprise'), ('other', 'Other')], max_length=20, verbose_name='kind')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='notification e-mail')),
-                ('webhook_url', models.URLField(blank=True, verbose_name='webhook URL')),
-                ('webhook_secret', models.CharField(blank=True, help_text='Each webhook is signed with HMAC-SHA256 using this secret.', max_length=128, verbose_name='webhook signing secret')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='agencies.agency', verbose_name='parent agency')),
-                ('region', models.ForeignKey(blank=True, help_text='For a kecamatan office: the kecamatan it serves.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='agencies', to='regions.region', verbose_name='area served')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=30, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name (Indonesian)")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=200, verbose_name="name (English)"),
+                ),
+                ("short_name", models.CharField(max_length=60, verbose_name="short name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("secretariat", "Secretariat"),
+                            ("dinas", "Dinas (service agency)"),
+                            ("badan", "Badan (board)"),
+                            ("satpol", "Civil service police"),
+                            ("district", "Kecamatan office"),
+                            ("enterprise", "City-owned enterprise"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(
+                        blank=True, max_length=254, verbose_name="notification e-mail"
+                    ),
+                ),
+                ("webhook_url", models.URLField(blank=True, verbose_name="webhook URL")),
+                (
+                    "webhook_secret",
+                    models.CharField(
+                        blank=True,
+                        help_text="Each webhook is signed with HMAC-SHA256 using this secret.",
+                        max_length=128,
+                        verbose_name="webhook signing secret",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="agencies.agency",
+                        verbose_name="parent agency",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="For a kecamatan office: the kecamatan it serves.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="agencies",
+                        to="regions.region",
+                        verbose_name="area served",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'agency',
-                'verbose_name_plural': 'agencies',
-                'ordering': ['short_name'],
+                "verbose_name": "agency",
+                "verbose_name_plural": "agencies",
+                "ordering": ["short_name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='agencies.agency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="agencies.agency",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'staff membership',
-                'verbose_name_plural': 'staff memberships',
+                "verbose_name": "staff membership",
+                "verbose_name_plural": "staff memberships",
             },
         ),
     ]

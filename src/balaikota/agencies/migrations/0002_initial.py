@@ -6,50 +6,75 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('agencies', '0001_initial'),
+        ("agencies", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='membership',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL),
+            model_name="membership",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="memberships",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='official',
-            name='user',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='official', to=settings.AUTH_USER_MODEL),
+            model_name="official",
+            name="user",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="official",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='assignment',
-            name='official',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to='agencies.official'),
+            model_name="assignment",
+            name="official",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="assignments",
+                to="agencies.official",
+            ),
         ),
         migrations.AddField(
-            model_name='position',
-            name='agency',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='positions', to='agencies.agency'),
+            model_name="position",
+            name="agency",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="positions",
+                to="agencies.agency",
+            ),
         ),
         migrations.AddField(
-            model_name='assignment',
-            name='position',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='agencies.position'),
+            model_name="assignment",
+            name="position",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="assignments",
+                to="agencies.position",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('user', 'agency'), name='unique_membership'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(fields=("user", "agency"), name="unique_membership"),
         ),
         migrations.AddConstraint(
-            model_name='position',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_head', True)), fields=('agency',), name='one_head_position_per_agency'),
+            model_name="position",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_head", True)),
+                fields=("agency",),
+                name="one_head_position_per_agency",
+            ),
         ),
         migrations.AddIndex(
-            model_name='assignment',
-            index=models.Index(fields=['position', 'ends_on'], name='assignment_current_idx'),
+            model_name="assignment",
+            index=models.Index(fields=["position", "ends_on"], name="assignment_current_idx"),
         ),
     ]

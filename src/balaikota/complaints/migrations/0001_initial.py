@@ -6,126 +6,344 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('agencies', '0001_initial'),
-        ('regions', '0001_initial'),
+        ("agencies", "0001_initial"),
+        ("regions", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=120, verbose_name='name (Indonesian)')),
-                ('name_en', models.CharField(max_length=120, verbose_name='name (English)')),
-                ('description', models.CharField(blank=True, max_length=300, verbose_name='description (Indonesian)')),
-                ('description_en', models.CharField(blank=True, max_length=300, verbose_name='description (English)')),
-                ('location_required', models.BooleanField(default=True, help_text='Off for complaints about a service rather than a place (e.g. ID cards).', verbose_name='location required')),
-                ('dispose_days', models.PositiveSmallIntegerField(blank=True, help_text='Empty: the city-wide default (3).', null=True, verbose_name='working days to dispose')),
-                ('followup_days', models.PositiveSmallIntegerField(blank=True, help_text='Empty: the city-wide default (5).', null=True, verbose_name='working days to follow up')),
-                ('resolve_days', models.PositiveSmallIntegerField(blank=True, help_text='Empty: the city-wide default (10).', null=True, verbose_name='working days to resolve after follow-up')),
-                ('position', models.PositiveSmallIntegerField(default=100, verbose_name='order')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=120, verbose_name="name (Indonesian)")),
+                ("name_en", models.CharField(max_length=120, verbose_name="name (English)")),
+                (
+                    "description",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="description (Indonesian)"
+                    ),
+                ),
+                (
+                    "description_en",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="description (English)"
+                    ),
+                ),
+                (
+                    "location_required",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Off for complaints about a service rather than a place (e.g. ID cards).",
+                        verbose_name="location required",
+                    ),
+                ),
+                (
+                    "dispose_days",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Empty: the city-wide default (3).",
+                        null=True,
+                        verbose_name="working days to dispose",
+                    ),
+                ),
+                (
+                    "followup_days",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Empty: the city-wide default (5).",
+                        null=True,
+                        verbose_name="working days to follow up",
+                    ),
+                ),
+                (
+                    "resolve_days",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Empty: the city-wide default (10).",
+                        null=True,
+                        verbose_name="working days to resolve after follow-up",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=100, verbose_name="order")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'category',
-                'verbose_name_plural': 'categories',
-                'ordering': ['position', 'name'],
+                "verbose_name": "category",
+                "verbose_name_plural": "categories",
+                "ordering": ["position", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('actor_role', models.CharField(max_length=20)),
-                ('action', models.CharField(max_length=20)),
-                ('from_status', models.CharField(blank=True, max_length=12)),
-                ('to_status', models.CharField(max_length=12)),
-                ('note', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("actor_role", models.CharField(max_length=20)),
+                ("action", models.CharField(max_length=20)),
+                ("from_status", models.CharField(blank=True, max_length=12)),
+                ("to_status", models.CharField(max_length=12)),
+                ("note", models.TextField(blank=True)),
             ],
             options={
-                'verbose_name': 'complaint event',
-                'verbose_name_plural': 'complaint events',
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "complaint event",
+                "verbose_name_plural": "complaint events",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Photo',
+            name="Photo",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('before', 'Reported'), ('after', 'After handling')], default='before', max_length=6)),
-                ('state', models.CharField(choices=[('processing', 'Processing'), ('ready', 'Ready'), ('failed', 'Could not be processed')], default='processing', max_length=10)),
-                ('original', models.CharField(blank=True, max_length=300)),
-                ('image', models.ImageField(blank=True, upload_to='photos/%Y/%m/')),
-                ('thumbnail', models.ImageField(blank=True, upload_to='thumbs/%Y/%m/')),
-                ('width', models.PositiveIntegerField(blank=True, null=True)),
-                ('height', models.PositiveIntegerField(blank=True, null=True)),
-                ('gps_lat', models.FloatField(blank=True, null=True)),
-                ('gps_lon', models.FloatField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("before", "Reported"), ("after", "After handling")],
+                        default="before",
+                        max_length=6,
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("processing", "Processing"),
+                            ("ready", "Ready"),
+                            ("failed", "Could not be processed"),
+                        ],
+                        default="processing",
+                        max_length=10,
+                    ),
+                ),
+                ("original", models.CharField(blank=True, max_length=300)),
+                ("image", models.ImageField(blank=True, upload_to="photos/%Y/%m/")),
+                ("thumbnail", models.ImageField(blank=True, upload_to="thumbs/%Y/%m/")),
+                ("width", models.PositiveIntegerField(blank=True, null=True)),
+                ("height", models.PositiveIntegerField(blank=True, null=True)),
+                ("gps_lat", models.FloatField(blank=True, null=True)),
+                ("gps_lon", models.FloatField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'verbose_name': 'photo',
-                'verbose_name_plural': 'photos',
-                'ordering': ['id'],
+                "verbose_name": "photo",
+                "verbose_name_plural": "photos",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='RoutingRule',
+            name="RoutingRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'routing rule',
-                'verbose_name_plural': 'routing rules',
+                "verbose_name": "routing rule",
+                "verbose_name_plural": "routing rules",
             },
         ),
         migrations.CreateModel(
-            name='Complaint',
+            name="Complaint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ticket', models.CharField(max_length=16, unique=True, verbose_name='tracking code')),
-                ('text', models.TextField(verbose_name='complaint')),
-                ('category_source', models.CharField(choices=[('citizen', 'Chosen by the citizen'), ('suggested', 'Suggested by the system'), ('operator', 'Set by an operator')], default='citizen', max_length=10)),
-                ('lat', models.FloatField(blank=True, null=True, verbose_name='latitude')),
-                ('lon', models.FloatField(blank=True, null=True, verbose_name='longitude')),
-                ('location_source', models.CharField(blank=True, choices=[('exif', "Photo's GPS"), ('device', 'Device location'), ('map', 'Pin on the map')], max_length=10, verbose_name='location from')),
-                ('status', models.CharField(choices=[('submitted', 'Submitted'), ('verified', 'Verified'), ('assigned', 'Sent to agency'), ('in_progress', 'Being handled'), ('resolved', 'Resolved'), ('closed', 'Closed'), ('reopened', 'Reopened'), ('rejected', 'Rejected'), ('duplicate', 'Duplicate')], default='submitted', max_length=12, verbose_name='status')),
-                ('channel', models.CharField(choices=[('web', 'Web form'), ('api', 'API'), ('operator', 'Entered by an operator')], max_length=10, verbose_name='channel')),
-                ('reporter_name', models.CharField(blank=True, max_length=120, verbose_name="reporter's name")),
-                ('reporter_phone', models.CharField(blank=True, max_length=30, verbose_name="reporter's phone")),
-                ('reporter_email', models.EmailField(blank=True, max_length=254, verbose_name="reporter's e-mail")),
-                ('reporter_nik', models.CharField(blank=True, max_length=16, verbose_name="reporter's NIK")),
-                ('reporter_key_hash', models.CharField(blank=True, max_length=64)),
-                ('submission_key', models.CharField(blank=True, max_length=64, null=True, unique=True)),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='submitted')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='last change')),
-                ('dispose_due', models.DateTimeField(blank=True, null=True, verbose_name='dispose by')),
-                ('followup_due', models.DateTimeField(blank=True, null=True, verbose_name='follow up by')),
-                ('resolve_due', models.DateTimeField(blank=True, null=True, verbose_name='resolve by')),
-                ('due_at', models.DateTimeField(blank=True, null=True, verbose_name='current deadline')),
-                ('escalated_status', models.CharField(blank=True, max_length=12)),
-                ('assigned_at', models.DateTimeField(blank=True, null=True)),
-                ('followed_up_at', models.DateTimeField(blank=True, null=True)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('rejection_reason', models.TextField(blank=True, verbose_name='reason for rejection')),
-                ('rating', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='rating')),
-                ('rating_comment', models.TextField(blank=True, verbose_name='comment on the result')),
-                ('agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='complaints', to='agencies.agency', verbose_name='agency')),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='complaints', to='complaints.category', verbose_name='category')),
-                ('duplicate_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='duplicates', to='complaints.complaint')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='complaints', to='regions.region', verbose_name='kelurahan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "ticket",
+                    models.CharField(max_length=16, unique=True, verbose_name="tracking code"),
+                ),
+                ("text", models.TextField(verbose_name="complaint")),
+                (
+                    "category_source",
+                    models.CharField(
+                        choices=[
+                            ("citizen", "Chosen by the citizen"),
+                            ("suggested", "Suggested by the system"),
+                            ("operator", "Set by an operator"),
+                        ],
+                        default="citizen",
+                        max_length=10,
+                    ),
+                ),
+                ("lat", models.FloatField(blank=True, null=True, verbose_name="latitude")),
+                ("lon", models.FloatField(blank=True, null=True, verbose_name="longitude")),
+                (
+                    "location_source",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("exif", "Photo's GPS"),
+                            ("device", "Device location"),
+                            ("map", "Pin on the map"),
+                        ],
+                        max_length=10,
+                        verbose_name="location from",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "Submitted"),
+                            ("verified", "Verified"),
+                            ("assigned", "Sent to agency"),
+                            ("in_progress", "Being handled"),
+                            ("resolved", "Resolved"),
+                            ("closed", "Closed"),
+                            ("reopened", "Reopened"),
+                            ("rejected", "Rejected"),
+                            ("duplicate", "Duplicate"),
+                        ],
+                        default="submitted",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("web", "Web form"),
+                            ("api", "API"),
+                            ("operator", "Entered by an operator"),
+                        ],
+                        max_length=10,
+                        verbose_name="channel",
+                    ),
+                ),
+                (
+                    "reporter_name",
+                    models.CharField(blank=True, max_length=120, verbose_name="reporter's name"),
+                ),
+                (
+                    "reporter_phone",
+                    models.CharField(blank=True, max_length=30, verbose_name="reporter's phone"),
+                ),
+                (
+                    "reporter_email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="reporter's e-mail"),
+                ),
+                (
+                    "reporter_nik",
+                    models.CharField(blank=True, max_length=16, verbose_name="reporter's NIK"),
+                ),
+                ("reporter_key_hash", models.CharField(blank=True, max_length=64)),
+                (
+                    "submission_key",
+                    models.CharField(blank=True, max_length=64, null=True, unique=True),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="submitted"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="last change")),
+                (
+                    "dispose_due",
+                    models.DateTimeField(blank=True, null=True, verbose_name="dispose by"),
+                ),
+                (
+                    "followup_due",
+                    models.DateTimeField(blank=True, null=True, verbose_name="follow up by"),
+                ),
+                (
+                    "resolve_due",
+                    models.DateTimeField(blank=True, null=True, verbose_name="resolve by"),
+                ),
+                (
+                    "due_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="current deadline"),
+                ),
+                ("escalated_status", models.CharField(blank=True, max_length=12)),
+                ("assigned_at", models.DateTimeField(blank=True, null=True)),
+                ("followed_up_at", models.DateTimeField(blank=True, null=True)),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "rejection_reason",
+                    models.TextField(blank=True, verbose_name="reason for rejection"),
+                ),
+                (
+                    "rating",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="rating"),
+                ),
+                (
+                    "rating_comment",
+                    models.TextField(blank=True, verbose_name="comment on the result"),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="complaints",
+                        to="agencies.agency",
+                        verbose_name="agency",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="complaints",
+                        to="complaints.category",
+                        verbose_name="category",
+                    ),
+                ),
+                (
+                    "duplicate_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="duplicates",
+                        to="complaints.complaint",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="complaints",
+                        to="regions.region",
+                        verbose_name="kelurahan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'complaint',
-                'verbose_name_plural': 'complaints',
-                'ordering': ['-created_at'],
+                "verbose_name": "complaint",
+                "verbose_name_plural": "complaints",
+                "ordering": ["-created_at"],
             },
         ),
     ]

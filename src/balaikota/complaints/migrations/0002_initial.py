@@ -6,88 +6,141 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('agencies', '0002_initial'),
-        ('complaints', '0001_initial'),
-        ('regions', '0001_initial'),
+        ("agencies", "0002_initial"),
+        ("complaints", "0001_initial"),
+        ("regions", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='complaint',
-            name='reporter',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='complaints', to=settings.AUTH_USER_MODEL),
+            model_name="complaint",
+            name="reporter",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="complaints",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='event',
-            name='actor',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="event",
+            name="actor",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='event',
-            name='agency',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='agencies.agency'),
+            model_name="event",
+            name="agency",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="agencies.agency",
+            ),
         ),
         migrations.AddField(
-            model_name='event',
-            name='complaint',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='complaints.complaint'),
+            model_name="event",
+            name="complaint",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="events",
+                to="complaints.complaint",
+            ),
         ),
         migrations.AddField(
-            model_name='photo',
-            name='complaint',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='complaints.complaint'),
+            model_name="photo",
+            name="complaint",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="photos",
+                to="complaints.complaint",
+            ),
         ),
         migrations.AddField(
-            model_name='event',
-            name='photo',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='complaints.photo'),
+            model_name="event",
+            name="photo",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="complaints.photo",
+            ),
         ),
         migrations.AddField(
-            model_name='routingrule',
-            name='agency',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rules', to='agencies.agency'),
+            model_name="routingrule",
+            name="agency",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="rules",
+                to="agencies.agency",
+            ),
         ),
         migrations.AddField(
-            model_name='routingrule',
-            name='category',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rules', to='complaints.category'),
+            model_name="routingrule",
+            name="category",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="rules",
+                to="complaints.category",
+            ),
         ),
         migrations.AddField(
-            model_name='routingrule',
-            name='region',
-            field=models.ForeignKey(blank=True, help_text='A kecamatan or kelurahan; empty for the whole city.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='regions.region', verbose_name='only in'),
+            model_name="routingrule",
+            name="region",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="A kecamatan or kelurahan; empty for the whole city.",
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="regions.region",
+                verbose_name="only in",
+            ),
         ),
         migrations.AddIndex(
-            model_name='complaint',
-            index=models.Index(fields=['agency', 'status', 'due_at'], name='complaint_inbox_idx'),
+            model_name="complaint",
+            index=models.Index(fields=["agency", "status", "due_at"], name="complaint_inbox_idx"),
         ),
         migrations.AddIndex(
-            model_name='complaint',
-            index=models.Index(fields=['status', 'created_at'], name='complaint_status_idx'),
+            model_name="complaint",
+            index=models.Index(fields=["status", "created_at"], name="complaint_status_idx"),
         ),
         migrations.AddIndex(
-            model_name='complaint',
-            index=models.Index(fields=['status', 'due_at'], name='complaint_due_idx'),
+            model_name="complaint",
+            index=models.Index(fields=["status", "due_at"], name="complaint_due_idx"),
         ),
         migrations.AddIndex(
-            model_name='complaint',
-            index=models.Index(fields=['region', 'created_at'], name='complaint_region_idx'),
+            model_name="complaint",
+            index=models.Index(fields=["region", "created_at"], name="complaint_region_idx"),
         ),
         migrations.AddIndex(
-            model_name='complaint',
-            index=models.Index(fields=['category', 'created_at'], name='complaint_category_idx'),
+            model_name="complaint",
+            index=models.Index(fields=["category", "created_at"], name="complaint_category_idx"),
         ),
         migrations.AddConstraint(
-            model_name='routingrule',
-            constraint=models.UniqueConstraint(fields=('category', 'region'), name='unique_rule_per_category_region'),
+            model_name="routingrule",
+            constraint=models.UniqueConstraint(
+                fields=("category", "region"), name="unique_rule_per_category_region"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='routingrule',
-            constraint=models.UniqueConstraint(condition=models.Q(('region__isnull', True)), fields=('category',), name='unique_citywide_rule_per_category'),
+            model_name="routingrule",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("region__isnull", True)),
+                fields=("category",),
+                name="unique_citywide_rule_per_category",
+            ),
         ),
     ]

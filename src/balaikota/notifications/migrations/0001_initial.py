@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,48 +14,97 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Notice',
+            name="Notice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=250, verbose_name='title')),
-                ('body', models.TextField(blank=True, verbose_name='text')),
-                ('link', models.CharField(blank=True, max_length=300, verbose_name='link')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='read')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notices', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=250, verbose_name="title")),
+                ("body", models.TextField(blank=True, verbose_name="text")),
+                ("link", models.CharField(blank=True, max_length=300, verbose_name="link")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("read_at", models.DateTimeField(blank=True, null=True, verbose_name="read")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notices",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'notice',
-                'verbose_name_plural': 'notices',
-                'ordering': ['-created_at'],
-                'indexes': [models.Index(fields=['user', 'read_at', '-created_at'], name='notice_inbox_idx')],
+                "verbose_name": "notice",
+                "verbose_name_plural": "notices",
+                "ordering": ["-created_at"],
+                "indexes": [
+                    models.Index(fields=["user", "read_at", "-created_at"], name="notice_inbox_idx")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='OutboxMessage',
+            name="OutboxMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('in_app', 'In-app notice'), ('email', 'E-mail'), ('webhook', 'Webhook')], max_length=10, verbose_name='channel')),
-                ('address', models.CharField(blank=True, max_length=500, verbose_name='address')),
-                ('secret', models.CharField(blank=True, max_length=128)),
-                ('subject', models.CharField(max_length=250, verbose_name='subject')),
-                ('body', models.TextField(verbose_name='text')),
-                ('link', models.CharField(blank=True, max_length=300, verbose_name='link')),
-                ('payload', models.JSONField(blank=True, null=True, verbose_name='payload')),
-                ('event', models.CharField(max_length=60, verbose_name='event')),
-                ('status', models.CharField(choices=[('pending', 'Waiting'), ('sent', 'Sent'), ('failed', 'Gave up')], default='pending', max_length=10, verbose_name='status')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
-                ('next_attempt_at', models.DateTimeField(verbose_name='next attempt')),
-                ('last_error', models.TextField(blank=True, verbose_name='last error')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent')),
-                ('recipient_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("in_app", "In-app notice"),
+                            ("email", "E-mail"),
+                            ("webhook", "Webhook"),
+                        ],
+                        max_length=10,
+                        verbose_name="channel",
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=500, verbose_name="address")),
+                ("secret", models.CharField(blank=True, max_length=128)),
+                ("subject", models.CharField(max_length=250, verbose_name="subject")),
+                ("body", models.TextField(verbose_name="text")),
+                ("link", models.CharField(blank=True, max_length=300, verbose_name="link")),
+                ("payload", models.JSONField(blank=True, null=True, verbose_name="payload")),
+                ("event", models.CharField(max_length=60, verbose_name="event")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "Waiting"), ("sent", "Sent"), ("failed", "Gave up")],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="attempts")),
+                ("next_attempt_at", models.DateTimeField(verbose_name="next attempt")),
+                ("last_error", models.TextField(blank=True, verbose_name="last error")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent")),
+                (
+                    "recipient_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'outgoing message',
-                'verbose_name_plural': 'outgoing messages',
-                'ordering': ['id'],
-                'indexes': [models.Index(fields=['status', 'next_attempt_at'], name='outbox_due_idx')],
+                "verbose_name": "outgoing message",
+                "verbose_name_plural": "outgoing messages",
+                "ordering": ["id"],
+                "indexes": [
+                    models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx")
+                ],
             },
         ),
     ]

@@ -5,54 +5,110 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, unique=True, verbose_name='Kemendagri code')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('level', models.CharField(choices=[('city', 'City'), ('district', 'Kecamatan'), ('village', 'Kelurahan')], max_length=10, verbose_name='level')),
-                ('geometry', models.JSONField(blank=True, null=True, verbose_name='boundary')),
-                ('is_approximate', models.BooleanField(default=False, help_text='Laid out from centre points for a demo; not the official boundary.', verbose_name='approximate boundary')),
-                ('centre_lat', models.FloatField(blank=True, null=True, verbose_name='centre latitude')),
-                ('centre_lon', models.FloatField(blank=True, null=True, verbose_name='centre longitude')),
-                ('area_km2', models.FloatField(blank=True, null=True, verbose_name='area (km²)')),
-                ('population', models.PositiveIntegerField(blank=True, null=True, verbose_name='population')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='regions.region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(max_length=20, unique=True, verbose_name="Kemendagri code"),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("city", "City"),
+                            ("district", "Kecamatan"),
+                            ("village", "Kelurahan"),
+                        ],
+                        max_length=10,
+                        verbose_name="level",
+                    ),
+                ),
+                ("geometry", models.JSONField(blank=True, null=True, verbose_name="boundary")),
+                (
+                    "is_approximate",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Laid out from centre points for a demo; not the official boundary.",
+                        verbose_name="approximate boundary",
+                    ),
+                ),
+                (
+                    "centre_lat",
+                    models.FloatField(blank=True, null=True, verbose_name="centre latitude"),
+                ),
+                (
+                    "centre_lon",
+                    models.FloatField(blank=True, null=True, verbose_name="centre longitude"),
+                ),
+                ("area_km2", models.FloatField(blank=True, null=True, verbose_name="area (km²)")),
+                (
+                    "population",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="population"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="regions.region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'region',
-                'verbose_name_plural': 'regions',
-                'ordering': ['code'],
+                "verbose_name": "region",
+                "verbose_name_plural": "regions",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='RegionAlias',
+            name="RegionAlias",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('normalised', models.CharField(db_index=True, editable=False, max_length=120)),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='regions.region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                ("normalised", models.CharField(db_index=True, editable=False, max_length=120)),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="aliases",
+                        to="regions.region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'name alias',
-                'verbose_name_plural': 'name aliases',
+                "verbose_name": "name alias",
+                "verbose_name_plural": "name aliases",
             },
         ),
         migrations.AddIndex(
-            model_name='region',
-            index=models.Index(fields=['level', 'name'], name='region_level_name_idx'),
+            model_name="region",
+            index=models.Index(fields=["level", "name"], name="region_level_name_idx"),
         ),
         migrations.AddConstraint(
-            model_name='regionalias',
-            constraint=models.UniqueConstraint(fields=('region', 'normalised'), name='unique_region_alias'),
+            model_name="regionalias",
+            constraint=models.UniqueConstraint(
+                fields=("region", "normalised"), name="unique_region_alias"
+            ),
         ),
     ]

@@ -25,22 +25,47 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-        parser.add_argument("--web-workers", type=int, default=None,
-                            help="Web processes (default: WEB_CONCURRENCY).")
-        parser.add_argument("--no-worker", action="store_true",
-                            help="Run the web server only (a worker runs elsewhere).")
+        parser.add_argument(
+            "--web-workers",
+            type=int,
+            default=None,
+            help="Web processes (default: WEB_CONCURRENCY).",
+        )
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="Run the web server only (a worker runs elsewhere).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG:
             call_command("collectstatic", interactive=False, verbosity=0)
         web_workers = options["web_workers"] or int(os.environ.get("WEB_CONCURRENCY", "3"))
         bind = f"{options['host']}:{options['port']}"
-        commands = [[
-            sys.executable, "-m", "gunicorn", "balaikota.wsgi:application",
-            "--bind", bind, "--workers", str(web_workers), "--threads", "4",
-            "--worker-class", "gthread", "--timeout", "60", "--graceful-timeout", "20",
-            "--access-logfile", "-", "--forwarded-allow-ips", "127.0.0.1",
-        ]]
+        commands = [
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "balaikota.wsgi:application",
+                "--bind",
+                bind,
+                "--workers",
+                str(web_workers),
+                "--threads",
+                "4",
+                "--worker-class",
+                "gthread",
+                "--timeout",
+                "60",
+                "--graceful-timeout",
+                "20",
+                "--access-logfile",
+                "-",
+                "--forwarded-allow-ips",
+                "127.0.0.1",
+            ]
+        ]
         if not options["no_worker"]:
             commands.append([sys.executable, "-m", "balaikota.cli", "run_huey"])
         children = [subprocess.Popen(cmd) for cmd in commands]  # noqa: S603

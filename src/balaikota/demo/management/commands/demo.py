@@ -12,9 +12,12 @@ class Command(BaseCommand):
     help = "Migrate and load the Kota Malang demo (safe to run again), then print the logins."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--boundaries", default=str(loader.BOUNDARY_FILE),
-                            help="GeoJSON of the kelurahan (default ../shared/data/...); "
-                            "approximate areas when the file is missing.")
+        parser.add_argument(
+            "--boundaries",
+            default=str(loader.BOUNDARY_FILE),
+            help="GeoJSON of the kelurahan (default ../shared/data/...); "
+            "approximate areas when the file is missing.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from pathlib import Path
@@ -26,9 +29,13 @@ class Command(BaseCommand):
         logins = loader.load_users()
         created = loader.load_sample_complaints()
         self.stdout.write(
-            "Boundaries: " + ("official polygons from " + options["boundaries"] if real else
-                              "APPROXIMATE areas laid out from kelurahan centres (no boundary "
-                              "file found); import real ones with `balaikota import-regions`")
+            "Boundaries: "
+            + (
+                "official polygons from " + options["boundaries"]
+                if real
+                else "APPROXIMATE areas laid out from kelurahan centres (no boundary "
+                "file found); import real ones with `balaikota import-regions`"
+            )
         )
         self.stdout.write(f"Sample complaints created: {created}")
         self.stdout.write(f"\nDemo logins (password for all: {loader.DEMO_PASSWORD}):")

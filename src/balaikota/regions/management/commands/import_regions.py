@@ -23,18 +23,31 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
-        parser.add_argument("--level", choices=[Level.VILLAGE, Level.DISTRICT, Level.CITY],
-                            default=Level.VILLAGE, help="Level of the features (default village).")
-        parser.add_argument("--code-property", default="kode",
-                            help="Property holding the Kemendagri code (default kode).")
-        parser.add_argument("--name-property", default="nama",
-                            help="Property holding the name (default nama).")
-        parser.add_argument("--parent-property", default="kode_kecamatan",
-                            help="Property holding the parent's code (default kode_kecamatan); "
-                            "empty for none.")
-        parser.add_argument("--parent-name-property", default="kecamatan",
-                            help="Property holding the parent's name, used when the parent "
-                            "does not exist yet (default kecamatan).")
+        parser.add_argument(
+            "--level",
+            choices=[Level.VILLAGE, Level.DISTRICT, Level.CITY],
+            default=Level.VILLAGE,
+            help="Level of the features (default village).",
+        )
+        parser.add_argument(
+            "--code-property",
+            default="kode",
+            help="Property holding the Kemendagri code (default kode).",
+        )
+        parser.add_argument(
+            "--name-property", default="nama", help="Property holding the name (default nama)."
+        )
+        parser.add_argument(
+            "--parent-property",
+            default="kode_kecamatan",
+            help="Property holding the parent's code (default kode_kecamatan); empty for none.",
+        )
+        parser.add_argument(
+            "--parent-name-property",
+            default="kecamatan",
+            help="Property holding the parent's name, used when the parent "
+            "does not exist yet (default kecamatan).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         props = PropertyNames(
@@ -48,12 +61,13 @@ class Command(BaseCommand):
                 read_features(options["file"]), level=Level(options["level"]), props=props
             )
         except RegionImportError as exc:
-            raise CommandError(
-                "Nothing was imported:\n  " + "\n  ".join(exc.problems)
-            ) from exc
+            raise CommandError("Nothing was imported:\n  " + "\n  ".join(exc.problems)) from exc
         index_cache.clear()
         self.stdout.write(
             f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged"
-            + (f"; new parents: {', '.join(report.parents_created)}"
-               if report.parents_created else "")
+            + (
+                f"; new parents: {', '.join(report.parents_created)}"
+                if report.parents_created
+                else ""
+            )
         )

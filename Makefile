@@ -1,0 +1,50 @@
+# Balaikota: `make demo` to try it, `make test` to test it. Both install what they need.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export PORT
+
+.PHONY: install demo serve test test-postgres lint format bench bench-intake bench-lookup lock messages clean
+
+$(BIN)/.installed: pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+install: $(BIN)/.installed
+
+demo: install
+	DEBUG=$${DEBUG:-true} $(BIN)/balaikota demo
+	DEBUG=$${DEBUG:-true} $(BIN)/balaikota serve --port $(PORT)
+
+test: install
+	$(BIN)/pytest -q
+
+test-postgres: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/pytest -q
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	DEBUG=true $(BIN)/mypy src
+	DEBUG=true $(BIN)/balaikota makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
+
+bench: install
+	$(BIN)/python bench/run.py
+
+lock:
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
+
+messages: install
+	cd src/balaikota && DEBUG=true ../../$(BIN)/balaikota makemessages -l id -l en --no-obsolete && DEBUG=true ../../$(BIN)/balaikota compilemessages
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,165 @@
+"""Complaints moving through their lifecycle in the database, by the people allowed to."""
+
+from __future__ import annotations
+
+import pytest
+
+from balaikota.agencies.models import Agency
+from balaikota.complaints import services
+from balaikota.complaints.lifecycle import TransitionNotAllowed
+from balaikota.complaints.models import Category, Complaint, Status
+from balaikota.complaints.tickets import new_reporter_key
+from balaikota.notifications.models import OutboxMessage
+from tests.conftest import SUMBERSARI, Cast, jpeg, submit
+
+pytestmark = pytest.mark.django_db
+
+
+def statuses(complaint: Complaint) -> list[str]:
+    return list(complaint.events.order_by("id").values_list("to_status", flat=True))
+
+
+def test_the_whole_road_from_report_to_closed(cast: Cast) -> None:
+    complaint = submit(contact=services.Contact(email="warga@example.test"))
+    services.accept_complaint(complaint, cast.pupr_staff, "Tim dijadwalkan.")
+    services.add_progress_note(complaint, cast.pupr_staff, "Material sudah dipesan.")
+    services.resolve_complaint(complaint, cast.pupr_staff, "Sudah ditambal.", jpeg("after.jpg"))
+    services.confirm_resolution(complaint, rating=5, comment="Cepat sekali.")
+    complaint.refresh_from_db()
+    assert complaint.status == Status.CLOSED
+    assert complaint.rating == 5
+    assert statuses(complaint) == [
+        "submitted",
+        "assigned",
+        "in_progress",
+        "in_progress",
+        "resolved",
+        "closed",
+    ]
+    assert complaint.photos.filter(kind="after").count() == 1
+    # The reporter, who left an e-mail address, heard of each step.
+    subjects = OutboxMessage.objects.filter(address="warga@example.test").values_list(
+        "subject", flat=True
+    )
+    assert len(subjects) >= 4
+
+
+def test_operator_verifies_and_disposes_an_uncategorised_complaint(cast: Cast) -> None:
+    complaint = submit(category=None)
+    services.verify_complaint(complaint, cast.operator)
+    services.correct_complaint(
+        complaint, cast.operator, category=Category.objects.get(slug="sampah")
+    )
+    services.assign_complaint(complaint, cast.operator, Agency.objects.get(code="dlh"))
+    complaint.refresh_from_db()
+    assert complaint.status == Status.ASSIGNED
+    assert complaint.agency is not None
+    assert complaint.agency.code == "dlh"
+    assert complaint.category_source == "operator"
+    assert complaint.followup_due is not None
+    assert complaint.due_at == complaint.followup_due
+
+
+def test_agency_returns_a_complaint_that_is_not_theirs(cast: Cast) -> None:
+    complaint = submit()
+    services.return_to_operator(complaint, cast.pupr_staff, "Ini saluran, bukan jalan.")
+    complaint.refresh_from_db()
+    assert complaint.status == Status.VERIFIED
+    assert complaint.agency is None
+    assert OutboxMessage.objects.filter(
+        event="complaint.returned", recipient_user=cast.operator
+    ).exists()
+
+
+def test_operator_rejects_with_a_reason(cast: Cast) -> None:
+    complaint = submit(category=None)
+    services.reject_complaint(complaint, cast.operator, "Bukan wewenang pemerintah kota.")
+    complaint.refresh_from_db()
+    assert complaint.status == Status.REJECTED
+    assert complaint.rejection_reason == "Bukan wewenang pemerintah kota."
+
+
+def test_operator_marks_a_duplicate_of_an_earlier_complaint(cast: Cast) -> None:
+    first = submit()
+    second = submit()
+    services.mark_duplicate(second, cast.operator, first)
+    second.refresh_from_db()
+    assert second.status == Status.DUPLICATE
+    assert second.duplicate_of == first
+
+
+def test_a_complaint_cannot_duplicate_itself(cast: Cast) -> None:
+    complaint = submit()
+    with pytest.raises(TransitionNotAllowed):
+        services.mark_duplicate(complaint, cast.operator, complaint)
+
+
+def test_citizen_reopens_and_it_goes_back_to_the_same_agency(cast: Cast) -> None:
+    complaint = submit()
+    services.accept_complaint(complaint, cast.pupr_staff)
+    services.resolve_complaint(complaint, cast.pupr_staff, "Selesai.", jpeg())
+    services.reopen_complaint(complaint, "Lubangnya masih ada.")
+    complaint.refresh_from_db()
+    assert complaint.status == Status.ASSIGNED
+    assert complaint.agency is not None
+    assert complaint.agency.code == "dpupr"
+    assert statuses(complaint)[-2:] == ["reopened", "assigned"]
+
+
+def test_resolving_needs_an_after_photo(cast: Cast) -> None:
+    complaint = submit()
+    services.accept_complaint(complaint, cast.pupr_staff)
+    with pytest.raises(TransitionNotAllowed, match="after"):
+        services.resolve_complaint(complaint, cast.pupr_staff, "Selesai.", None)
+    complaint.refresh_from_db()
+    assert complaint.status == Status.IN_PROGRESS
+
+
+def test_staff_of_other_agency_cannot_resolve(cast: Cast) -> None:
+    complaint = submit()
+    services.accept_complaint(complaint, cast.pupr_staff)
+    with pytest.raises(TransitionNotAllowed):
+        services.resolve_complaint(complaint, cast.dlh_staff, "Selesai.", jpeg())
+    complaint.refresh_from_db()
+    assert complaint.status == Status.IN_PROGRESS
+
+
+def test_staff_of_other_agency_cannot_accept(cast: Cast) -> None:
+    complaint = submit()
+    with pytest.raises(TransitionNotAllowed):
+        services.accept_complaint(complaint, cast.dlh_staff)
+
+
+def test_a_citizen_account_cannot_act_as_staff(cast: Cast) -> None:
+    complaint = submit(category=None)
+    with pytest.raises(TransitionNotAllowed):
+        services.verify_complaint(complaint, cast.citizen)
+
+
+def test_mayor_office_reads_but_does_not_act(cast: Cast) -> None:
+    complaint = submit()
+    with pytest.raises(TransitionNotAllowed):
+        services.accept_complaint(complaint, cast.mayor_office)
+
+
+def test_only_the_reporter_key_opens_the_reporter_actions(cast: Cast) -> None:
+    submission = services.submit_complaint(
+        text="Pohon besar miring hampir tumbang.",
+        category=Category.objects.get(slug="pohon-tumbang"),
+        lat=SUMBERSARI[0],
+        lon=SUMBERSARI[1],
+    )
+    complaint = submission.complaint
+    assert services.reporter_may_act(complaint, key=submission.reporter_key, user=None)
+    assert not services.reporter_may_act(complaint, key=new_reporter_key(), user=None)
+    assert not services.reporter_may_act(complaint, key=None, user=cast.citizen)
+
+
+def test_a_failed_transition_changes_nothing(cast: Cast) -> None:
+    complaint = submit()
+    events_before = complaint.events.count()
+    with pytest.raises(TransitionNotAllowed):
+        services.confirm_resolution(complaint, rating=5)
+    complaint.refresh_from_db()
+    assert complaint.status == Status.ASSIGNED
+    assert complaint.events.count() == events_before

@@ -1,0 +1,82 @@
+"""The platform around the complaints: health, log-in lockout, settings, the audit chain."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from balaikota.core import audit
+from balaikota.core.models import AuditEntry
+from tests.conftest import Cast, submit
+
+
+@pytest.mark.django_db
+def test_health_check_answers_with_the_database() -> None:
+    response = Client().get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+@pytest.mark.django_db
+def test_login_is_locked_after_repeated_failures(cast: Cast, settings: Any) -> None:
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("core:login"), {"username": "pupr", "password": "wrong"})
+    locked = client.post(reverse("core:login"), {"username": "pupr", "password": "password-123"})
+    assert locked.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_staff_log_in_and_land_in_their_inbox(cast: Cast) -> None:
+    client = Client()
+    response = client.post(
+        reverse("core:login"), {"username": "pupr", "password": "password-123"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("complaints:inbox")
+
+
+def _start_settings(**env: str) -> subprocess.CompletedProcess[str]:
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
+    }
+    return subprocess.run(
+        [sys.executable, "-c", "import balaikota.settings"],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key() -> None:
+    result = _start_settings(DEBUG="false", ALLOWED_HOSTS="sambat.example.id")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts() -> None:
+    result = _start_settings(DEBUG="false", SECRET_KEY="x" * 50)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must list" in result.stderr
+
+
+def test_production_starts_with_both_set() -> None:
+    result = _start_settings(DEBUG="false", SECRET_KEY="x" * 50, ALLOWED_HOSTS="sambat.example.id")
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.django_db
+def test_audit_chain_verifies_and_detects_a_rewritten_entry(cast: Cast) -> None:
+    submit()
+    submit()
+    assert list(audit.broken_links()) == []
+    victim = AuditEntry.objects.filter(object_type="complaint").order_by("id")[1]
+    AuditEntry.objects.filter(pk=victim.pk).update(actor_label="someone-else")
+    assert next(entry.pk for entry in audit.broken_links()) == victim.pk
