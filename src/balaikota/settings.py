@@ -185,6 +185,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [
+    PACKAGE_DIR / "static",
     ("leaflet", xstatic.pkg.leaflet.BASE_DIR),
     ("leaflet-markercluster", xstatic.pkg.leaflet_markercluster.BASE_DIR),
 ]

@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 
 from balaikota.api.views import api
+from balaikota.core.views import media
 
 urlpatterns = [
     path("", include("balaikota.core.urls")),
@@ -11,10 +11,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
-    # Public photos carry no metadata; at scale they are served by the object store instead.
-    path(
-        f"{settings.MEDIA_URL.strip('/')}/<path:path>",
-        serve,
-        {"document_root": settings.MEDIA_ROOT},
-    ),
+    # Public photos carry no metadata; at scale the object store serves them instead.
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media, name="media"),
 ]

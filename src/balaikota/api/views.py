@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.gzip import gzip_page
 from ninja import File, Form, NinjaAPI, Query, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
@@ -218,3 +221,16 @@ def locate(request: HttpRequest, q: Query[LocateQuery]) -> Any:
             "district": place.village.parent.name if place.village.parent else "-",
         },
     )
+
+
+@api.get("/regions/boundaries", summary="Kelurahan boundaries (GeoJSON, simplified)")
+def boundaries(request: HttpRequest) -> HttpResponse:
+    """Drawn under the maps so that they stay usable when the tile server is unreachable."""
+    body = cache.get_or_set(
+        "regions:boundaries:" + regions.boundaries_version(),
+        lambda: json.dumps(regions.village_boundaries(), separators=(",", ":")),
+        timeout=24 * 3600,
+    )
+    response = HttpResponse(body, content_type="application/geo+json")
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return gzip_page(lambda _request: response)(request)

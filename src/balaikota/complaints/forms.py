@@ -23,6 +23,19 @@ class MultiplePhotoField(forms.FileField):
         return [super(MultiplePhotoField, self).clean(item, initial) for item in items]
 
 
+class StyledForm(forms.Form):
+    """Bootstrap's classes on every widget, so `as_div` renders usable fields on phones."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.HiddenInput):
+                continue
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
 class ReportForm(forms.Form):
     photos = MultiplePhotoField(
         label=_("Photos (up to 5)"),
@@ -64,7 +77,7 @@ class ReportForm(forms.Form):
     submission_key = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
 
 
-class TrackForm(forms.Form):
+class TrackForm(StyledForm):
     ticket = forms.CharField(
         label=_("Tracking code"),
         max_length=20,
@@ -72,7 +85,7 @@ class TrackForm(forms.Form):
     )
 
 
-class NoteForm(forms.Form):
+class NoteForm(StyledForm):
     note = forms.CharField(
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
     )
@@ -103,7 +116,7 @@ class DuplicateForm(NoteForm):
     original = forms.CharField(label=_("Tracking code of the original complaint"), max_length=20)
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(StyledForm):
     rating = forms.TypedChoiceField(
         label=_("How satisfied are you with the result?"),
         coerce=int,
@@ -118,7 +131,7 @@ class ConfirmForm(forms.Form):
     )
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(StyledForm):
     reason = forms.CharField(
         label=_("What is still wrong?"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )

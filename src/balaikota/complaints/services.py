@@ -390,8 +390,9 @@ def actor_for(user: User, complaint: Complaint) -> Actor:
 
 
 def _locked(complaint: Complaint) -> Complaint:
+    # of=("self",): PostgreSQL cannot lock the nullable side of the outer joins.
     return (
-        Complaint.objects.select_for_update()
+        Complaint.objects.select_for_update(of=("self",))
         .select_related("agency", "category", "region")
         .get(pk=complaint.pk)
     )

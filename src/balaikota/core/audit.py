@@ -44,6 +44,24 @@ def actor_label(actor: User | None) -> str:
     return actor.get_username() if actor is not None else "sistem"
 
 
+# Any constant: the key of the transaction-scoped advisory lock that orders audit writers.
+_POSTGRES_LOCK_KEY = 0x0A0D17
+
+
+def _serialise_writers() -> None:
+    """Make concurrent writers take turns, so that no two chain to the same predecessor.
+
+    On SQLite, transactions are IMMEDIATE: a writer already holds the database's write lock.
+    On PostgreSQL, an advisory lock held until the transaction ends does the same for the
+    audit chain alone (locking the head row would not: the next writer would still see the
+    old head once the lock is released).
+    """
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_POSTGRES_LOCK_KEY])
+
+
 def record(
     *,
     actor: User | None,
@@ -56,8 +74,8 @@ def record(
     """Append one entry. Must run inside the transaction that made the change."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record() must be called inside transaction.atomic()")
-    # Lock the current head so that two writers cannot chain to the same predecessor.
-    head = AuditEntry.objects.select_for_update().order_by("-id").first()
+    _serialise_writers()
+    head = AuditEntry.objects.order_by("-id").first()
     previous_hash = head.entry_hash if head else GENESIS
     entry = AuditEntry(
         created_at=timezone.now(),

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.static import serve
 
 from balaikota.complaints import selectors as complaints
 from balaikota.complaints.models import Category
@@ -40,3 +42,10 @@ class LoginView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(**kwargs)
+
+
+def media(request: HttpRequest, path: str) -> HttpResponse:
+    """Public, metadata-free photos from MEDIA_ROOT (read per request: tests move it)."""
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    response.headers["Cache-Control"] = "public, max-age=604800, immutable"
+    return response

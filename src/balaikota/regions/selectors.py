@@ -80,6 +80,14 @@ def find_by_name(name: str, level: Level | None = None) -> Region | None:
     return None
 
 
+def boundaries_version() -> str:
+    summary = Region.objects.filter(level=Level.VILLAGE).aggregate(
+        count=Count("id"), last=Max("updated_at")
+    )
+    last = summary["last"].isoformat() if summary["last"] else "none"
+    return f"{summary['count']}:{last}"
+
+
 def boundaries_are_approximate() -> bool:
     return Region.objects.filter(level=Level.VILLAGE, is_approximate=True).exists()
 
@@ -92,3 +100,43 @@ def villages() -> list[Region]:
     return list(
         Region.objects.filter(level=Level.VILLAGE).select_related("parent").order_by("name")
     )
+
+
+BOUNDARY_TOLERANCE_DEG = 0.0001  # about 11 m: invisible at city zoom, a third of the bytes
+
+
+def village_boundaries() -> dict[str, object]:
+    """The kelurahan as one GeoJSON FeatureCollection, simplified for drawing on a map."""
+    from shapely.geometry import mapping
+
+    features = []
+    for region in Region.objects.filter(level=Level.VILLAGE, geometry__isnull=False).select_related(
+        "parent"
+    ):
+        shape = parse_geometry(region.geometry).simplify(
+            BOUNDARY_TOLERANCE_DEG, preserve_topology=True
+        )
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": _rounded(mapping(shape)),
+                "properties": {
+                    "code": region.code,
+                    "name": region.name,
+                    "district": region.parent.name if region.parent else None,
+                    "approximate": region.is_approximate,
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _rounded(geometry: object) -> object:
+    """Coordinates to 5 decimals (about 1 m)."""
+    if isinstance(geometry, dict):
+        return {key: _rounded(value) for key, value in geometry.items()}
+    if isinstance(geometry, list | tuple):
+        if geometry and isinstance(geometry[0], float):
+            return [round(value, 5) for value in geometry]
+        return [_rounded(item) for item in geometry]
+    return geometry

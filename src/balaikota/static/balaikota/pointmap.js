@@ -8,5 +8,6 @@
   if (box.dataset.tiles) {
     L.tileLayer(box.dataset.tiles, { maxZoom: 19, attribution: box.dataset.attribution }).addTo(map);
   }
+  window.addBoundaries(map, box.dataset.boundariesUrl);
   L.marker(point).addTo(map);
 })();

@@ -28,6 +28,7 @@
   if (form.dataset.tiles) {
     L.tileLayer(form.dataset.tiles, { maxZoom: 19, attribution: form.dataset.attribution }).addTo(map);
   }
+  window.addBoundaries(map, form.dataset.boundariesUrl);
   var marker = null;
 
   function setPoint(lat, lon, source) {

@@ -1,0 +1,89 @@
+"""Playwright driving Debian's Chromium against pytest-django's live server.
+
+Playwright's own browser download does not work on the build machines, so the tests launch
+the system Chromium and skip when it is missing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    # No calls home: the tests also check that pages reach no host but the live server.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+SHOTS = Path("/tmp/shots")
+# Long enough for a cold Leaflet load on a busy CI machine, short enough to fail fast.
+TIMEOUT_MS = 10_000
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"Chromium not installed at {CHROMIUM} (apt-get install chromium)")
+    # The sync API keeps an asyncio loop registered as running in this thread, so Django would
+    # refuse the test's own ORM calls as "async-unsafe" although they run synchronously.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def new_page(browser: Browser, live_server: Any) -> Iterator[Callable[..., Page]]:
+    """Opens pages in separate contexts (separate cookies), like separate people's devices."""
+    contexts: list[BrowserContext] = []
+
+    def open_page(*, phone: bool = False) -> Page:
+        context = browser.new_context(
+            base_url=live_server.url,
+            viewport=PHONE if phone else DESKTOP,
+            is_mobile=phone,
+            has_touch=phone,
+            device_scale_factor=2 if phone else 1,
+            # A phone in Malang asks for Indonesian; LocaleMiddleware honours Accept-Language.
+            locale="id-ID",
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_map_tiles(settings: Any) -> None:
+    # Tiles are the one outside resource; without them the map still works (DESIGN.md), and
+    # the tests must not depend on a network they do not have.
+    settings.MAP_TILE_URL = ""
+
+
+@pytest.fixture
+def shots() -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    return SHOTS
