@@ -165,3 +165,24 @@ def test_variant_spellings_find_the_same_kelurahan(city: None) -> None:
 def test_the_real_or_approximate_city_has_57_kelurahan_in_5_kecamatan(city: None) -> None:
     assert Region.objects.filter(level="district").count() == 5
     assert Region.objects.filter(level="village").count() == 57
+
+
+def test_admin_page_says_when_the_boundaries_are_approximate(db: None) -> None:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from balaikota.demo import loader
+    from balaikota.regions.models import Region
+
+    loader.load_regions(boundaries=None)
+    assert Region.objects.filter(level="village", is_approximate=True).count() == 57
+    admin = get_user_model().objects.create_user("root", "root@example.test", "x", role="admin")
+    client = Client()
+    client.force_login(admin)
+    assert "approximate-boundaries" in client.get("/admin/").content.decode()
+    # Every kelurahan centre falls in its own approximate area.
+    from balaikota.regions import malang
+
+    selectors.index_cache.clear()
+    for code, _name, lat, lon in malang.VILLAGES:
+        assert selectors.locate(lat, lon).village.code == code
