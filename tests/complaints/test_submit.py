@@ -181,3 +181,20 @@ def test_every_step_is_an_event_and_an_audit_entry(cast: Cast) -> None:
         "complaint.submit",
         "complaint.assign",
     ]
+
+
+def test_photos_left_waiting_while_the_queue_was_down_are_processed_later(cast: Cast) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from balaikota.complaints import tasks
+
+    # No on-commit hook ran: as if the queue was unreachable at upload time.
+    complaint = submit(photo_files=[jpeg()])
+    photo = Photo.objects.get(complaint=complaint)
+    assert photo.state == Photo.State.PROCESSING
+    Photo.objects.filter(pk=photo.pk).update(created_at=timezone.now() - dt.timedelta(minutes=6))
+    tasks.process_stranded_photos.call_local()
+    photo.refresh_from_db()
+    assert photo.state == Photo.State.READY

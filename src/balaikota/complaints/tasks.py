@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
+from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
@@ -47,3 +49,17 @@ def escalate_overdue_complaints() -> int:
 @db_periodic_task(crontab(minute="15", hour="1"))
 def close_unconfirmed_complaints() -> int:
     return services.close_unconfirmed()
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def process_stranded_photos() -> int:
+    """Photos still waiting after 5 minutes (the queue was down when they were uploaded)."""
+    cutoff = timezone.now() - dt.timedelta(minutes=5)
+    stranded = list(
+        Photo.objects.filter(state=Photo.State.PROCESSING, created_at__lt=cutoff)
+        .exclude(original="")
+        .values_list("pk", flat=True)[:200]
+    )
+    for photo_id in stranded:
+        process_photo(photo_id)
+    return len(stranded)
