@@ -96,7 +96,7 @@ def public_body(request: HttpRequest, complaint: Complaint) -> ComplaintPublic:
                 action=e.action,
                 label=str(ACTION_LABELS[Action(e.action)]),
                 status=e.to_status,
-                note=e.note if e.actor_role != "reporter" else "",
+                note=e.note,
                 agency=e.agency.code if e.agency else None,
                 photo=_photo_url(request, e.photo),
             )

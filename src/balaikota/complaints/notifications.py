@@ -67,16 +67,28 @@ def complaint_received(complaint: Complaint) -> None:
             complaint.reporter_email,
             event="complaint.received",
             subject=_("Your complaint %(ticket)s has been received") % {"ticket": complaint.ticket},
-            body=_(
-                "Thank you. Your complaint has been received with the tracking code "
-                "%(ticket)s. You can follow every step on the tracking page."
+            body=(
+                _(
+                    "Thank you. Your complaint has been received with the tracking code "
+                    "%(ticket)s and sent to %(agency)s. You can follow every step on the "
+                    "tracking page."
+                )
+                if complaint.agency
+                else _(
+                    "Thank you. Your complaint has been received with the tracking code "
+                    "%(ticket)s. An operator will send it to the right agency. You can follow "
+                    "every step on the tracking page."
+                )
             )
-            % {"ticket": complaint.ticket},
+            % {
+                "ticket": complaint.ticket,
+                "agency": complaint.agency.name if complaint.agency else "",
+            },
             link=reverse("complaints:track", args=[complaint.ticket]),
         )
 
 
-def assigned(complaint: Complaint) -> None:
+def assigned(complaint: Complaint, *, tell_reporter: bool = True) -> None:
     agency = complaint.agency
     if agency is None:
         return
@@ -114,7 +126,8 @@ def assigned(complaint: Complaint) -> None:
                 event="complaint.assigned",
                 payload=public_payload(complaint, "complaint.assigned"),
             )
-    status_changed(complaint)
+    if tell_reporter:
+        status_changed(complaint)
 
 
 def needs_operator(complaint: Complaint) -> None:

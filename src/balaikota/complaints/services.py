@@ -278,17 +278,18 @@ def _create(
         complaint,
         Action.SUBMIT,
         None,
-        Actor.SYSTEM if reporter is None else Actor.REPORTER,
+        Actor.REPORTER,
         "",
         Status.SUBMITTED,
         photo=saved_photos[0] if saved_photos else None,
     )
-    notify.complaint_received(complaint)
     agency = agency_for(category, village)
     if agency is not None:
-        _assign(complaint, agency, None, Actor.SYSTEM, "")
+        # The reporter hears of it once, in the acknowledgement that names the agency.
+        _assign(complaint, agency, None, Actor.SYSTEM, "", tell_reporter=False)
     else:
         notify.needs_operator(complaint)
+    notify.complaint_received(complaint)
     return complaint
 
 
@@ -358,7 +359,13 @@ def _record(
 
 
 def _assign(
-    complaint: Complaint, agency: Agency, user: User | None, actor: Actor, note: str
+    complaint: Complaint,
+    agency: Agency,
+    user: User | None,
+    actor: Actor,
+    note: str,
+    *,
+    tell_reporter: bool = True,
 ) -> None:
     before = _snapshot(complaint)
     complaint.status = lifecycle.check(Action.ASSIGN, complaint.status, actor, note)
@@ -370,7 +377,7 @@ def _assign(
     complaint.escalated_status = ""
     complaint.save()
     _record(complaint, Action.ASSIGN, user, actor, note, before["status"], before=before)
-    notify.assigned(complaint)
+    notify.assigned(complaint, tell_reporter=tell_reporter)
 
 
 # --- Who is acting ---------------------------------------------------------------------------
