@@ -222,3 +222,29 @@ def test_pages_declare_a_strict_content_security_policy(cast: Cast) -> None:
     policy = Client().get(reverse("complaints:report"))["Content-Security-Policy"]
     assert "default-src 'self'" in policy
     assert "script-src 'self'" in policy
+
+
+def test_inbox_shows_how_many_are_open_new_and_overdue(cast: Cast) -> None:
+    late = submit()
+    submit()
+    services.accept_complaint(submit(), cast.pupr_staff)
+    Complaint.objects.filter(pk=late.pk).update(due_at="2020-01-01T00:00:00+07:00")
+    health = logged_in(cast.pupr_staff).get(reverse("complaints:inbox")).context["health"]
+    assert (health.open, health.new, health.overdue) == (3, 2, 1)
+
+
+def test_my_complaints_lists_what_this_browser_sent(cast: Cast) -> None:
+    client = Client()
+    client.post(
+        reverse("complaints:report"),
+        {
+            "text": "Jalan berlubang dalam di depan pasar.",
+            "category": "jalan-rusak",
+            "lat": SUMBERSARI[0],
+            "lon": SUMBERSARI[1],
+        },
+    )
+    someone_else = submit()
+    page = client.get(reverse("complaints:mine")).content.decode()
+    assert Complaint.objects.exclude(pk=someone_else.pk).get().ticket in page
+    assert someone_else.ticket not in page

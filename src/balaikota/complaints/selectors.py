@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -54,6 +54,31 @@ def inbox(user: User, flt: InboxFilter) -> QuerySet[Complaint]:
     if flt.overdue:
         qs = qs.filter(status__in=list(OPEN_STATUSES), due_at__lt=timezone.now())
     return _with_relations(qs).order_by("due_at", "created_at", "id")
+
+
+@dataclass(frozen=True)
+class QueueHealth:
+    open: int
+    overdue: int
+    new: int
+
+
+def queue_health(user: User) -> QueueHealth:
+    """Counts for the top of the inbox: what is open, late, and not yet accepted."""
+    counts = visible_to_staff(user).aggregate(
+        open=Count("id", filter=Q(status__in=list(OPEN_STATUSES))),
+        overdue=Count("id", filter=Q(status__in=list(OPEN_STATUSES), due_at__lt=timezone.now())),
+        new=Count("id", filter=Q(status=Status.ASSIGNED)),
+    )
+    return QueueHealth(**counts)
+
+
+def reported_by(user: User | None, tickets: list[str]) -> QuerySet[Complaint]:
+    """A citizen's own complaints: those filed while signed in, and those of this browser."""
+    mine = Q(ticket__in=tickets)
+    if user is not None:
+        mine |= Q(reporter=user)
+    return _with_relations(Complaint.objects.filter(mine)).order_by("-created_at")
 
 
 def operator_queue() -> QuerySet[Complaint]:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("lapor", views.report, name="report"),
     path("lapor/terkirim/<str:ticket>", views.submitted, name="submitted"),
     path("lacak", views.track_lookup, name="track_lookup"),
+    path("laporan-saya", views.my_complaints, name="mine"),
     path("lacak/<str:ticket>", views.track, name="track"),
     path("lacak/<str:ticket>/<str:action>", views.reporter_action, name="reporter_action"),
     path("staf/", views.staff_home, name="staff_home"),

@@ -85,6 +85,14 @@ def report(request: HttpRequest) -> HttpResponse:
     )
 
 
+def my_complaints(request: HttpRequest) -> HttpResponse:
+    """The complaints this browser sent and, when signed in, all of the citizen's own."""
+    user = request.user if request.user.is_authenticated else None
+    tickets = request.session.get(_SESSION_TICKETS, [])
+    page = _page(request, selectors.reported_by(user, tickets))
+    return render(request, "complaints/mine.html", {"page": page, "query": ""})
+
+
 def submitted(request: HttpRequest, ticket: str) -> HttpResponse:
     complaint = selectors.public_complaint(ticket)
     key = request.session.get(f"key:{complaint.ticket}")
@@ -231,6 +239,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "complaints/staff/inbox.html",
         {
             "page": page,
+            "health": selectors.queue_health(user),
             "filter": flt,
             "query": query.urlencode(),
             "now": timezone.now(),
