@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.static import serve
@@ -44,8 +45,8 @@ class LoginView(auth_views.LoginView):
         return super().get_context_data(**kwargs)
 
 
-def media(request: HttpRequest, path: str) -> HttpResponse:
+def media(request: HttpRequest, path: str) -> HttpResponseBase:
     """Public, metadata-free photos from MEDIA_ROOT (read per request: tests move it)."""
-    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    response = serve(request, path, document_root=str(settings.MEDIA_ROOT))
     response.headers["Cache-Control"] = "public, max-age=604800, immutable"
     return response

@@ -113,6 +113,8 @@ def village_boundaries() -> dict[str, object]:
     for region in Region.objects.filter(level=Level.VILLAGE, geometry__isnull=False).select_related(
         "parent"
     ):
+        if region.geometry is None:
+            continue
         shape = parse_geometry(region.geometry).simplify(
             BOUNDARY_TOLERANCE_DEG, preserve_topology=True
         )
