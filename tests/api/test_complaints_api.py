@@ -134,3 +134,28 @@ def test_locate_tells_the_kelurahan_or_outside(cast: Cast) -> None:
     assert inside.json()["region"]["code"] == "35.73.05.1005"
     outside = Client().get("/api/v1/regions/locate", {"lat": OUTSIDE[0], "lon": OUTSIDE[1]})
     assert outside.json()["inside"] is False
+
+
+def test_the_same_key_with_another_complaint_is_refused(cast: Cast) -> None:
+    data = {
+        "text": "Lampu lalu lintas mati.",
+        "category": "lampu-lalu-lintas",
+        "lat": str(SUMBERSARI[0]),
+        "lon": str(SUMBERSARI[1]),
+    }
+    assert post(data, **{"Idempotency-Key": "k-1"}).status_code == 201
+    other = post(data | {"text": "Sampah menumpuk di depan pasar."}, **{"Idempotency-Key": "k-1"})
+    assert other.status_code == 409
+    assert Complaint.objects.count() == 1
+
+
+def test_a_long_idempotency_key_is_accepted(cast: Cast) -> None:
+    data = {
+        "text": "Lampu lalu lintas mati.",
+        "category": "lampu-lalu-lintas",
+        "lat": str(SUMBERSARI[0]),
+        "lon": str(SUMBERSARI[1]),
+    }
+    key = "f" * 64  # a SHA-256 in hex, as many clients use
+    assert post(data, **{"Idempotency-Key": key}).status_code == 201
+    assert post(data, **{"Idempotency-Key": key}).status_code == 200

@@ -163,3 +163,58 @@ def test_a_failed_transition_changes_nothing(cast: Cast) -> None:
     complaint.refresh_from_db()
     assert complaint.status == Status.ASSIGNED
     assert complaint.events.count() == events_before
+
+
+def test_operator_moves_a_complaint_from_one_agency_to_another(cast: Cast) -> None:
+    complaint = submit()  # routed to DPUPR by the rules
+    services.accept_complaint(complaint, cast.pupr_staff)
+    services.assign_complaint(complaint, cast.operator, Agency.objects.get(code="dlh"), "Pohon.")
+    complaint.refresh_from_db()
+    assert complaint.status == Status.ASSIGNED
+    assert complaint.agency is not None
+    assert complaint.agency.code == "dlh"
+    told = OutboxMessage.objects.filter(event="complaint.moved", channel="in_app")
+    assert set(told.values_list("recipient_user__username", flat=True)) == {"pupr", "pupr-head"}
+
+
+def test_two_complaints_cannot_be_marked_duplicates_of_each_other(cast: Cast) -> None:
+    first = submit()
+    second = submit()
+    stale_first = Complaint.objects.get(pk=first.pk)
+    services.mark_duplicate(second, cast.operator, first)
+    # Another operator, looking at an older page, tries the reverse.
+    with pytest.raises(TransitionNotAllowed):
+        services.mark_duplicate(stale_first, cast.operator, Complaint.objects.get(pk=second.pk))
+    first.refresh_from_db()
+    assert first.status == Status.ASSIGNED
+
+
+def test_a_returned_complaint_gets_a_fresh_deadline_for_the_operator(cast: Cast) -> None:
+    import datetime as dt
+
+    import time_machine
+
+    from balaikota.core.workdays import JAKARTA
+
+    with time_machine.travel(dt.datetime(2026, 11, 2, 9, tzinfo=JAKARTA), tick=False):
+        complaint = submit()
+    with time_machine.travel(dt.datetime(2026, 11, 12, 9, tzinfo=JAKARTA), tick=False):
+        services.return_to_operator(complaint, cast.pupr_staff, "Bukan urusan kami.")
+        complaint.refresh_from_db()
+        assert not complaint.is_overdue()
+        assert services.escalate_overdue() == 0
+
+
+def test_verifying_an_overdue_complaint_does_not_escalate_it_again(cast: Cast) -> None:
+    import datetime as dt
+
+    import time_machine
+
+    from balaikota.core.workdays import JAKARTA
+
+    with time_machine.travel(dt.datetime(2026, 11, 2, 9, tzinfo=JAKARTA), tick=False):
+        complaint = submit(category=None)
+    with time_machine.travel(dt.datetime(2026, 11, 12, 9, tzinfo=JAKARTA), tick=False):
+        assert services.escalate_overdue() == 1
+        services.verify_complaint(complaint, cast.operator)
+        assert services.escalate_overdue() == 0

@@ -12,6 +12,7 @@ ALLOWED = [
     (Action.ASSIGN, Status.SUBMITTED, Actor.SYSTEM, Status.ASSIGNED),
     (Action.ASSIGN, Status.VERIFIED, Actor.OPERATOR, Status.ASSIGNED),
     (Action.ASSIGN, Status.REOPENED, Actor.SYSTEM, Status.ASSIGNED),
+    (Action.ASSIGN, Status.IN_PROGRESS, Actor.OPERATOR, Status.ASSIGNED),
     (Action.REJECT, Status.VERIFIED, Actor.OPERATOR, Status.REJECTED),
     (Action.MARK_DUPLICATE, Status.SUBMITTED, Actor.OPERATOR, Status.DUPLICATE),
     (Action.MARK_DUPLICATE, Status.ASSIGNED, Actor.OPERATOR, Status.DUPLICATE),

@@ -187,10 +187,12 @@ def test_inbox_query_count_does_not_grow_with_complaints(
 def test_tracking_page_query_count_is_fixed(cast: Cast, django_assert_max_num_queries: Any) -> None:
     complaint = submit(photo_files=[jpeg(), jpeg()])
     services.accept_complaint(complaint, cast.pupr_staff)
-    for i in range(5):
+    for i in range(12):
         services.add_progress_note(complaint, cast.pupr_staff, f"Langkah {i}")
     with django_assert_max_num_queries(8):
-        Client().get(reverse("complaints:track", args=[complaint.ticket]))
+        response = Client().get(reverse("complaints:track", args=[complaint.ticket]))
+    assert response.status_code == 200
+    assert len(response.context["events"]) == 15
 
 
 def test_reporter_confirms_with_the_private_link(cast: Cast) -> None:
@@ -248,3 +250,52 @@ def test_my_complaints_lists_what_this_browser_sent(cast: Cast) -> None:
     page = client.get(reverse("complaints:mine")).content.decode()
     assert Complaint.objects.exclude(pk=someone_else.pk).get().ticket in page
     assert someone_else.ticket not in page
+
+
+def test_a_retry_whose_answer_was_lost_still_gets_the_private_link(cast: Cast) -> None:
+    data = {
+        "text": "Jalan berlubang dalam di depan pasar.",
+        "category": "jalan-rusak",
+        "lat": SUMBERSARI[0],
+        "lon": SUMBERSARI[1],
+        "submission_key": "slow-phone-1",
+    }
+    Client().post(reverse("complaints:report"), data)  # committed; the answer never arrived
+    retry = Client()
+    page = retry.post(reverse("complaints:report"), data, follow=True).content.decode()
+    assert Complaint.objects.count() == 1
+    assert "kunci=" in page
+
+
+def test_a_form_reused_for_another_report_makes_a_new_complaint(cast: Cast) -> None:
+    client = Client()
+    base = {
+        "category": "jalan-rusak",
+        "lat": SUMBERSARI[0],
+        "lon": SUMBERSARI[1],
+        "submission_key": "back-button",
+    }
+    client.post(reverse("complaints:report"), base | {"text": "Jalan berlubang di depan pasar."})
+    client.post(reverse("complaints:report"), base | {"text": "Trotoar ambles dekat sekolah."})
+    assert Complaint.objects.count() == 2
+
+
+def test_the_private_key_leaves_the_address_bar_at_once(cast: Cast) -> None:
+    complaint = submit()
+    response = Client().get(reverse("complaints:track", args=[complaint.ticket]) + "?kunci=abc")
+    assert response.status_code == 302
+    assert "kunci" not in response["Location"]
+
+
+def test_staff_detail_query_count_does_not_grow_with_the_timeline(
+    cast: Cast, django_assert_max_num_queries: Any
+) -> None:
+    complaint = submit(photo_files=[jpeg()])
+    services.accept_complaint(complaint, cast.pupr_staff)
+    for i in range(12):
+        services.add_progress_note(complaint, cast.pupr_staff, f"Langkah {i}")
+    client = logged_in(cast.pupr_staff)
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("complaints:staff_detail", args=[complaint.ticket]))
+    assert response.status_code == 200
+    assert len(response.context["events"]) == 15

@@ -194,7 +194,40 @@ def test_photos_left_waiting_while_the_queue_was_down_are_processed_later(cast: 
     complaint = submit(photo_files=[jpeg()])
     photo = Photo.objects.get(complaint=complaint)
     assert photo.state == Photo.State.PROCESSING
-    Photo.objects.filter(pk=photo.pk).update(created_at=timezone.now() - dt.timedelta(minutes=6))
+    Photo.objects.filter(pk=photo.pk).update(created_at=timezone.now() - dt.timedelta(minutes=31))
     tasks.process_stranded_photos.call_local()
     photo.refresh_from_db()
     assert photo.state == Photo.State.READY
+
+
+def test_a_refused_progress_note_leaves_no_photo_file_behind(cast: Cast) -> None:
+    from balaikota.complaints.lifecycle import TransitionNotAllowed
+
+    complaint = submit()
+    services.accept_complaint(complaint, cast.pupr_staff)
+    with pytest.raises(TransitionNotAllowed):
+        services.add_progress_note(complaint, cast.pupr_staff, "   ", jpeg("after.jpg"))
+    private = storages["private"]
+    folder = f"uploads/{complaint.ticket}"
+    assert not private.exists(folder) or not private.listdir(folder)[1]
+    assert not Photo.objects.filter(complaint=complaint, kind="after").exists()
+
+
+def test_orphaned_uploads_are_deleted_but_live_ones_kept(cast: Cast) -> None:
+    import os
+    import time
+
+    from django.core.files.base import ContentFile
+
+    from balaikota.complaints import tasks
+
+    complaint = submit(photo_files=[jpeg()])  # on-commit hooks do not run: still processing
+    live = Photo.objects.get(complaint=complaint).original
+    private = storages["private"]
+    orphan = private.save(f"uploads/{complaint.ticket}/lost.jpg", ContentFile(b"x"))
+    an_hour_ago = time.time() - 3700
+    for name in (live, orphan):
+        os.utime(private.path(name), (an_hour_ago, an_hour_ago))
+    assert tasks.delete_orphaned_uploads.call_local() == 1
+    assert private.exists(live)
+    assert not private.exists(orphan)

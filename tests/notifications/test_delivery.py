@@ -130,19 +130,45 @@ def test_messages_written_while_no_worker_runs_are_delivered_when_it_comes_back(
     assert len(smtp_server.messages) == 6
 
 
-def test_after_too_many_failures_the_message_is_given_up_and_kept(
+def test_a_receiver_down_over_a_long_weekend_still_gets_the_message(
     cast: Cast, webhook_receiver: Receiver
 ) -> None:
     use_webhook(webhook_receiver)
     webhook_receiver.status = 500
     submit()
     moment = timezone.now()
-    for _ in range(delivery.MAX_ATTEMPTS):
-        moment += dt.timedelta(hours=7)
+    for _ in range(16):  # four days of retries every six hours
+        moment += dt.timedelta(hours=6, minutes=1)
+        delivery.deliver_due(now=moment)
+    message = OutboxMessage.objects.get(channel="webhook")
+    assert message.status == DeliveryStatus.PENDING
+    webhook_receiver.status = 200
+    delivery.deliver_due(now=moment + dt.timedelta(hours=6, minutes=1))
+    message.refresh_from_db()
+    assert message.status == DeliveryStatus.SENT
+
+
+def test_after_a_week_of_failures_the_message_is_given_up_and_kept(
+    cast: Cast, webhook_receiver: Receiver
+) -> None:
+    use_webhook(webhook_receiver)
+    webhook_receiver.status = 500
+    submit()
+    moment = timezone.now()
+    while moment < timezone.now() + delivery.GIVE_UP_AFTER + dt.timedelta(hours=7):
+        moment += dt.timedelta(hours=6, minutes=1)
         delivery.deliver_due(now=moment)
     message = OutboxMessage.objects.get(channel="webhook")
     assert message.status == DeliveryStatus.FAILED
-    assert message.attempts == delivery.MAX_ATTEMPTS
+    assert "500" in message.last_error
+
+
+def test_a_message_being_sent_is_not_claimed_by_a_second_worker(cast: Cast) -> None:
+    submit()
+    first = delivery._claim_batch(timezone.now())
+    again = delivery._claim_batch(timezone.now() + dt.timedelta(minutes=6))
+    assert first
+    assert not {m.pk for m in first} & {m.pk for m in again}
 
 
 def test_signature_is_refused_when_tampered_or_replayed_late() -> None:

@@ -117,7 +117,7 @@ def _float(value: str | None, name: str, errors: dict[str, list[str]]) -> float 
 
 @api.post(
     "/complaints",
-    response={201: ComplaintCreated, 200: ComplaintCreated, 400: ErrorOut},
+    response={201: ComplaintCreated, 200: ComplaintCreated, 400: ErrorOut, 409: ErrorOut},
     summary="Submit a complaint",
 )
 def submit(
@@ -135,7 +135,8 @@ def submit(
 ) -> Status[Any]:
     """Multipart form: `text`, optional `category` (slug), `lat`/`lon` (or a photo with GPS),
     up to 5 `photos` (JPEG, PNG, HEIC) and the reporter's contact. An `Idempotency-Key`
-    header makes a retried request return the complaint made the first time (200)."""
+    header makes a retried request return the complaint made the first time (200); the same
+    key with a different complaint is refused (409)."""
     errors: dict[str, list[str]] = {}
     chosen = None
     if category:
@@ -146,7 +147,7 @@ def submit(
     lon_value = _float(lon, "lon", errors)
     if errors:
         return Status(400, ErrorOut(detail=_("The complaint was not accepted."), errors=errors))
-    key = request.headers.get("Idempotency-Key", "").strip()[:64] or None
+    key = request.headers.get("Idempotency-Key", "").strip()[:255] or None
     try:
         submission = services.submit_complaint(
             text=text,
@@ -164,6 +165,8 @@ def submit(
         )
     except services.SubmissionInvalid as exc:
         return Status(400, ErrorOut(detail=_("The complaint was not accepted."), errors=exc.errors))
+    except services.SubmissionConflict as exc:
+        return Status(409, ErrorOut(detail=str(exc)))
     return Status(201 if submission.created else 200, created_body(submission.complaint))
 
 

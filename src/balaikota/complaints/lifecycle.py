@@ -54,7 +54,8 @@ RULES: dict[Action, Rule] = {
     Action.VERIFY: Rule(
         frozenset({Status.SUBMITTED}), Status.VERIFIED, frozenset({Actor.OPERATOR})
     ),
-    Action.ASSIGN: Rule(_TRIAGE, Status.ASSIGNED, frozenset({Actor.OPERATOR, Actor.SYSTEM})),
+    # From the agency's hands too: an operator can always move a complaint elsewhere.
+    Action.ASSIGN: Rule(_OPEN, Status.ASSIGNED, frozenset({Actor.OPERATOR, Actor.SYSTEM})),
     Action.CORRECT: Rule(_OPEN, None, frozenset({Actor.OPERATOR})),
     Action.REJECT: Rule(
         frozenset({Status.SUBMITTED, Status.VERIFIED}),

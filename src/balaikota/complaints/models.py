@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -184,7 +186,9 @@ class Complaint(models.Model):
     reporter_email = models.EmailField(_("reporter's e-mail"), blank=True)
     reporter_nik = models.CharField(_("reporter's NIK"), max_length=16, blank=True)
     reporter_key_hash = models.CharField(max_length=64, blank=True)
+    # SHA-256 of the client's idempotency key, and of what was submitted with it.
     submission_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    submission_hash = models.CharField(max_length=64, blank=True)
 
     created_at = models.DateTimeField(_("submitted"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("last change"), auto_now=True)
@@ -192,7 +196,8 @@ class Complaint(models.Model):
     followup_due = models.DateTimeField(_("follow up by"), null=True, blank=True)
     resolve_due = models.DateTimeField(_("resolve by"), null=True, blank=True)
     due_at = models.DateTimeField(_("current deadline"), null=True, blank=True)
-    escalated_status = models.CharField(max_length=12, blank=True)
+    # The deadline that was last escalated: each deadline is escalated once.
+    escalated_due = models.DateTimeField(null=True, blank=True)
     assigned_at = models.DateTimeField(null=True, blank=True)
     followed_up_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
@@ -224,9 +229,9 @@ class Complaint(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
-    def is_overdue(self, now: object = None) -> bool:
+    def is_overdue(self, now: datetime.datetime | None = None) -> bool:
         moment = now or timezone.now()
-        return self.is_open and self.due_at is not None and self.due_at < moment  # type: ignore[operator]
+        return self.is_open and self.due_at is not None and self.due_at < moment
 
 
 class Photo(models.Model):
@@ -255,6 +260,7 @@ class Photo(models.Model):
 
     class Meta:
         ordering = ["id"]
+        indexes = [models.Index(fields=["state", "created_at"], name="photo_state_idx")]
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
 

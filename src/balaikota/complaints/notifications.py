@@ -130,6 +130,20 @@ def assigned(complaint: Complaint, *, tell_reporter: bool = True) -> None:
         status_changed(complaint)
 
 
+def moved_away(complaint: Complaint, previous: Agency) -> None:
+    """Tell the agency that had it that an operator sent it elsewhere."""
+    with translation.override(settings.LANGUAGE_CODE):
+        for person in _agency_people(previous):
+            outbox.notify_user(
+                person,
+                event="complaint.moved",
+                subject=_("Complaint %(ticket)s was moved to %(agency)s")
+                % {"ticket": complaint.ticket, "agency": complaint.agency or "-"},
+                body=complaint.text[:500],
+                link="",
+            )
+
+
 def needs_operator(complaint: Complaint) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         for person in _operators():

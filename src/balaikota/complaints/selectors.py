@@ -93,7 +93,9 @@ def operator_queue() -> QuerySet[Complaint]:
 def _timeline() -> Prefetch[Any]:
     return Prefetch(
         "events",
-        queryset=Event.objects.select_related("agency", "photo").order_by("created_at", "id"),
+        queryset=Event.objects.select_related("agency", "photo", "actor").order_by(
+            "created_at", "id"
+        ),
     )
 
 

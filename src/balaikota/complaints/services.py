@@ -7,6 +7,7 @@ the same transaction: the change, its record and its messages happen together or
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +19,7 @@ from django.core.files.storage import storages
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -160,13 +161,16 @@ def submit_complaint(
 ) -> Submission:
     """Accept a citizen's complaint, find its kelurahan and agency, and send it there.
 
-    A repeated `submission_key` (the form's or the API client's idempotency key) returns
-    the complaint already made instead of a second one.
+    A repeated `submission_key` (the form's or the API client's idempotency key) with the
+    same content returns the complaint already made instead of a second one; the same key
+    with other content is a `SubmissionConflict`.
     """
-    if submission_key:
-        existing = Complaint.objects.filter(submission_key=submission_key).first()
-        if existing is not None:
-            return Submission(existing, None, created=False)
+    key_hash = tickets.hash_submission_key(submission_key) if submission_key else None
+    fingerprint = _fingerprint(text, category, lat, lon, photo_files or [])
+    if key_hash:
+        replay = _replay(key_hash, fingerprint, submission_key or "")
+        if replay is not None:
+            return replay
 
     errors: dict[str, list[str]] = {}
     text = text.strip()
@@ -204,7 +208,9 @@ def submit_complaint(
     if errors:
         raise SubmissionInvalid(errors)
 
-    reporter_key = tickets.new_reporter_key()
+    reporter_key = (
+        tickets.reporter_key_for(submission_key) if submission_key else tickets.new_reporter_key()
+    )
     try:
         with transaction.atomic():
             complaint = _create(
@@ -215,20 +221,52 @@ def submit_complaint(
                 contact=clean_contact,
                 channel=channel,
                 reporter=reporter,
-                submission_key=submission_key,
+                submission_key=key_hash,
+                submission_hash=fingerprint,
                 reporter_key=reporter_key,
             )
     except IntegrityError:
         # Two identical submissions raced; the other one won and is the answer.
-        if submission_key:
-            existing = Complaint.objects.filter(submission_key=submission_key).first()
-            if existing is not None:
-                return Submission(existing, None, created=False)
-        raise
+        replay = _replay(key_hash, fingerprint, submission_key or "") if key_hash else None
+        if replay is None:
+            raise
+        return replay
     note = ""
     if place is not None and place.match == "nearest":
         note = _("The point lies between two areas; the nearest kelurahan was used.")
     return Submission(complaint, reporter_key, created=True, place_note=note)
+
+
+class SubmissionConflict(Exception):
+    """The idempotency key was used before for a different complaint."""
+
+
+def _fingerprint(
+    text: str,
+    category: Category | None,
+    lat: float | None,
+    lon: float | None,
+    photo_files: list[UploadedFile],
+) -> str:
+    parts = [
+        text.strip(),
+        category.slug if category else "",
+        f"{lat:.6f}" if lat is not None else "",
+        f"{lon:.6f}" if lon is not None else "",
+        *sorted(f"{upload.name}:{upload.size}" for upload in photo_files),
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _replay(key_hash: str, fingerprint: str, raw_key: str) -> Submission | None:
+    existing = Complaint.objects.filter(submission_key=key_hash).first()
+    if existing is None:
+        return None
+    if existing.submission_hash != fingerprint:
+        raise SubmissionConflict(
+            _("This submission key was already used for a different complaint.")
+        )
+    return Submission(existing, tickets.reporter_key_for(raw_key), created=False)
 
 
 def _create(
@@ -241,6 +279,7 @@ def _create(
     channel: Channel,
     reporter: User | None,
     submission_key: str | None,
+    submission_hash: str,
     reporter_key: str,
 ) -> Complaint:
     now = timezone.now()
@@ -261,6 +300,7 @@ def _create(
         reporter_nik=contact.nik,
         reporter_key_hash=tickets.hash_key(reporter_key),
         submission_key=submission_key or None,
+        submission_hash=submission_hash,
         created_at=now,
         dispose_due=deadlines.dispose_due(now, category),
     )
@@ -312,7 +352,9 @@ def _store_photo(
     )
     from balaikota.complaints import tasks
 
-    transaction.on_commit(lambda: tasks.process_photo(photo.pk))
+    # robust=True: a queue that is down must not fail a complaint already committed; the
+    # sweep for stranded photos picks it up later.
+    transaction.on_commit(lambda: tasks.process_photo(photo.pk), robust=True)
     return photo
 
 
@@ -374,7 +416,6 @@ def _assign(
     complaint.assigned_at = now
     complaint.followup_due = deadlines.followup_due(now, complaint.category)
     complaint.due_at = complaint.followup_due
-    complaint.escalated_status = ""
     complaint.save()
     _record(complaint, Action.ASSIGN, user, actor, note, before["status"], before=before)
     notify.assigned(complaint, tell_reporter=tell_reporter)
@@ -437,11 +478,17 @@ def verify_complaint(complaint: Complaint, user: User, note: str = "") -> Compla
 
 @transaction.atomic
 def assign_complaint(complaint: Complaint, user: User, agency: Agency, note: str = "") -> Complaint:
+    """Send to an agency; an operator may also move a complaint from one agency to another."""
     complaint = _locked(complaint)
     actor = actor_for(user, complaint)
     if not agency.is_active:
         raise TransitionNotAllowed(_("This agency is not active."))
+    previous = complaint.agency
+    if previous is not None and previous.pk == agency.pk:
+        raise TransitionNotAllowed(_("The complaint is already with this agency."))
     _assign(complaint, agency, user, actor, note.strip())
+    if previous is not None:
+        notify.moved_away(complaint, previous)
     return complaint
 
 
@@ -496,10 +543,14 @@ def reject_complaint(complaint: Complaint, user: User, reason: str) -> Complaint
 def mark_duplicate(
     complaint: Complaint, user: User, original: Complaint, note: str = ""
 ) -> Complaint:
-    complaint = _locked(complaint)
-    actor = actor_for(user, complaint)
     if original.pk == complaint.pk:
         raise TransitionNotAllowed(_("A complaint cannot duplicate itself."))
+    # Lock both, in a fixed order, and read the original afresh: two operators marking A as
+    # a copy of B and B as a copy of A at once must not close both.
+    first, second = sorted([complaint, original], key=lambda c: c.pk)
+    locked = {c.pk: _locked(c) for c in (first, second)}
+    complaint, original = locked[complaint.pk], locked[original.pk]
+    actor = actor_for(user, complaint)
     if original.status in {Status.DUPLICATE, Status.REJECTED}:
         raise TransitionNotAllowed(
             _(
@@ -538,7 +589,6 @@ def accept_complaint(complaint: Complaint, user: User, note: str = "") -> Compla
         followed_up_at=now,
         resolve_due=resolve_by,
         due_at=resolve_by,
-        escalated_status="",
     )
     notify.status_changed(complaint)
     return complaint
@@ -550,6 +600,7 @@ def add_progress_note(
 ) -> Complaint:
     complaint = _locked(complaint)
     actor = actor_for(user, complaint)
+    lifecycle.check(Action.NOTE, complaint.status, actor, note)  # before any file is written
     photo = _agency_photo(complaint, photo_file, Photo.Kind.AFTER) if photo_file else None
     return _transition(complaint, Action.NOTE, user, actor, note, photo=photo)
 
@@ -565,8 +616,8 @@ def return_to_operator(complaint: Complaint, user: User, reason: str) -> Complai
         actor,
         reason,
         agency=None,
-        due_at=complaint.dispose_due,
-        escalated_status="",
+        # The operator gets a fresh disposal deadline to find the right agency.
+        due_at=deadlines.dispose_due(timezone.now(), complaint.category),
     )
     notify.returned(complaint, reason)
     return complaint
@@ -676,20 +727,21 @@ def reopen_complaint(complaint: Complaint, reason: str) -> Complaint:
 
 
 def escalate_overdue() -> int:
-    """Flag each complaint past its current deadline once per stage; tell the head and operators."""
+    """Each open complaint past its current deadline is escalated once for that deadline:
+    the head of the agency and the operators are told."""
     now = timezone.now()
     count = 0
     overdue = (
         Complaint.objects.filter(
             status__in=list(lifecycle.RULES[Action.ESCALATE].sources), due_at__lt=now
         )
-        .exclude(escalated_status=F("status"))
+        .filter(Q(escalated_due__isnull=True) | ~Q(escalated_due=F("due_at")))
         .values_list("pk", flat=True)
     )
     for pk in list(overdue[:500]):
         with transaction.atomic():
             complaint = _locked(Complaint(pk=pk))
-            if complaint.escalated_status == complaint.status or not complaint.is_overdue(now):
+            if complaint.escalated_due == complaint.due_at or not complaint.is_overdue(now):
                 continue
             _transition(
                 complaint,
@@ -698,7 +750,7 @@ def escalate_overdue() -> int:
                 Actor.SYSTEM,
                 _("Deadline passed on %(date)s.")
                 % {"date": timezone.localtime(complaint.due_at).strftime("%d-%m-%Y")},
-                escalated_status=complaint.status,
+                escalated_due=complaint.due_at,
             )
             notify.overdue(complaint)
             count += 1
@@ -710,6 +762,9 @@ def close_unconfirmed(after_days: int = 7) -> int:
     limit = timezone.now() - dt.timedelta(days=after_days)
     count = 0
     for complaint in Complaint.objects.filter(status=Status.RESOLVED, resolved_at__lt=limit)[:500]:
-        confirm_resolution(complaint, by_system=True)
+        try:
+            confirm_resolution(complaint, by_system=True)
+        except TransitionNotAllowed:
+            continue  # reopened or confirmed meanwhile
         count += 1
     return count

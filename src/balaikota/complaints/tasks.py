@@ -26,7 +26,7 @@ def process_photo(photo_id: int) -> None:
         data = handle.read()
     try:
         result = photos.process(data)
-    except (OSError, ValueError) as exc:
+    except Exception as exc:
         log.warning("photo %s could not be processed: %s", photo_id, exc)
         photo.state = Photo.State.FAILED
         photo.save(update_fields=["state"])
@@ -53,8 +53,8 @@ def close_unconfirmed_complaints() -> int:
 
 @db_periodic_task(crontab(minute="*/5"))
 def process_stranded_photos() -> int:
-    """Photos still waiting after 5 minutes (the queue was down when they were uploaded)."""
-    cutoff = timezone.now() - dt.timedelta(minutes=5)
+    """Photos still waiting after 30 minutes (the queue was down when they were uploaded)."""
+    cutoff = timezone.now() - dt.timedelta(minutes=30)
     stranded = list(
         Photo.objects.filter(state=Photo.State.PROCESSING, created_at__lt=cutoff)
         .exclude(original="")
@@ -63,3 +63,21 @@ def process_stranded_photos() -> int:
     for photo_id in stranded:
         process_photo(photo_id)
     return len(stranded)
+
+
+@db_periodic_task(crontab(minute="40", hour="*/6"))
+def delete_orphaned_uploads() -> int:
+    """Private uploads no photo refers to: left by a transaction that rolled back after the
+    file was written. They still carry their EXIF, so they must not linger."""
+    private = storages["private"]
+    cutoff = timezone.now() - dt.timedelta(hours=1)
+    referenced = set(Photo.objects.exclude(original="").values_list("original", flat=True))
+    removed = 0
+    folders, _files = private.listdir("uploads") if private.exists("uploads") else ([], [])
+    for folder in folders:
+        for name in private.listdir(f"uploads/{folder}")[1]:
+            path = f"uploads/{folder}/{name}"
+            if path not in referenced and private.get_modified_time(path) < cutoff:
+                private.delete(path)
+                removed += 1
+    return removed

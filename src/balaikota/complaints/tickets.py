@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import secrets
+
+from django.conf import settings
 
 # Crockford's base32 without I, L, O, U: nothing to misread when a code is read aloud.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -25,6 +29,19 @@ def normalise_ticket(text: str) -> str:
 
 def new_reporter_key() -> str:
     return secrets.token_urlsafe(18)
+
+
+def reporter_key_for(submission_key: str) -> str:
+    """The reporter's key for a submission with an idempotency key: the same on a retry, so
+    a citizen whose first answer was lost still gets the private link."""
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), f"reporter:{submission_key}".encode(), hashlib.sha256
+    ).digest()
+    return base64.urlsafe_b64encode(digest[:18]).decode()
+
+
+def hash_submission_key(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def hash_key(key: str) -> str:

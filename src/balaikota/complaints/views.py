@@ -38,28 +38,18 @@ def report(request: HttpRequest) -> HttpResponse:
         form = forms.ReportForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
+            key = f"web:{data['submission_key']}" if data["submission_key"] else None
             try:
-                submission = services.submit_complaint(
-                    text=data["text"],
-                    category=data["category"],
-                    lat=data["lat"],
-                    lon=data["lon"],
-                    location_source=data["location_source"],
-                    photo_files=data["photos"],
-                    contact=services.Contact(
-                        name=data["name"], phone=data["phone"], email=data["email"], nik=data["nik"]
-                    ),
-                    channel=Channel.WEB,
-                    reporter=request.user if request.user.is_authenticated else None,
-                    submission_key=(
-                        f"web:{data['submission_key']}" if data["submission_key"] else None
-                    ),
-                )
+                submission = _submit_from_form(request, data, key)
+            except services.SubmissionConflict:
+                # The page was reused (Back button) for another report: it is a new one.
+                submission = _submit_from_form(request, data, None)
             except services.SubmissionInvalid as exc:
                 for field, errors in exc.errors.items():
                     for error in errors:
                         form.add_error(field if field in form.fields else None, error)
-            else:
+                submission = None
+            if submission is not None:
                 complaint = submission.complaint
                 tickets = request.session.get(_SESSION_TICKETS, [])
                 request.session[_SESSION_TICKETS] = [complaint.ticket, *tickets][:20]
@@ -82,6 +72,26 @@ def report(request: HttpRequest) -> HttpResponse:
             "approximate": regions.boundaries_are_approximate(),
         },
         status=400 if request.method == "POST" else 200,
+    )
+
+
+def _submit_from_form(
+    request: HttpRequest, data: dict[str, Any], key: str | None
+) -> services.Submission:
+    """May raise SubmissionInvalid (shown on the form) or SubmissionConflict."""
+    return services.submit_complaint(
+        text=data["text"],
+        category=data["category"],
+        lat=data["lat"],
+        lon=data["lon"],
+        location_source=data["location_source"],
+        photo_files=data["photos"],
+        contact=services.Contact(
+            name=data["name"], phone=data["phone"], email=data["email"], nik=data["nik"]
+        ),
+        channel=Channel.WEB,
+        reporter=request.user if request.user.is_authenticated else None,
+        submission_key=key,
     )
 
 
@@ -114,7 +124,7 @@ def track_lookup(request: HttpRequest) -> HttpResponse:
 
 
 def _reporter_key(request: HttpRequest, ticket: str) -> str | None:
-    key = request.GET.get("kunci") or request.POST.get("kunci")
+    key = request.POST.get("kunci")
     if key:
         request.session[f"key:{ticket}"] = key
         return key
@@ -124,6 +134,11 @@ def _reporter_key(request: HttpRequest, ticket: str) -> str | None:
 def track(request: HttpRequest, ticket: str) -> HttpResponse:
     """The public tracking page: timeline and photos, never the reporter's personal data."""
     complaint = selectors.public_complaint(ticket)
+    if "kunci" in request.GET:
+        # The private link's key moves into the session at once, so it does not stay in the
+        # address bar, the history or a link the citizen shares.
+        request.session[f"key:{complaint.ticket}"] = request.GET["kunci"]
+        return redirect("complaints:track", ticket=complaint.ticket)
     if complaint.ticket != ticket:
         return redirect("complaints:track", ticket=complaint.ticket)
     user = request.user if request.user.is_authenticated else None

@@ -63,6 +63,11 @@ SCHEMA: tuple[Var, ...] = (
     Var("PHOTO_MAX_PIXELS", "50000000", "Largest photo accepted, in pixels (width × height)."),
     Var("LOGIN_FAILURE_LIMIT", "5", "Failed log-ins before an account and address are locked."),
     Var("LOGIN_COOLOFF_MINUTES", "15", "Minutes a locked log-in stays locked."),
+    Var(
+        "TRUSTED_PROXIES",
+        "0",
+        "Reverse proxies in front of the app that set X-Forwarded-For (0: trust no header).",
+    ),
     Var("LOG_LEVEL", "INFO", "Level of the application log."),
 )
 

@@ -18,9 +18,14 @@ from balaikota.notifications.models import Channel, DeliveryStatus, Notice, Outb
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 12
-BATCH_SIZE = 100
+# Retry for a week (a receiver down over a long weekend still gets everything), then keep
+# the message as failed for an admin to "send again".
+GIVE_UP_AFTER = dt.timedelta(days=7)
+BATCH_SIZE = 10
 WEBHOOK_TIMEOUT_SECONDS = 10
+# A claim lasts longer than the slowest batch can take (10 x 20 s SMTP timeout), so no
+# other worker takes over a message that is still being sent.
+CLAIM_LEASE = dt.timedelta(minutes=10)
 
 
 class DeliveryError(Exception):
@@ -28,24 +33,25 @@ class DeliveryError(Exception):
 
 
 def backoff(attempts: int) -> dt.timedelta:
-    """1, 2, 4, ... minutes after each failure, at most 6 hours: 12 tries span about a day."""
+    """1, 2, 4, ... minutes after each failure, then every 6 hours."""
     return dt.timedelta(minutes=min(2 ** (attempts - 1), 360))
 
 
 def deliver_due(now: dt.datetime | None = None) -> int:
     """Deliver every message whose time has come; returns how many were sent."""
     sent = 0
+    moment = now or timezone.now()
     while True:
-        batch = _claim_batch(now or timezone.now())
+        batch = _claim_batch(moment)
         if not batch:
             return sent
         for message in batch:
-            sent += _deliver_one(message)
+            sent += _deliver_one(message, moment)
 
 
 def _claim_batch(now: dt.datetime) -> list[OutboxMessage]:
     # Claim by pushing next_attempt_at forward inside a locked transaction, so two workers
-    # never send the same message; a claim of a worker that dies expires after 5 minutes.
+    # never send the same message; the claim of a worker that dies expires with its lease.
     with transaction.atomic():
         batch = list(
             OutboxMessage.objects.select_for_update(skip_locked=True)
@@ -54,22 +60,22 @@ def _claim_batch(now: dt.datetime) -> list[OutboxMessage]:
         )
         if batch:
             OutboxMessage.objects.filter(pk__in=[m.pk for m in batch]).update(
-                next_attempt_at=now + dt.timedelta(minutes=5)
+                next_attempt_at=now + CLAIM_LEASE
             )
     return batch
 
 
-def _deliver_one(message: OutboxMessage) -> int:
+def _deliver_one(message: OutboxMessage, now: dt.datetime) -> int:
     try:
         _send(message)
     except Exception as exc:
         message.attempts += 1
         message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        if message.attempts >= MAX_ATTEMPTS:
+        if now - message.created_at >= GIVE_UP_AFTER:
             message.status = DeliveryStatus.FAILED
             log.error("giving up on outbox message %s: %s", message.pk, message.last_error)
         else:
-            message.next_attempt_at = timezone.now() + backoff(message.attempts)
+            message.next_attempt_at = now + backoff(message.attempts)
             log.warning("outbox message %s failed: %s", message.pk, message.last_error)
         message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
         return 0

@@ -12,9 +12,17 @@ from balaikota.notifications.models import Channel, OutboxMessage
 
 
 def _schedule_delivery() -> None:
+    """Ask the worker to deliver once this transaction commits: once, however many messages.
+
+    robust=True: if the queue cannot be reached, the change still stands and the periodic
+    job delivers the messages a minute later.
+    """
     from balaikota.notifications import tasks
 
-    transaction.on_commit(tasks.deliver_outbox_soon)
+    connection = transaction.get_connection()
+    if any(entry[1] is tasks.deliver_outbox_soon for entry in connection.run_on_commit):
+        return
+    transaction.on_commit(tasks.deliver_outbox_soon, robust=True)
 
 
 def notify_user(user: User, *, event: str, subject: str, body: str, link: str = "") -> None:

@@ -16,12 +16,23 @@
   var MAX_SIDE = 2048, DRAFT = "sambat-draft";
   var prepared = null;
 
-  if (!keyInput.value) {
-    keyInput.value = (window.crypto && crypto.randomUUID) ? crypto.randomUUID() :
+  function newKey() {
+    return (window.crypto && crypto.randomUUID) ? crypto.randomUUID() :
       String(Date.now()) + Math.random().toString(16).slice(2);
   }
-  if (!textInput.value && localStorage.getItem(DRAFT)) textInput.value = localStorage.getItem(DRAFT);
-  textInput.addEventListener("input", function () { localStorage.setItem(DRAFT, textInput.value); });
+  // One key per report: a retry of the same report reuses it, a new report gets a new one
+  // (also when the browser brings the page back from its cache with the Back button).
+  if (!keyInput.value) keyInput.value = newKey();
+  window.addEventListener("pageshow", function (e) { if (e.persisted) keyInput.value = newKey(); });
+
+  // The draft survives a dropped connection; storage may be blocked, and that is fine.
+  var store = {
+    get: function () { try { return localStorage.getItem(DRAFT); } catch (e) { return null; } },
+    set: function (v) { try { localStorage.setItem(DRAFT, v); } catch (e) { /* no draft */ } },
+    clear: function () { try { localStorage.removeItem(DRAFT); } catch (e) { /* none */ } }
+  };
+  if (!textInput.value && store.get()) textInput.value = store.get();
+  textInput.addEventListener("input", function () { store.set(textInput.value); });
 
   var centre = [-7.9666, 112.6326];
   var map = L.map("report-map").setView(centre, 13);
@@ -141,11 +152,18 @@
         var answer = {};
         try { answer = JSON.parse(xhr.responseText); } catch (e) { answer = {}; }
         if (xhr.status === 201 && answer.redirect) {
-          localStorage.removeItem(DRAFT);
+          store.clear();
+          keyInput.value = newKey();
           window.location.assign(answer.redirect);
-        } else {
+        } else if (answer.errors) {
           bar.classList.add("d-none");
-          showErrors(answer.errors || {});
+          showErrors(answer.errors);
+        } else {
+          // Not our JSON: a proxy's error page, an expired session, a file too large.
+          bar.classList.add("d-none");
+          errorBox.textContent = (xhr.status === 413 ? msgs.toolarge :
+            xhr.status === 403 ? msgs.expired : msgs.server);
+          errorBox.classList.remove("d-none");
         }
       };
       xhr.onerror = function () {

@@ -62,6 +62,9 @@ class Command(BaseCommand):
                 "20",
                 "--access-logfile",
                 "-",
+                # The path without its query string: private links carry a key there.
+                "--access-logformat",
+                '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms',
                 "--forwarded-allow-ips",
                 "127.0.0.1",
             ]
