@@ -31,6 +31,8 @@ lint: install
 	$(BIN)/ruff format --check src tests bench
 	DEBUG=true $(BIN)/mypy src
 	DEBUG=true $(BIN)/balaikota makemigrations --check --dry-run
+	@if command -v xgettext >/dev/null; then DEBUG=true $(BIN)/balaikota check_messages; \
+	else echo "GNU gettext is not installed: the translation check was skipped"; fi
 
 format: install
 	$(BIN)/ruff check --fix src tests bench
