@@ -265,5 +265,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL")},
-    "loggers": {"huey": {"level": "WARNING"}},
+    # The worker (run_huey) adds its own handler to "huey"; do not print each line twice.
+    "loggers": {"huey": {"level": "WARNING", "propagate": False}},
 }
