@@ -41,6 +41,15 @@ format: install
 bench: install
 	$(BIN)/python bench/run.py
 
+bench-intake: install
+	$(BIN)/python bench/run.py --skip-lookup
+
+bench-lookup: install
+	$(BIN)/python bench/run.py --skip-intake
+
+serve: install
+	$(BIN)/balaikota serve --port $(PORT)
+
 lock:
 	$(BIN)/python -m pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock

@@ -128,14 +128,17 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Background work: Huey on SQLite by default, Redis when REDIS_URL is set.
+# Background work: Huey on SQLite by default, Redis when REDIS_URL is set. Both storages
+# honour task priorities (photos before notifications); nothing reads task results, so none
+# are stored.
 _redis_url = env_str("REDIS_URL")
 if _redis_url:
     HUEY = {
-        "huey_class": "huey.RedisHuey",
+        "huey_class": "huey.PriorityRedisHuey",
         "name": "balaikota",
         "url": _redis_url,
         "immediate": False,
+        "results": False,
         "consumer": {"workers": env_int("WORKERS"), "worker_type": "thread"},
     }
     CACHES = {
@@ -150,6 +153,7 @@ else:
         "name": "balaikota",
         "filename": str(VAR_DIR / "huey.sqlite3"),
         "immediate": False,
+        "results": False,
         "consumer": {"workers": env_int("WORKERS"), "worker_type": "thread"},
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -212,7 +216,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG or TESTING
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "balaikota.core.staticfiles.StaticFilesStorage"
         )
     },
 }

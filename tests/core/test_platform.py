@@ -80,3 +80,23 @@ def test_audit_chain_verifies_and_detects_a_rewritten_entry(cast: Cast) -> None:
     victim = AuditEntry.objects.filter(object_type="complaint").order_by("id")[1]
     AuditEntry.objects.filter(pk=victim.pk).update(actor_label="someone-else")
     assert next(entry.pk for entry in audit.broken_links()) == victim.pk
+
+
+def test_static_files_collect_with_the_production_storage(tmp_path: Any) -> None:
+    # Production hashes and compresses every file (and fails on a broken reference), which
+    # the tests' plain storage never does.
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG"}}
+    env.update(
+        DEBUG="false", SECRET_KEY="x" * 50, ALLOWED_HOSTS="sambat.example.id", VAR_DIR=str(tmp_path)
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "balaikota.cli", "collectstatic", "--noinput", "-v", "0"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    manifest = (tmp_path / "static" / "staticfiles.json").read_text()
+    assert "balaikota/report.js" in manifest
+    assert "leaflet/leaflet.js" in manifest

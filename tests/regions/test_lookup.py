@@ -58,3 +58,8 @@ def test_a_point_geometry_is_not_an_area() -> None:
 
 def test_nan_coordinates_are_outside(index: RegionIndex) -> None:
     assert index.locate(float("nan"), 112.605).code is None
+
+
+def test_many_points_at_once_give_the_same_answers_as_one_by_one(index: RegionIndex) -> None:
+    points = [(-7.965, 112.605), (-7.965, 112.6102), (-7.965, 112.5994), (-7.965, 112.615)]
+    assert index.locate_many(points) == [index.locate(lat, lon) for lat, lon in points]

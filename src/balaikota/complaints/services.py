@@ -68,7 +68,6 @@ class Submission:
     complaint: Complaint
     reporter_key: str | None
     created: bool = True
-    place_note: str = ""
 
 
 @dataclass
@@ -211,9 +210,18 @@ def submit_complaint(
     reporter_key = (
         tickets.reporter_key_for(submission_key) if submission_key else tickets.new_reporter_key()
     )
+    ticket = _unused_ticket()
+    # Uploads are written before the transaction, so that the database's write lock is not
+    # held while megabytes go to disk; if the transaction fails they are removed again.
+    stored = [
+        (_save_upload(ticket, upload, result, Photo.Kind.BEFORE), result)
+        for upload, result in checked.photos
+    ]
     try:
         with transaction.atomic():
             complaint = _create(
+                ticket=ticket,
+                stored=stored,
                 text=text,
                 category=category,
                 checked=checked,
@@ -225,16 +233,25 @@ def submit_complaint(
                 submission_hash=fingerprint,
                 reporter_key=reporter_key,
             )
-    except IntegrityError:
+    except BaseException as exc:
+        for name, _result in stored:
+            storages["private"].delete(name)
+        if not isinstance(exc, IntegrityError):
+            raise
         # Two identical submissions raced; the other one won and is the answer.
         replay = _replay(key_hash, fingerprint, submission_key or "") if key_hash else None
         if replay is None:
             raise
         return replay
-    note = ""
-    if place is not None and place.match == "nearest":
-        note = _("The point lies between two areas; the nearest kelurahan was used.")
-    return Submission(complaint, reporter_key, created=True, place_note=note)
+    return Submission(complaint, reporter_key, created=True)
+
+
+def _unused_ticket() -> str:
+    for _attempt in range(5):
+        ticket = tickets.new_ticket()
+        if not Complaint.objects.filter(ticket=ticket).exists():
+            return ticket
+    return ticket  # 32⁸ codes: five collisions in a row do not happen; the unique index decides
 
 
 class SubmissionConflict(Exception):
@@ -271,6 +288,8 @@ def _replay(key_hash: str, fingerprint: str, raw_key: str) -> Submission | None:
 
 def _create(
     *,
+    ticket: str,
+    stored: list[tuple[str, photos.Checked]],
     text: str,
     category: Category | None,
     checked: _Checked,
@@ -284,6 +303,7 @@ def _create(
 ) -> Complaint:
     now = timezone.now()
     complaint = Complaint(
+        ticket=ticket,
         text=text,
         category=category,
         category_source=CategorySource.CITIZEN,
@@ -305,14 +325,9 @@ def _create(
         dispose_due=deadlines.dispose_due(now, category),
     )
     complaint.due_at = complaint.dispose_due
-    for _attempt in range(5):
-        complaint.ticket = tickets.new_ticket()
-        if not Complaint.objects.filter(ticket=complaint.ticket).exists():
-            break
     complaint.save(force_insert=True)
     saved_photos = [
-        _store_photo(complaint, upload, result, Photo.Kind.BEFORE)
-        for upload, result in checked.photos
+        _add_photo(complaint, name, result, Photo.Kind.BEFORE) for name, result in stored
     ]
     _record(
         complaint,
@@ -333,14 +348,16 @@ def _create(
     return complaint
 
 
-def _store_photo(
-    complaint: Complaint, upload: UploadedFile, result: photos.Checked, kind: str
-) -> Photo:
+def _save_upload(ticket: str, upload: UploadedFile, result: photos.Checked, kind: str) -> str:
+    """The upload as received, in private storage (never served): the worker's input."""
     upload.seek(0)
     extension = {"JPEG": "jpg", "PNG": "png", "HEIF": "heic"}.get(result.format, "bin")
-    name = storages["private"].save(
-        f"uploads/{complaint.ticket}/{kind}.{extension}", ContentFile(upload.read())
+    return storages["private"].save(
+        f"uploads/{ticket}/{kind}.{extension}", ContentFile(upload.read())
     )
+
+
+def _add_photo(complaint: Complaint, name: str, result: photos.Checked, kind: str) -> Photo:
     photo = Photo.objects.create(
         complaint=complaint,
         kind=kind,
@@ -657,7 +674,7 @@ def _agency_photo(complaint: Complaint, upload: UploadedFile, kind: str) -> Phot
         )
     except photos.PhotoRejected as exc:
         raise TransitionNotAllowed(str(exc)) from exc
-    return _store_photo(complaint, upload, result, kind)
+    return _add_photo(complaint, _save_upload(complaint.ticket, upload, result, kind), result, kind)
 
 
 # --- Reporter --------------------------------------------------------------------------------

@@ -15,7 +15,8 @@ from balaikota.complaints.models import Photo
 log = logging.getLogger(__name__)
 
 
-@db_task(retries=3, retry_delay=30)
+# Before notifications: a citizen looks for the photo on the tracking page straight away.
+@db_task(retries=3, retry_delay=30, priority=10)
 def process_photo(photo_id: int) -> None:
     """Re-encode an upload without metadata, make its thumbnail, then drop the original."""
     photo = Photo.objects.filter(pk=photo_id, state=Photo.State.PROCESSING).first()

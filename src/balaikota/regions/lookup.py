@@ -116,7 +116,23 @@ class RegionIndex:
         return Located(self.codes[int(nearest[best])], Match.NEAREST, float(distances[best]))
 
     def locate_many(self, points: Iterable[tuple[float, float]]) -> list[Located]:
-        return [self.locate(lat, lon) for lat, lon in points]
+        """Many points at once: one vectorised query for the common case of a point inside
+        exactly one area; the rest (overlaps, slivers, outside) one by one."""
+        pairs = np.asarray(list(points), dtype=float).reshape(-1, 2)
+        if not self.codes or len(pairs) == 0:
+            return [self.locate(lat, lon) for lat, lon in pairs]
+        xs = (pairs[:, 1] - self._lon0) * self._kx
+        ys = (pairs[:, 0] - self._lat0) * METRES_PER_DEGREE_LAT
+        point_index, area_index = self._tree.query(shapely.points(xs, ys), predicate="within")
+        hits = np.bincount(point_index, minlength=len(pairs))
+        results: list[Located | None] = [None] * len(pairs)
+        for point, area in zip(point_index.tolist(), area_index.tolist(), strict=True):
+            if hits[point] == 1:
+                results[point] = Located(self.codes[area], Match.INSIDE)
+        return [
+            found if found is not None else self.locate(float(lat), float(lon))
+            for found, (lat, lon) in zip(results, pairs, strict=True)
+        ]
 
 
 def area_km2(geometry: BaseGeometry) -> float:

@@ -1,0 +1,160 @@
+"""The intake path: POST /api/v1/complaints under concurrent load, then what got stored."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import cpu
+from loadgen import LoadResult, Request, multipart, run_load
+from samples import complaint_text, with_gps
+from server import HOST, AppServer, server_log
+from storecheck import open_store, queue_backlog, stored_tickets, wait_for_photos
+
+PATH = "/api/v1/complaints"
+WARMUP_REQUESTS = 24
+WARMUP_CONCURRENCY = 12
+
+
+class IntakeBroken(RuntimeError):
+    """The server answers, but does not accept complaints: measuring it would be pointless."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    concurrencies: tuple[int, ...]
+    text_requests: int
+    photo_requests: int
+    scenario_seconds: float
+    photo_wait_seconds: float
+
+
+def request_factory(
+    label: str, points: list[tuple[float, float]], offset: int, photo: bytes | None
+) -> Callable[[int], Request]:
+    """Request number i: a jalan-rusak complaint at point offset+i, with a photo if given."""
+    run = uuid.uuid4().hex[:12]
+
+    def make(index: int) -> Request:
+        lat, lon = points[(offset + index) % len(points)]
+        fields = {
+            "text": complaint_text(offset + index),
+            "category": "jalan-rusak",
+            "lat": f"{lat:.6f}",
+            "lon": f"{lon:.6f}",
+            "location_source": "map",
+        }
+        files = [("photos", "foto.jpg", "image/jpeg", with_gps(photo, lat, lon))] if photo else []
+        body, content_type = multipart(fields, files)
+        headers = {
+            "Content-Type": content_type,
+            "Idempotency-Key": f"bench-{run}-{label}-{index}",
+            "Accept": "application/json",
+        }
+        return Request("POST", PATH, body, headers)
+
+    return make
+
+
+def _scenarios(plan: Plan, photo: bytes) -> list[tuple[str, bytes | None, int]]:
+    return [("text", None, plan.text_requests), ("photo", photo, plan.photo_requests)]
+
+
+def _measure(
+    server: AppServer,
+    name: str,
+    factory: Callable[[int], Request],
+    total: int,
+    concurrency: int,
+    max_seconds: float,
+) -> LoadResult:
+    """One scenario at one concurrency, with the CPU shares of server, client and others."""
+    before = cpu.snapshot(server.pgid, server.database_name)
+    result = run_load(
+        name,
+        HOST,
+        server.port,
+        factory,
+        total=total,
+        concurrency=concurrency,
+        max_seconds=max_seconds,
+    )
+    result.cpu = cpu.shares(before, cpu.snapshot(server.pgid, server.database_name))
+    result.queue_after = queue_backlog(server.var_dir)
+    summary = result.summary()
+    print(
+        f"    {summary['requests_per_second']} req/s, p50 {summary['p50_ms']} ms, "
+        f"p99 {summary['p99_ms']} ms, errors {summary['errors']}, cpu {result.cpu}, "
+        f"queue {result.queue_after}",
+        flush=True,
+    )
+    return result
+
+
+def run_scenarios(
+    server: AppServer, plan: Plan, points: list[tuple[float, float]], photo: bytes
+) -> tuple[list[LoadResult], list[str]]:
+    """Warm-up, then every scenario at every concurrency; returns results and warm-up tickets."""
+    warmup = run_load(
+        "warm-up",
+        HOST,
+        server.port,
+        request_factory("warmup", points, 0, None),
+        total=WARMUP_REQUESTS,
+        concurrency=WARMUP_CONCURRENCY,
+        max_seconds=plan.scenario_seconds,
+    )
+    if not warmup.tickets:
+        samples = warmup.summary()["error_samples"]
+        raise IntakeBroken(f"no warm-up request was accepted; see {server.log_path}: {samples}")
+    results: list[LoadResult] = []
+    offset = WARMUP_REQUESTS
+    for name, scenario_photo, total in _scenarios(plan, photo):
+        for concurrency in plan.concurrencies:
+            label = f"{name}-c{concurrency}"
+            factory = request_factory(label, points, offset, scenario_photo)
+            print(f"  {label}: {total} requests ...", flush=True)
+            result = _measure(server, name, factory, total, concurrency, plan.scenario_seconds)
+            results.append(result)
+            offset += total
+    return results, warmup.tickets
+
+
+def log_problems(text: str) -> dict[str, int]:
+    """Counts of worrying lines in the server's log (tracebacks, lock errors, 5xx answers)."""
+    return {
+        "tracebacks": text.count("Traceback (most recent call last)"),
+        "database_is_locked": text.count("database is locked"),
+        "http_5xx_in_access_log": len(re.findall(r'" 5\d\d ', text)),
+        "worker_timeouts": text.count("WORKER TIMEOUT"),
+    }
+
+
+def verify(
+    server: AppServer,
+    database_url: str | None,
+    results: list[LoadResult],
+    warmup_tickets: list[str],
+    photo_wait_seconds: float,
+) -> dict[str, object]:
+    """Every 201 ticket stored? Photos re-encoded by the worker after intake answered?"""
+    acknowledged = warmup_tickets + [t for r in results for t in r.tickets]
+    photo_tickets = [t for r in results if r.name == "photo" for t in r.tickets]
+    backlog = queue_backlog(server.var_dir)
+    before = cpu.snapshot(server.pgid, server.database_name)
+    with open_store(server.var_dir, database_url) as store:
+        photos = wait_for_photos(store, photo_tickets, photo_wait_seconds)
+        stored = stored_tickets(store, acknowledged)
+    photo_cpu = cpu.shares(before, cpu.snapshot(server.pgid, server.database_name))
+    return {
+        "acknowledged": len(acknowledged),
+        "stored": len(stored),
+        "unique_tickets": len(set(acknowledged)),
+        "missing_samples": sorted(set(acknowledged) - stored)[:5],
+        "photos": photos.as_dict() | {"cpu": photo_cpu},
+        "queue_when_intake_ended": backlog,
+        "queue_after_wait": queue_backlog(server.var_dir),
+        "server_log": log_problems(server_log(server)),
+    }
