@@ -103,10 +103,9 @@ def _photos() -> Prefetch[Any]:
     return Prefetch("photos", queryset=Photo.objects.order_by("id"))
 
 
-def complaint_for_staff(user: User, ticket: str) -> Complaint:
-    """The complaint, if `user` may see it in the staff pages; otherwise 404."""
+def _with_timeline(qs: QuerySet[Complaint], ticket: str) -> Complaint:
     complaint = (
-        _with_relations(visible_to_staff(user))
+        _with_relations(qs)
         .prefetch_related(_timeline(), _photos())
         .filter(ticket=normalise_ticket(ticket))
         .first()
@@ -114,18 +113,16 @@ def complaint_for_staff(user: User, ticket: str) -> Complaint:
     if complaint is None:
         raise Http404("no such complaint")
     return complaint
+
+
+def complaint_for_staff(user: User, ticket: str) -> Complaint:
+    """The complaint, if `user` may see it in the staff pages; otherwise 404."""
+    return _with_timeline(visible_to_staff(user), ticket)
 
 
 def public_complaint(ticket: str) -> Complaint:
-    complaint = (
-        _with_relations(Complaint.objects.all())
-        .prefetch_related(_timeline(), _photos())
-        .filter(ticket=normalise_ticket(ticket))
-        .first()
-    )
-    if complaint is None:
-        raise Http404("no such complaint")
-    return complaint
+    """The complaint with its timeline and photos, for the public view; otherwise 404."""
+    return _with_timeline(Complaint.objects.all(), ticket)
 
 
 def recent_public(limit: int = 10) -> QuerySet[Complaint]:

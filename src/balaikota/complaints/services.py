@@ -133,12 +133,7 @@ def _check_photos(
         return
     for upload in files:
         try:
-            result = photos.check(
-                upload,
-                size=upload.size or 0,
-                max_bytes=settings.PHOTO_MAX_BYTES,
-                max_pixels=settings.PHOTO_MAX_PIXELS,
-            )
+            result = _check_upload(upload)
         except photos.PhotoRejected as exc:
             errors.setdefault("photos", []).append(f"{upload.name}: {exc}")
             continue
@@ -664,14 +659,18 @@ def resolve_complaint(
     return complaint
 
 
+def _check_upload(upload: UploadedFile) -> photos.Checked:
+    return photos.check(
+        upload,
+        size=upload.size or 0,
+        max_bytes=settings.PHOTO_MAX_BYTES,
+        max_pixels=settings.PHOTO_MAX_PIXELS,
+    )
+
+
 def _agency_photo(complaint: Complaint, upload: UploadedFile, kind: str) -> Photo:
     try:
-        result = photos.check(
-            upload,
-            size=upload.size or 0,
-            max_bytes=settings.PHOTO_MAX_BYTES,
-            max_pixels=settings.PHOTO_MAX_PIXELS,
-        )
+        result = _check_upload(upload)
     except photos.PhotoRejected as exc:
         raise TransitionNotAllowed(str(exc)) from exc
     return _add_photo(complaint, _save_upload(complaint.ticket, upload, result, kind), result, kind)
