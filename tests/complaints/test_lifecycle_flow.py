@@ -218,3 +218,17 @@ def test_verifying_an_overdue_complaint_does_not_escalate_it_again(cast: Cast) -
         assert services.escalate_overdue() == 1
         services.verify_complaint(complaint, cast.operator)
         assert services.escalate_overdue() == 0
+
+
+def test_system_notes_are_stored_in_the_citys_language(cast: Cast, settings: object) -> None:
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "id"  # type: ignore[attr-defined]
+    complaint = submit()
+    services.accept_complaint(complaint, cast.pupr_staff)
+    services.resolve_complaint(complaint, cast.pupr_staff, "Selesai.", jpeg())
+    with translation.override("en"):  # the citizen reads the site in English
+        services.reopen_complaint(complaint, "Still broken.")
+    note = complaint.events.filter(action="assign").last().note
+    assert note
+    assert note != "Sent back to the agency that resolved it."

@@ -33,6 +33,16 @@ def test_every_message_has_an_indonesian_translation() -> None:
     assert untranslated(CATALOGUE.read_text(encoding="utf-8")) == []
 
 
+def test_no_translation_is_a_fuzzy_guess() -> None:
+    # gettext ignores fuzzy entries: the page would show English.
+    fuzzy = [
+        line
+        for line in CATALOGUE.read_text(encoding="utf-8").splitlines()
+        if line.startswith("#,") and "fuzzy" in line
+    ]
+    assert fuzzy == []
+
+
 @pytest.mark.django_db
 def test_pages_speak_indonesian_by_default(settings: Any) -> None:
     settings.LANGUAGE_CODE = "id"

@@ -20,8 +20,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from balaikota.agencies.models import Agency, Membership
 from balaikota.complaints import deadlines, lifecycle, photos, tickets
@@ -43,6 +45,15 @@ from balaikota.core.models import User
 from balaikota.regions import selectors as regions
 
 MAX_PHOTOS = 5
+
+
+def city_text(message: Promise, **values: Any) -> str:
+    """A note the system writes into a complaint's timeline, in the city's language (it is
+    stored, and read later by people who may use another one)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(message) % values if values else str(message)
+
+
 MIN_TEXT = 10
 MAX_TEXT = 5000
 
@@ -575,7 +586,7 @@ def mark_duplicate(
         Action.MARK_DUPLICATE,
         user,
         actor,
-        note or _("Same as %(ticket)s.") % {"ticket": original.ticket},
+        note or city_text(gettext_lazy("Same as %(ticket)s."), ticket=original.ticket),
         duplicate_of=original,
         due_at=None,
         closed_at=timezone.now(),
@@ -704,7 +715,11 @@ def confirm_resolution(
     note = (
         comment.strip()
         if not by_system
-        else _("Closed automatically: the reporter did not answer within the confirmation period.")
+        else city_text(
+            gettext_lazy(
+                "Closed automatically: the reporter did not answer within the confirmation period."
+            )
+        )
     )
     _transition(
         complaint,
@@ -732,7 +747,7 @@ def reopen_complaint(complaint: Complaint, reason: str) -> Complaint:
             complaint.agency,
             None,
             Actor.SYSTEM,
-            _("Sent back to the agency that resolved it."),
+            city_text(gettext_lazy("Sent back to the agency that resolved it.")),
         )
     else:
         notify.needs_operator(complaint)
@@ -764,8 +779,10 @@ def escalate_overdue() -> int:
                 Action.ESCALATE,
                 None,
                 Actor.SYSTEM,
-                _("Deadline passed on %(date)s.")
-                % {"date": timezone.localtime(complaint.due_at).strftime("%d-%m-%Y")},
+                city_text(
+                    gettext_lazy("Deadline passed on %(date)s."),
+                    date=timezone.localtime(complaint.due_at).strftime("%d-%m-%Y"),
+                ),
                 escalated_due=complaint.due_at,
             )
             notify.overdue(complaint)
