@@ -70,7 +70,9 @@ class Agency(models.Model):
 class Position(models.Model):
     """A post (jabatan) in an agency, e.g. Kepala Dinas PUPR."""
 
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="positions")
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, related_name="positions", verbose_name=_("agency")
+    )
     title = models.CharField(_("title"), max_length=200)
     is_head = models.BooleanField(_("head of the agency"), default=False)
 
@@ -113,8 +115,12 @@ class Official(models.Model):
 class Assignment(models.Model):
     """An official holding a position from one day to another (acting: Plt)."""
 
-    position = models.ForeignKey(Position, on_delete=models.CASCADE, related_name="assignments")
-    official = models.ForeignKey(Official, on_delete=models.PROTECT, related_name="assignments")
+    position = models.ForeignKey(
+        Position, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("position")
+    )
+    official = models.ForeignKey(
+        Official, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("official")
+    )
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"), null=True, blank=True)
     is_acting = models.BooleanField(_("acting (Plt)"), default=False)
@@ -133,9 +139,14 @@ class Membership(models.Model):
     """A user working in an agency's complaint inbox."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
     )
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="memberships")
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("agency")
+    )
 
     class Meta:
         verbose_name = _("staff membership")

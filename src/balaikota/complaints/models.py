@@ -103,7 +103,9 @@ class RoutingRule(models.Model):
     The most specific rule wins: kelurahan, then kecamatan, then city-wide.
     """
 
-    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="rules")
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, related_name="rules", verbose_name=_("category")
+    )
     region = models.ForeignKey(
         "regions.Region",
         null=True,
@@ -113,7 +115,9 @@ class RoutingRule(models.Model):
         verbose_name=_("only in"),
         help_text=_("A kecamatan or kelurahan; empty for the whole city."),
     )
-    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="rules")
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, related_name="rules", verbose_name=_("agency")
+    )
 
     class Meta:
         verbose_name = _("routing rule")
@@ -198,10 +202,10 @@ class Complaint(models.Model):
     due_at = models.DateTimeField(_("current deadline"), null=True, blank=True)
     # The deadline that was last escalated: each deadline is escalated once.
     escalated_due = models.DateTimeField(null=True, blank=True)
-    assigned_at = models.DateTimeField(null=True, blank=True)
-    followed_up_at = models.DateTimeField(null=True, blank=True)
-    resolved_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    assigned_at = models.DateTimeField(_("sent to the agency"), null=True, blank=True)
+    followed_up_at = models.DateTimeField(_("accepted by the agency"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
@@ -271,25 +275,38 @@ class Photo(models.Model):
 class Event(models.Model):
     """One step in a complaint's life; the status field is never changed without one."""
 
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
-    created_at = models.DateTimeField(default=timezone.now)
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="events", verbose_name=_("complaint")
+    )
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("by"),
     )
-    actor_role = models.CharField(max_length=20)
-    action = models.CharField(max_length=20)
-    from_status = models.CharField(max_length=12, blank=True)
-    to_status = models.CharField(max_length=12)
-    note = models.TextField(blank=True)
+    actor_role = models.CharField(_("acting as"), max_length=20)
+    action = models.CharField(_("action"), max_length=20)
+    from_status = models.CharField(_("from status"), max_length=12, blank=True)
+    to_status = models.CharField(_("to status"), max_length=12)
+    note = models.TextField(_("note"), blank=True)
     agency = models.ForeignKey(
-        "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "agencies.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("agency"),
     )
     photo = models.ForeignKey(
-        Photo, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Photo,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("photo"),
     )
 
     class Meta:
