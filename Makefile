@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: install demo serve test test-postgres lint format bench bench-intake bench-lookup lock messages clean
+.PHONY: install demo serve test test-postgres lint format eval-router bench bench-intake bench-lookup lock messages clean
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,9 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix src tests bench
 	$(BIN)/ruff format src tests bench
+
+eval-router: install
+	DEBUG=true $(BIN)/balaikota eval_router
 
 bench: install
 	$(BIN)/python bench/run.py

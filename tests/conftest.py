@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from django.utils import translation
 from huey.contrib.djhuey import HUEY
 
@@ -33,6 +34,14 @@ REAL_BOUNDARIES = PROJECT_ROOT.parent / "shared" / "data" / "malang-kelurahan.ge
 SUMBERSARI = (-7.960, 112.614)  # 35.73.05.1005, Lowokwaru
 KLOJEN = (-7.973, 112.635)  # 35.73.02.1001, Klojen
 OUTSIDE = (-7.80, 112.40)  # west of Batu, far outside Kota Malang
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _var_dir_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Model files (the routing model is trained on first use) go to a fresh folder, so a
+    test run never reads a model left by an earlier one."""
+    with override_settings(VAR_DIR=tmp_path_factory.mktemp("var")):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -140,3 +149,11 @@ def submit(
 @pytest.fixture
 def photo() -> SimpleUploadedFile:
     return jpeg()
+
+
+@pytest.fixture
+def unsure_router(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The routing model is never sure: complaints without a category wait for an operator."""
+    from balaikota.complaints import learning
+
+    monkeypatch.setattr(learning, "SUGGEST_THRESHOLD", 1.01)

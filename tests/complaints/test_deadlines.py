@@ -26,7 +26,7 @@ def test_followup_deadline_skips_christmas_and_the_weekend(cast: Cast) -> None:
 
 
 @time_machine.travel(dt.datetime(2026, 12, 22, 9, tzinfo=JAKARTA), tick=False)
-def test_city_days_off_move_the_deadline(cast: Cast) -> None:
+def test_city_days_off_move_the_deadline(cast: Cast, unsure_router: None) -> None:
     DayOff.objects.create(date=dt.date(2026, 12, 24), name="Cuti bersama Natal")
     complaint = submit(category=None)
     # Dispose in 3 working days from Tue 22 Dec: 23, (24 off, 25 Christmas, weekend), 28, 29.

@@ -44,7 +44,9 @@ def test_the_whole_road_from_report_to_closed(cast: Cast) -> None:
     assert len(subjects) >= 4
 
 
-def test_operator_verifies_and_disposes_an_uncategorised_complaint(cast: Cast) -> None:
+def test_operator_verifies_and_disposes_an_uncategorised_complaint(
+    cast: Cast, unsure_router: None
+) -> None:
     complaint = submit(category=None)
     services.verify_complaint(complaint, cast.operator)
     services.correct_complaint(
@@ -71,7 +73,7 @@ def test_agency_returns_a_complaint_that_is_not_theirs(cast: Cast) -> None:
     ).exists()
 
 
-def test_operator_rejects_with_a_reason(cast: Cast) -> None:
+def test_operator_rejects_with_a_reason(cast: Cast, unsure_router: None) -> None:
     complaint = submit(category=None)
     services.reject_complaint(complaint, cast.operator, "Bukan wewenang pemerintah kota.")
     complaint.refresh_from_db()
@@ -130,7 +132,7 @@ def test_staff_of_other_agency_cannot_accept(cast: Cast) -> None:
         services.accept_complaint(complaint, cast.dlh_staff)
 
 
-def test_a_citizen_account_cannot_act_as_staff(cast: Cast) -> None:
+def test_a_citizen_account_cannot_act_as_staff(cast: Cast, unsure_router: None) -> None:
     complaint = submit(category=None)
     with pytest.raises(TransitionNotAllowed):
         services.verify_complaint(complaint, cast.citizen)
@@ -205,7 +207,9 @@ def test_a_returned_complaint_gets_a_fresh_deadline_for_the_operator(cast: Cast)
         assert services.escalate_overdue() == 0
 
 
-def test_verifying_an_overdue_complaint_does_not_escalate_it_again(cast: Cast) -> None:
+def test_verifying_an_overdue_complaint_does_not_escalate_it_again(
+    cast: Cast, unsure_router: None
+) -> None:
     import datetime as dt
 
     import time_machine

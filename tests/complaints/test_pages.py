@@ -151,7 +151,7 @@ def test_citizens_cannot_open_staff_pages(cast: Cast) -> None:
     assert "/masuk/" in anonymous["Location"]
 
 
-def test_operator_queue_holds_complaints_without_an_agency(cast: Cast) -> None:
+def test_operator_queue_holds_complaints_without_an_agency(cast: Cast, unsure_router: None) -> None:
     waiting = submit(category=None)
     routed = submit()
     page = logged_in(cast.operator).get(reverse("complaints:operator_queue")).content.decode()

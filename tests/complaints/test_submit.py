@@ -43,7 +43,9 @@ def test_agency_staff_are_notified_at_once(cast: Cast) -> None:
     )
 
 
-def test_complaint_without_a_category_waits_for_the_operator(cast: Cast) -> None:
+def test_complaint_without_a_category_waits_for_the_operator(
+    cast: Cast, unsure_router: None
+) -> None:
     complaint = submit(category=None)
     assert complaint.status == Status.SUBMITTED
     assert complaint.agency is None

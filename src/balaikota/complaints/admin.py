@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from balaikota.complaints.models import Category, Complaint, Event, RoutingRule
+from balaikota.complaints.models import Category, Complaint, Event, RoutingExample, RoutingRule
 
 
 class RuleInline(admin.TabularInline):
@@ -72,3 +72,11 @@ class ComplaintAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(RoutingExample)
+class RoutingExampleAdmin(admin.ModelAdmin):
+    list_display = ("text", "category", "suggested", "created_by", "created_at")
+    list_filter = ("category",)
+    search_fields = ("text",)
+    raw_id_fields = ("complaint",)

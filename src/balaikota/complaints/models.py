@@ -207,6 +207,8 @@ class Complaint(models.Model):
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
+    # The routing model's ranking when the complaint came in: [{"category", "score"}, ...].
+    suggestions = models.JSONField(_("suggested categories"), default=list, blank=True)
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
     )
@@ -316,3 +318,39 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint_id} {self.action} {self.from_status}→{self.to_status}"
+
+
+class RoutingExample(models.Model):
+    """A complaint text labelled with its right category: every operator's correction
+    becomes one, and the routing model learns from them at its next training."""
+
+    text = models.TextField(_("text"))
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, related_name="examples", verbose_name=_("category")
+    )
+    complaint = models.ForeignKey(
+        Complaint,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("complaint"),
+    )
+    suggested = models.CharField(_("category the system suggested"), max_length=40, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("routing example")
+        verbose_name_plural = _("routing examples")
+
+    def __str__(self) -> str:
+        return f"{self.category_id}: {self.text[:40]}"

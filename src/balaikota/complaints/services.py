@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from balaikota.agencies.models import Agency, Membership
-from balaikota.complaints import deadlines, lifecycle, photos, tickets
+from balaikota.complaints import deadlines, learning, lifecycle, photos, tickets
 from balaikota.complaints import notifications as notify
 from balaikota.complaints.lifecycle import Action, Actor, TransitionNotAllowed
 from balaikota.complaints.models import (
@@ -213,6 +213,17 @@ def submit_complaint(
     if errors:
         raise SubmissionInvalid(errors)
 
+    # Without the citizen's choice, the routing model reads the text: a sure answer is
+    # used (and recorded as suggested), an unsure one only shown to the operator.
+    category_source = CategorySource.CITIZEN
+    suggestions: list[dict[str, Any]] = []
+    if category is None:
+        ranking, sure = learning.suggest(text)
+        suggestions = [{"category": c.category, "score": c.score} for c in ranking[:3]]
+        if sure is not None:
+            category = Category.objects.filter(slug=sure, is_active=True).first()
+            category_source = CategorySource.SUGGESTED
+
     reporter_key = (
         tickets.reporter_key_for(submission_key) if submission_key else tickets.new_reporter_key()
     )
@@ -228,6 +239,8 @@ def submit_complaint(
             complaint = _create(
                 ticket=ticket,
                 stored=stored,
+                suggestions=suggestions,
+                category_source=category_source,
                 text=text,
                 category=category,
                 checked=checked,
@@ -296,6 +309,8 @@ def _create(
     *,
     ticket: str,
     stored: list[tuple[str, photos.Checked]],
+    suggestions: list[dict[str, Any]],
+    category_source: CategorySource,
     text: str,
     category: Category | None,
     checked: _Checked,
@@ -312,7 +327,8 @@ def _create(
         ticket=ticket,
         text=text,
         category=category,
-        category_source=CategorySource.CITIZEN,
+        category_source=category_source,
+        suggestions=suggestions,
         region=village,
         lat=checked.lat,
         lon=checked.lon,
@@ -531,6 +547,7 @@ def correct_complaint(
     changes: dict[str, Any] = {}
     if category is not None and category != complaint.category:
         changes.update(category=category, category_source=CategorySource.OPERATOR)
+        learning.record_correction(complaint, category, user)
     if lat is not None and lon is not None:
         place = regions.locate(lat, lon)
         if not place.inside_city:

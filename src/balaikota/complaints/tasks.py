@@ -9,7 +9,7 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from balaikota.complaints import photos, services
+from balaikota.complaints import learning, photos, services
 from balaikota.complaints.models import Photo
 
 log = logging.getLogger(__name__)
@@ -82,3 +82,9 @@ def delete_orphaned_uploads() -> int:
                 private.delete(path)
                 removed += 1
     return removed
+
+
+@db_periodic_task(crontab(minute="30", hour="2", day_of_week="0"))
+def retrain_router() -> bool:
+    """Weekly, at night: learn from the week's corrections (swapped in only if not worse)."""
+    return learning.retrain().swapped

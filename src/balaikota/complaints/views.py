@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from balaikota.agencies.models import Agency
-from balaikota.complaints import forms, lifecycle, selectors, services
+from balaikota.complaints import forms, lifecycle, router, selectors, services
 from balaikota.complaints.lifecycle import ACTION_LABELS, Action, Actor, TransitionNotAllowed
 from balaikota.complaints.models import Category, Channel, Complaint, Status
 from balaikota.complaints.tickets import normalise_ticket
@@ -293,6 +293,7 @@ def staff_detail(request: HttpRequest, ticket: str) -> HttpResponse:
         "complaints/staff/detail.html",
         {
             "complaint": complaint,
+            "suggestions": _suggestions(complaint),
             "events": _timeline(complaint, staff=True),
             "before_photos": [p for p in photos if p.kind == "before"],
             "after_photos": [p for p in photos if p.kind == "after"],
@@ -305,6 +306,20 @@ def staff_detail(request: HttpRequest, ticket: str) -> HttpResponse:
             "photo_form": forms.PhotoNoteForm(),
         },
     )
+
+
+def _suggestions(complaint: Complaint) -> list[dict[str, Any]]:
+    """The routing model's ranking at intake, with the words behind its first choice."""
+    if not complaint.suggestions:
+        return []
+    slugs = [s["category"] for s in complaint.suggestions]
+    names = {c.slug: c.display_name for c in Category.objects.filter(slug__in=slugs)}
+    rows = [
+        {"name": names.get(s["category"], s["category"]), "score": round(100 * s["score"])}
+        for s in complaint.suggestions
+    ]
+    rows[0]["words"] = router.current_router().explain(complaint.text, slugs[0])
+    return rows
 
 
 @login_required

@@ -179,12 +179,15 @@ def load_sample_complaints(seed: int = 2018) -> int:
 def _advance(complaint: Complaint, stage: str, operator: User, rng: random.Random) -> None:
     if stage == "submitted":
         return
+    complaint.refresh_from_db()
     if stage == "rejected":
+        if complaint.agency is not None:  # the routing model sent it on: the agency returns it
+            staff = User.objects.get(username=f"{complaint.agency.code}.staf")
+            services.return_to_operator(complaint, staff, "Lokasi di lahan milik pribadi.")
         services.reject_complaint(
             complaint, operator, "Lokasi berada di lahan milik pribadi, bukan fasilitas umum."
         )
         return
-    complaint.refresh_from_db()
     agency = complaint.agency
     if agency is None:
         return
