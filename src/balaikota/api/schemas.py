@@ -56,6 +56,7 @@ class ComplaintPublic(Schema):
     updated_at: datetime
     due_at: datetime | None
     rating: int | None
+    supporters: int
     photos: list[PhotoOut]
     events: list[EventOut]
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from ninja import File, Form, NinjaAPI, Query, Schema
@@ -24,7 +25,7 @@ from balaikota.api.schemas import (
     PhotoOut,
     RegionOut,
 )
-from balaikota.complaints import selectors, services
+from balaikota.complaints import duplicates, selectors, services
 from balaikota.complaints.lifecycle import ACTION_LABELS, Action
 from balaikota.complaints.models import Category, Channel, Complaint, Photo
 from balaikota.regions import selectors as regions
@@ -84,6 +85,7 @@ def public_body(request: HttpRequest, complaint: Complaint) -> ComplaintPublic:
         updated_at=complaint.updated_at,
         due_at=complaint.due_at,
         rating=complaint.rating,
+        supporters=complaint.supporters,
         photos=[
             PhotoOut(
                 kind=p.kind, url=_photo_url(request, p), thumbnail=_photo_url(request, p, True)
@@ -168,6 +170,43 @@ def submit(
     except services.SubmissionConflict as exc:
         return Status(409, ErrorOut(detail=str(exc)))
     return Status(201 if submission.created else 200, created_body(submission.complaint))
+
+
+class SimilarOut(Schema):
+    ticket: str
+    text: str
+    status: str
+    status_label: str
+    distance_m: float
+    supporters: int
+    url: str
+
+
+class SimilarQuery(Schema):
+    category: str
+    lat: float
+    lon: float
+    text: str = ""
+
+
+@api.get("/complaints/similar", response=list[SimilarOut], summary="Open complaints like this one")
+def similar(request: HttpRequest, q: Query[SimilarQuery]) -> Any:
+    """Open complaints of the same category within 100 m and 30 days with similar words:
+    the report form asks the citizen whether it is already reported."""
+    category = Category.objects.filter(slug=q.category).first()
+    found = duplicates.find_similar(category=category, lat=q.lat, lon=q.lon, text=q.text)
+    return [
+        SimilarOut(
+            ticket=s.complaint.ticket,
+            text=s.complaint.text[:200],
+            status=s.complaint.status,
+            status_label=s.complaint.get_status_display(),
+            distance_m=s.distance_m,
+            supporters=s.complaint.supporters,
+            url=reverse("complaints:track", args=[s.complaint.ticket]),
+        )
+        for s in found
+    ]
 
 
 @api.get(

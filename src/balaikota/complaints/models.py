@@ -207,6 +207,8 @@ class Complaint(models.Model):
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
+    # Citizens who said "saya juga" (me too), and the reporters of merged duplicates.
+    supporters = models.PositiveIntegerField(_("supporters"), default=0)
     # The routing model's ranking when the complaint came in: [{"category", "score"}, ...].
     suggestions = models.JSONField(_("suggested categories"), default=list, blank=True)
     duplicate_of = models.ForeignKey(
@@ -354,3 +356,25 @@ class RoutingExample(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category_id}: {self.text[:40]}"
+
+
+class Support(models.Model):
+    """One citizen's "saya juga" on a complaint: once per signed-in user or browser."""
+
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="supports", verbose_name=_("complaint")
+    )
+    supporter_key = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("support")
+        verbose_name_plural = _("supports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["complaint", "supporter_key"], name="one_support_per_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} +1"

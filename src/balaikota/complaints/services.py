@@ -608,6 +608,10 @@ def mark_duplicate(
         due_at=None,
         closed_at=timezone.now(),
     )
+    # The duplicate's reporter and supporters now stand behind the original.
+    Complaint.objects.filter(pk=original.pk).update(
+        supporters=F("supporters") + complaint.supporters + 1
+    )
     notify.status_changed(complaint)
     return complaint
 

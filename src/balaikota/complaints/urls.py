@@ -10,6 +10,7 @@ urlpatterns = [
     path("lacak", views.track_lookup, name="track_lookup"),
     path("laporan-saya", views.my_complaints, name="mine"),
     path("lacak/<str:ticket>", views.track, name="track"),
+    path("lacak/<str:ticket>/dukung", views.support, name="support"),
     path("lacak/<str:ticket>/<str:action>", views.reporter_action, name="reporter_action"),
     path("staf/", views.staff_home, name="staff_home"),
     path("staf/kotak-masuk", views.inbox, name="inbox"),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 from typing import Any, cast
 
 from django.contrib import messages
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from balaikota.agencies.models import Agency
-from balaikota.complaints import forms, lifecycle, router, selectors, services
+from balaikota.complaints import duplicates, forms, lifecycle, router, selectors, services
 from balaikota.complaints.lifecycle import ACTION_LABELS, Action, Actor, TransitionNotAllowed
 from balaikota.complaints.models import Category, Channel, Complaint, Status
 from balaikota.complaints.tickets import normalise_ticket
@@ -180,6 +181,27 @@ def _timeline(complaint: Complaint, *, staff: bool = False) -> list[dict[str, An
 
 
 @require_POST
+def support(request: HttpRequest, ticket: str) -> HttpResponse:
+    """ "Saya juga": a citizen has the same problem. Once per signed-in user or browser."""
+    complaint = selectors.public_complaint(ticket)
+    if request.user.is_authenticated:
+        key = f"user:{request.user.pk}"
+    else:
+        if not request.session.session_key:
+            request.session.save()
+        key = "session:" + hashlib.sha256(str(request.session.session_key).encode()).hexdigest()
+    counted = duplicates.support(complaint, key)
+    if _wants_json(request):
+        complaint.refresh_from_db(fields=["supporters"])
+        return JsonResponse({"supporters": complaint.supporters, "counted": counted})
+    if counted:
+        messages.success(request, _("Thank you: your support is counted."))
+    else:
+        messages.info(request, _("You already support this complaint."))
+    return redirect("complaints:track", ticket=complaint.ticket)
+
+
+@require_POST
 def reporter_action(request: HttpRequest, ticket: str, action: str) -> HttpResponse:
     complaint = selectors.public_complaint(ticket)
     user = request.user if request.user.is_authenticated else None
@@ -294,6 +316,15 @@ def staff_detail(request: HttpRequest, ticket: str) -> HttpResponse:
         {
             "complaint": complaint,
             "suggestions": _suggestions(complaint),
+            "similar": duplicates.find_similar(
+                category=complaint.category,
+                lat=complaint.lat,
+                lon=complaint.lon,
+                text=complaint.text,
+                exclude=complaint,
+            )
+            if Action.MARK_DUPLICATE in actions
+            else [],
             "events": _timeline(complaint, staff=True),
             "before_photos": [p for p in photos if p.kind == "before"],
             "after_photos": [p for p in photos if p.kind == "after"],

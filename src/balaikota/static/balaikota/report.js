@@ -58,6 +58,7 @@
     map.setView([lat, lon], Math.max(map.getZoom(), 16));
     statusBox.textContent = msgs[source];
     statusBox.dataset.source = source;
+    checkSimilar();
     fetch(form.dataset.locateUrl + "?lat=" + lat + "&lon=" + lon)
       .then(function (r) { return r.json(); })
       .then(function (answer) {
@@ -99,6 +100,57 @@
       });
     }).catch(function () { return file; });
   }
+
+  // Already reported nearby? Offer "saya juga" instead of a second report.
+  var similarBox = document.getElementById("similar");
+  var similarList = document.getElementById("similar-list");
+  var categoryInput = form.querySelector("[name=category]");
+  var csrf = form.querySelector("[name=csrfmiddlewaretoken]").value;
+  var similarTimer = null;
+  function checkSimilar() {
+    clearTimeout(similarTimer);
+    similarTimer = setTimeout(function () {
+      if (!categoryInput.value || !latInput.value || !lonInput.value) {
+        similarBox.classList.add("d-none");
+        return;
+      }
+      var query = "?category=" + encodeURIComponent(categoryInput.value) +
+        "&lat=" + latInput.value + "&lon=" + lonInput.value +
+        "&text=" + encodeURIComponent(textInput.value.slice(0, 500));
+      fetch(form.dataset.similarUrl + query).then(function (r) { return r.ok ? r.json() : []; })
+        .then(showSimilar).catch(function () { /* optional help only */ });
+    }, 700);
+  }
+  function showSimilar(items) {
+    similarList.textContent = "";
+    similarBox.classList.toggle("d-none", items.length === 0);
+    items.forEach(function (item) {
+      var li = document.createElement("li");
+      li.className = "mt-1";
+      var link = document.createElement("a");
+      link.href = item.url;
+      link.textContent = item.ticket;
+      li.appendChild(link);
+      li.appendChild(document.createTextNode(" · " + item.distance_m + " m · +" +
+        item.supporters + " · " + item.text + " "));
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "btn btn-sm btn-outline-primary";
+      button.textContent = msgs.metoo;
+      button.addEventListener("click", function () {
+        button.disabled = true;
+        fetch(item.url + "/dukung", {
+          method: "POST", headers: { "X-CSRFToken": csrf, "Accept": "application/json" }
+        }).then(function (r) { return r.json(); }).then(function () {
+          button.replaceWith(document.createTextNode(msgs.supported));
+        }).catch(function () { button.disabled = false; });
+      });
+      li.appendChild(button);
+      similarList.appendChild(li);
+    });
+  }
+  categoryInput.addEventListener("change", checkSimilar);
+  textInput.addEventListener("input", checkSimilar);
 
   photoInput.addEventListener("change", function () {
     var files = Array.prototype.slice.call(photoInput.files, 0, 5);

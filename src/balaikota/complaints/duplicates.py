@@ -1,0 +1,98 @@
+"""Finding complaints that report the same thing: same category, nearby, recent, similar words.
+
+Shown to the citizen on the report form ("sudah dilaporkan? dukung laporan ini") and to
+the operator, who can merge a duplicate into the original.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from balaikota.complaints.models import OPEN_STATUSES, Category, Complaint, Support
+from balaikota.complaints.textnorm import normalise
+
+RADIUS_M = 100.0
+PERIOD_DAYS = 30
+MIN_SIMILARITY = 0.1
+_METRES_PER_DEGREE = 111_320.0
+
+
+@dataclass(frozen=True)
+class Similar:
+    complaint: Complaint
+    distance_m: float
+    similarity: float
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine), in metres."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * 6_371_008.8 * math.asin(math.sqrt(a))
+
+
+def similarity(first: str, second: str) -> float:
+    """Overlap of the normalised words and word pairs of two texts (Dice coefficient)."""
+
+    def grams(text: str) -> set[str]:
+        words = normalise(text).split()
+        return set(words) | {f"{a} {b}" for a, b in itertools.pairwise(words)}
+
+    a, b = grams(first), grams(second)
+    return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
+
+
+def find_similar(
+    *,
+    category: Category | None,
+    lat: float | None,
+    lon: float | None,
+    text: str,
+    exclude: Complaint | None = None,
+    radius_m: float = RADIUS_M,
+    days: int = PERIOD_DAYS,
+    limit: int = 5,
+) -> list[Similar]:
+    """Open complaints of `category` within `radius_m` and the last `days`, most alike first."""
+    if category is None or lat is None or lon is None:
+        return []
+    dlat = radius_m / _METRES_PER_DEGREE
+    dlon = dlat / max(0.1, math.cos(math.radians(lat)))
+    candidates = Complaint.objects.filter(
+        category=category,
+        status__in=list(OPEN_STATUSES),
+        created_at__gte=timezone.now() - dt.timedelta(days=days),
+        lat__range=(lat - dlat, lat + dlat),
+        lon__range=(lon - dlon, lon + dlon),
+    ).select_related("category", "region")
+    if exclude is not None:
+        candidates = candidates.exclude(pk=exclude.pk)
+    found = []
+    for other in candidates[:200]:
+        if other.lat is None or other.lon is None:
+            continue
+        metres = distance_m(lat, lon, other.lat, other.lon)
+        alike = similarity(text, other.text)
+        if metres <= radius_m and alike >= MIN_SIMILARITY:
+            found.append(Similar(other, round(metres), round(alike, 3)))
+    found.sort(key=lambda s: (-s.similarity, s.distance_m))
+    return found[:limit]
+
+
+def support(complaint: Complaint, supporter_key: str) -> bool:
+    """Count one more "saya juga"; False when this person already supported it."""
+    try:
+        with transaction.atomic():
+            Support.objects.create(complaint=complaint, supporter_key=supporter_key)
+            Complaint.objects.filter(pk=complaint.pk).update(supporters=F("supporters") + 1)
+    except IntegrityError:
+        return False
+    return True
