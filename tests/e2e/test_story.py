@@ -170,3 +170,31 @@ def test_report_page_loads_cleanly_from_this_site_alone(
     # Leaflet drew its map, so the scripts ran under the Content-Security-Policy.
     expect(page.locator("#report-map.leaflet-container")).to_be_visible()
     assert hosts == {urlsplit(live_server.url).netloc}
+
+
+def test_a_citizen_reporting_the_same_hole_supports_the_earlier_report(
+    new_page: Callable[..., Page], cast: Cast, tmp_path: Path
+) -> None:
+    from tests.conftest import submit
+
+    # given a report of a hole about 30 m away
+    earlier = submit(
+        text="Jalan berlubang besar di depan kampus, motor sering jatuh.",
+        at=(SUMBERSARI[0] + 0.0003, SUMBERSARI[1]),
+    )
+    citizen = new_page(phone=True)
+    citizen.goto("/lapor")
+
+    # when the citizen's photo places them at the same spot and they describe the same hole
+    citizen.set_input_files("[name=photos]", str(_photo_file(tmp_path, "j.jpg", gps=SUMBERSARI)))
+    expect(citizen.locator("#location-status")).to_have_attribute("data-source", "exif")
+    citizen.select_option("[name=category]", "jalan-rusak")
+    citizen.fill("[name=text]", "Ada lubang besar di depan kampus, motor jatuh terus.")
+
+    # then the page offers the earlier report, and "saya juga" counts their support
+    offer = citizen.locator("#similar-list li", has_text=earlier.ticket)
+    expect(offer).to_be_visible()
+    offer.get_by_role("button").click()
+    expect(offer.get_by_role("button")).to_have_count(0)
+    earlier.refresh_from_db()
+    assert earlier.supporters == 1
