@@ -189,3 +189,14 @@ def test_staff_see_the_suggestions_and_the_words_behind_them(cast: Cast) -> None
     page = client.get(reverse("complaints:staff_detail", args=[complaint.ticket]))
     assert page.context["suggestions"][0]["words"]
     assert 'id="suggestions"' in page.content.decode()
+
+
+def test_the_admin_page_names_the_model_in_use(cast: Cast) -> None:
+    from django.test import Client
+
+    version = router.current_router().version
+    client = Client()
+    client.force_login(cast.admin)
+    page = client.get("/admin/").content.decode()
+    assert 'id="router-version"' in page
+    assert version in page
