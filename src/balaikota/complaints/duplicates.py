@@ -7,6 +7,7 @@ the operator, who can merge a duplicate into the original.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
 import math
 from dataclasses import dataclass
@@ -87,11 +88,15 @@ def find_similar(
     return found[:limit]
 
 
-def support(complaint: Complaint, supporter_key: str) -> bool:
-    """Count one more "saya juga"; False when this person already supported it."""
+def support(complaint: Complaint, supporter: str) -> bool:
+    """Count one more "saya juga"; False when this person already supported it.
+
+    `supporter` names the person ("user:12", "session:<key>"); only its hash is kept.
+    """
+    key = hashlib.sha256(supporter.encode()).hexdigest()
     try:
         with transaction.atomic():
-            Support.objects.create(complaint=complaint, supporter_key=supporter_key)
+            Support.objects.create(complaint=complaint, supporter_key=key)
             Complaint.objects.filter(pk=complaint.pk).update(supporters=F("supporters") + 1)
     except IntegrityError:
         return False

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import hashlib
 from typing import Any, cast
 
 from django.contrib import messages
@@ -189,7 +188,7 @@ def support(request: HttpRequest, ticket: str) -> HttpResponse:
     else:
         if not request.session.session_key:
             request.session.save()
-        key = "session:" + hashlib.sha256(str(request.session.session_key).encode()).hexdigest()
+        key = f"session:{request.session.session_key}"
     counted = duplicates.support(complaint, key)
     if _wants_json(request):
         complaint.refresh_from_db(fields=["supporters"])
