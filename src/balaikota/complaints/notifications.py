@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from balaikota.agencies import selectors as agencies
 from balaikota.agencies.models import Agency
 from balaikota.complaints.models import Complaint
 from balaikota.core.models import Role, User
@@ -39,16 +39,6 @@ def public_payload(complaint: Complaint, event: str) -> dict[str, Any]:
 
 def _staff_link(complaint: Complaint) -> str:
     return reverse("complaints:staff_detail", args=[complaint.ticket])
-
-
-def _agency_people(agency: Agency) -> list[User]:
-    return list(
-        User.objects.filter(
-            memberships__agency=agency,
-            is_active=True,
-            role__in=[Role.AGENCY_STAFF, Role.AGENCY_HEAD],
-        ).distinct()
-    )
 
 
 def _operators() -> list[User]:
@@ -103,7 +93,7 @@ def assigned(complaint: Complaint, *, tell_reporter: bool = True) -> None:
             "due": complaint.due_at.strftime("%d-%m-%Y") if complaint.due_at else "-",
             "text": complaint.text[:500],
         }
-        for person in _agency_people(agency):
+        for person in agencies.members_of(agency):
             outbox.notify_user(
                 person,
                 event="complaint.assigned",
@@ -133,7 +123,7 @@ def assigned(complaint: Complaint, *, tell_reporter: bool = True) -> None:
 def moved_away(complaint: Complaint, previous: Agency) -> None:
     """Tell the agency that had it that an operator sent it elsewhere."""
     with translation.override(settings.LANGUAGE_CODE):
-        for person in _agency_people(previous):
+        for person in agencies.members_of(previous):
             outbox.notify_user(
                 person,
                 event="complaint.moved",
@@ -178,13 +168,7 @@ def overdue(complaint: Complaint) -> None:
         }
         people = _operators()
         if complaint.agency is not None:
-            people += list(
-                User.objects.filter(
-                    Q(memberships__agency=complaint.agency),
-                    role=Role.AGENCY_HEAD,
-                    is_active=True,
-                ).distinct()
-            )
+            people += agencies.heads_of(complaint.agency)
         for person in people:
             outbox.notify_user(
                 person,

@@ -69,7 +69,6 @@ def report(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "categories": Category.objects.filter(is_active=True),
-            "approximate": regions.boundaries_are_approximate(),
         },
         status=400 if request.method == "POST" else 200,
     )
