@@ -12,16 +12,14 @@ from balaikota.notifications.models import Channel, OutboxMessage
 
 
 def _schedule_delivery() -> None:
-    """Ask the worker to deliver once this transaction commits: once, however many messages.
+    """Ask the worker to deliver once this transaction commits (`deliver_outbox_soon`
+    coalesces the requests of many messages and commits into one run).
 
     robust=True: if the queue cannot be reached, the change still stands and the periodic
     job delivers the messages a minute later.
     """
     from balaikota.notifications import tasks
 
-    connection = transaction.get_connection()
-    if any(entry[1] is tasks.deliver_outbox_soon for entry in connection.run_on_commit):
-        return
     transaction.on_commit(tasks.deliver_outbox_soon, robust=True)
 
 
