@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from balaikota.agencies.models import Agency
 from balaikota.complaints import duplicates, forms, lifecycle, router, selectors, services
-from balaikota.complaints.lifecycle import ACTION_LABELS, Action, Actor, TransitionNotAllowed
+from balaikota.complaints.lifecycle import ACTION_LABELS, Action, TransitionNotAllowed
 from balaikota.complaints.models import Category, Channel, Complaint, Status
 from balaikota.complaints.tickets import normalise_ticket
 from balaikota.core import roles
@@ -432,6 +432,3 @@ def notices(request: HttpRequest) -> HttpResponse:
         Notice.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
         return redirect("complaints:notices")
     return render(request, "complaints/staff/notices.html", {"page": page})
-
-
-__all__ = ["Actor"]

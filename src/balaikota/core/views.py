@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.db import connection
@@ -40,9 +38,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
 class LoginView(auth_views.LoginView):
     template_name = "core/login.html"
     redirect_authenticated_user = True
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(**kwargs)
 
 
 def media(request: HttpRequest, path: str) -> HttpResponseBase:
