@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "balaikota.complaints",
     "balaikota.notifications",
     "balaikota.api",
+    "balaikota.open311",
     "balaikota.demo",
 ]
 
@@ -244,6 +245,12 @@ MAP_TILE_URL = env_str("MAP_TILE_URL")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION")
 PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES")
 PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS")
+FETCH_PRIVATE_ADDRESSES = env_bool("FETCH_PRIVATE_ADDRESSES")
+OPEN311_JURISDICTION = env_str("OPEN311_JURISDICTION")
+OPEN311_RATE_LIMIT = env_int("OPEN311_RATE_LIMIT")
+GATEWAY_SECRET = env_str("GATEWAY_SECRET")
+GATEWAY_SEND_URL = env_str("GATEWAY_SEND_URL")
+GATEWAY_SEND_TOKEN = env_str("GATEWAY_SEND_TOKEN")
 
 # Content-Security-Policy: everything from this site, map tiles from the tile host.
 _tile_origin = ""

@@ -12,7 +12,7 @@ from balaikota.agencies.models import Agency
 from balaikota.notifications import delivery, signing
 from balaikota.notifications.models import DeliveryStatus, Notice, OutboxMessage
 from tests.conftest import Cast, submit
-from tests.notifications.conftest import Inbox, Receiver
+from tests.peers import Inbox, Receiver
 
 pytestmark = pytest.mark.django_db
 

@@ -36,6 +36,7 @@ class Action(enum.StrEnum):
     CONFIRM = "confirm"
     REOPEN = "reopen"
     ESCALATE = "escalate"
+    FORWARD = "forward"
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,8 @@ RULES: dict[Action, Rule] = {
         frozenset({Status.RESOLVED}), Status.REOPENED, frozenset({Actor.REPORTER}), needs_note=True
     ),
     Action.ESCALATE: Rule(_OPEN, None, frozenset({Actor.SYSTEM})),
+    # Sent on to another system, or news from it: the status stays, at any time.
+    Action.FORWARD: Rule(frozenset(Status), None, frozenset({Actor.SYSTEM}), needs_note=True),
 }
 
 # Plain Bahasa Indonesia (and English) for the citizen's timeline.
@@ -100,6 +103,7 @@ ACTION_LABELS = {
     Action.CONFIRM: _("Closed"),
     Action.REOPEN: _("Reopened: the citizen says it is not fixed"),
     Action.ESCALATE: _("Past its deadline: reported to the head of the agency"),
+    Action.FORWARD: _("Forwarded to another system"),
 }
 
 

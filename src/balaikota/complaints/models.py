@@ -32,6 +32,9 @@ class Channel(models.TextChoices):
     WEB = "web", _("Web form")
     API = "api", _("API")
     OPERATOR = "operator", _("Entered by an operator")
+    OPEN311 = "open311", _("Open311 application")
+    SMS = "sms", _("SMS")
+    WHATSAPP = "whatsapp", _("WhatsApp")
 
 
 class LocationSource(models.TextChoices):
@@ -75,6 +78,12 @@ class Category(models.Model):
         blank=True,
         help_text=_("Empty: the city-wide default (10)."),
     )
+    keywords = models.CharField(
+        _("keywords"),
+        max_length=200,
+        blank=True,
+        help_text=_("Comma-separated words that find this category (published in Open311)."),
+    )
     position = models.PositiveSmallIntegerField(_("order"), default=100)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -95,6 +104,61 @@ class Category(models.Model):
         if get_language() == "en" and self.description_en:
             return self.description_en
         return self.description
+
+
+class AttributeType(models.TextChoices):
+    """The datatypes of Open311 GeoReport v2 service attributes."""
+
+    STRING = "string", _("Short text")
+    NUMBER = "number", _("Number")
+    DATETIME = "datetime", _("Date and time")
+    TEXT = "text", _("Long text")
+    SINGLE = "singlevaluelist", _("One choice from a list")
+    MULTI = "multivaluelist", _("Several choices from a list")
+
+
+class CategoryAttribute(models.Model):
+    """An extra question a category asks (e.g. the pole number of a dead street light).
+
+    Published as the category's Open311 service definition; answers are kept in
+    `Complaint.attributes` under `code`.
+    """
+
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, related_name="attributes", verbose_name=_("category")
+    )
+    code = models.SlugField(_("code"), max_length=40)
+    datatype = models.CharField(_("type"), max_length=16, choices=AttributeType.choices)
+    required = models.BooleanField(_("required"), default=False)
+    description = models.CharField(_("question (Indonesian)"), max_length=200)
+    description_en = models.CharField(_("question (English)"), max_length=200, blank=True)
+    values = models.JSONField(
+        _("choices"),
+        default=list,
+        blank=True,
+        help_text=_('For list types: [{"key": "...", "name": "..."}, ...]'),
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=1)
+
+    class Meta:
+        ordering = ["category", "position", "id"]
+        verbose_name = _("category question")
+        verbose_name_plural = _("category questions")
+        constraints = [
+            models.UniqueConstraint(fields=["category", "code"], name="one_attribute_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category_id}.{self.code}"
+
+    @property
+    def display_description(self) -> str:
+        if get_language() == "en" and self.description_en:
+            return self.description_en
+        return self.description
+
+    def choice_keys(self) -> list[str]:
+        return [str(item.get("key")) for item in self.values if isinstance(item, dict)]
 
 
 class RoutingRule(models.Model):
@@ -217,6 +281,10 @@ class Complaint(models.Model):
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
     rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
     rating_comment = models.TextField(_("comment on the result"), blank=True)
+    # Where the reporter says it is, in words (Open311's address_string): not personal data.
+    address = models.CharField(_("address given"), max_length=250, blank=True)
+    # Answers to the category's extra questions, by attribute code.
+    attributes = models.JSONField(_("answers to the category's questions"), default=dict)
 
     class Meta:
         ordering = ["-created_at"]
@@ -264,6 +332,9 @@ class Photo(models.Model):
     # Coordinates read from the photo's EXIF: kept here, never in a served file.
     gps_lat = models.FloatField(null=True, blank=True)
     gps_lon = models.FloatField(null=True, blank=True)
+    # A photo given by address (Open311 media_url, an SMS gateway's media): the worker
+    # fetches it into private storage, then processes it like an upload.
+    source_url = models.URLField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -315,6 +386,8 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        # Open311's servicerequestupdates and the feeds read events by time.
+        indexes = [models.Index(fields=["created_at", "id"], name="event_time_idx")]
         verbose_name = _("complaint event")
         verbose_name_plural = _("complaint events")
 

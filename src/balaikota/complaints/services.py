@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import UploadedFile
-from django.core.validators import validate_email
+from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
@@ -26,7 +27,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from balaikota.agencies.models import Agency, Membership
-from balaikota.complaints import deadlines, learning, lifecycle, photos, tickets
+from balaikota.complaints import (
+    attributes,
+    deadlines,
+    learning,
+    lifecycle,
+    photos,
+    signals,
+    tickets,
+)
 from balaikota.complaints import notifications as notify
 from balaikota.complaints.lifecycle import Action, Actor, TransitionNotAllowed
 from balaikota.complaints.models import (
@@ -163,6 +172,9 @@ def submit_complaint(
     channel: Channel = Channel.WEB,
     reporter: User | None = None,
     submission_key: str | None = None,
+    address: str = "",
+    answers: Mapping[str, Sequence[str]] | None = None,
+    photo_urls: Sequence[str] = (),
 ) -> Submission:
     """Accept a citizen's complaint, find its kelurahan and agency, and send it there.
 
@@ -171,7 +183,9 @@ def submit_complaint(
     with other content is a `SubmissionConflict`.
     """
     key_hash = tickets.hash_submission_key(submission_key) if submission_key else None
-    fingerprint = _fingerprint(text, category, lat, lon, photo_files or [])
+    fingerprint = _fingerprint(
+        text, category, lat, lon, photo_files or [], [*photo_urls, *_flat(answers)]
+    )
     if key_hash:
         replay = _replay(key_hash, fingerprint, submission_key or "")
         if replay is not None:
@@ -189,6 +203,12 @@ def submit_complaint(
         )
     checked = _Checked()
     _check_photos(photo_files or [], checked, errors)
+    urls = _check_photo_urls(photo_urls, len(photo_files or []), errors)
+    # None: the channel does not ask the category's questions (the web form, SMS), so a
+    # required one cannot be held against the citizen.
+    clean_answers = (
+        attributes.clean_answers(category, answers, errors) if answers is not None else {}
+    )
     _check_location(lat, lon, location_source, checked, errors)
     clean_contact = _clean_contact(contact or Contact(), errors)
 
@@ -251,6 +271,7 @@ def submit_complaint(
                 submission_key=key_hash,
                 submission_hash=fingerprint,
                 reporter_key=reporter_key,
+                extra=_Extra(address=address.strip()[:250], answers=clean_answers, urls=urls),
             )
     except BaseException as exc:
         for name, _result in stored:
@@ -283,6 +304,7 @@ def _fingerprint(
     lat: float | None,
     lon: float | None,
     photo_files: list[UploadedFile],
+    others: Sequence[str] = (),
 ) -> str:
     parts = [
         text.strip(),
@@ -290,8 +312,39 @@ def _fingerprint(
         f"{lat:.6f}" if lat is not None else "",
         f"{lon:.6f}" if lon is not None else "",
         *sorted(f"{upload.name}:{upload.size}" for upload in photo_files),
+        *others,
     ]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _flat(answers: Mapping[str, Sequence[str]] | None) -> list[str]:
+    return [f"{code}={value}" for code in sorted(answers or {}) for value in (answers or {})[code]]
+
+
+def _check_photo_urls(urls: Sequence[str], uploads: int, errors: dict[str, list[str]]) -> list[str]:
+    """Photos given by address are fetched by the worker; here only their form is checked."""
+    cleaned = [url.strip() for url in urls if url and url.strip()]
+    if uploads + len(cleaned) > MAX_PHOTOS:
+        errors.setdefault("photos", []).append(
+            _("At most %(count)d photos per complaint.") % {"count": MAX_PHOTOS}
+        )
+    for url in cleaned:
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError:
+            errors.setdefault("media_url", []).append(
+                _("This is not a web address: %(url)s") % {"url": url[:100]}
+            )
+        if len(url) > 500:
+            errors.setdefault("media_url", []).append(_("This web address is too long."))
+    return cleaned
+
+
+@dataclass
+class _Extra:
+    address: str = ""
+    answers: dict[str, Any] = field(default_factory=dict)
+    urls: list[str] = field(default_factory=list)
 
 
 def _replay(key_hash: str, fingerprint: str, raw_key: str) -> Submission | None:
@@ -321,6 +374,7 @@ def _create(
     submission_key: str | None,
     submission_hash: str,
     reporter_key: str,
+    extra: _Extra,
 ) -> Complaint:
     now = timezone.now()
     complaint = Complaint(
@@ -345,12 +399,14 @@ def _create(
         submission_hash=submission_hash,
         created_at=now,
         dispose_due=deadlines.dispose_due(now, category),
+        address=extra.address,
+        attributes=extra.answers,
     )
     complaint.due_at = complaint.dispose_due
     complaint.save(force_insert=True)
     saved_photos = [
         _add_photo(complaint, name, result, Photo.Kind.BEFORE) for name, result in stored
-    ]
+    ] + [_add_remote_photo(complaint, url) for url in extra.urls]
     _record(
         complaint,
         Action.SUBMIT,
@@ -397,6 +453,14 @@ def _add_photo(complaint: Complaint, name: str, result: photos.Checked, kind: st
     return photo
 
 
+def _add_remote_photo(complaint: Complaint, url: str) -> Photo:
+    photo = Photo.objects.create(complaint=complaint, kind=Photo.Kind.BEFORE, source_url=url)
+    from balaikota.complaints import tasks
+
+    transaction.on_commit(lambda: tasks.fetch_photo(photo.pk), robust=True)
+    return photo
+
+
 def _snapshot(complaint: Complaint) -> dict[str, Any]:
     return {
         "status": complaint.status,
@@ -436,6 +500,7 @@ def _record(
         before=before,
         after=_snapshot(complaint) | {"event": event.pk},
     )
+    signals.event_recorded.send(sender=Complaint, complaint=complaint, event=event)
     return event
 
 
@@ -614,6 +679,14 @@ def mark_duplicate(
     )
     notify.status_changed(complaint)
     return complaint
+
+
+def record_forward(complaint: Complaint, note: str) -> Event:
+    """A note in the timeline from forwarding: sent on to another system, or its news."""
+    with transaction.atomic():
+        locked = _locked(complaint)
+        lifecycle.check(Action.FORWARD, locked.status, Actor.SYSTEM, note)
+        return _record(locked, Action.FORWARD, None, Actor.SYSTEM, note, locked.status)
 
 
 # --- Agency ----------------------------------------------------------------------------------

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import logging
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.utils import timezone
@@ -11,6 +13,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 from balaikota.complaints import learning, photos, services
 from balaikota.complaints.models import Photo
+from balaikota.core import outbound
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +45,64 @@ def process_photo(photo_id: int) -> None:
     private.delete(original)
 
 
+# A photo given by URL: a server that is down gets three more tries over half an hour.
+FETCH_ATTEMPTS = 4
+FETCH_RETRY_SECONDS = (60, 300, 1500)
+
+
+@db_task(priority=10)
+def fetch_photo(photo_id: int, attempt: int = 1) -> None:
+    """Fetch a photo given by its address, check it as an upload, then process it."""
+    photo = (
+        Photo.objects.filter(pk=photo_id, state=Photo.State.PROCESSING, original="")
+        .exclude(source_url="")
+        .select_related("complaint")
+        .first()
+    )
+    if photo is None:
+        return
+    try:
+        response = outbound.request(photo.source_url, max_bytes=settings.PHOTO_MAX_BYTES)
+        if response.status >= 500 or response.status == 429:
+            raise outbound.OutboundError(f"the server answered HTTP {response.status}")
+    except outbound.OutboundError as exc:
+        if attempt < FETCH_ATTEMPTS:
+            log.info("photo %s not fetched yet (%s); trying again", photo_id, exc)
+            fetch_photo.schedule((photo_id, attempt + 1), delay=FETCH_RETRY_SECONDS[attempt - 1])
+            return
+        _fetch_failed(photo, str(exc))
+        return
+    if response.status != 200:
+        _fetch_failed(photo, f"the server answered HTTP {response.status}")
+        return
+    try:
+        checked = photos.check(
+            io.BytesIO(response.body),
+            size=len(response.body),
+            max_bytes=settings.PHOTO_MAX_BYTES,
+            max_pixels=settings.PHOTO_MAX_PIXELS,
+        )
+    except photos.PhotoRejected as exc:
+        _fetch_failed(photo, str(exc))
+        return
+    extension = {"JPEG": "jpg", "PNG": "png", "HEIF": "heic"}.get(checked.format, "bin")
+    photo.original = storages["private"].save(
+        f"uploads/{photo.complaint.ticket}/remote-{photo.pk}.{extension}",
+        ContentFile(response.body),
+    )
+    photo.width, photo.height = checked.width, checked.height
+    if checked.gps is not None:
+        photo.gps_lat, photo.gps_lon = checked.gps
+    photo.save(update_fields=["original", "width", "height", "gps_lat", "gps_lon"])
+    process_photo.call_local(photo.pk)
+
+
+def _fetch_failed(photo: Photo, reason: str) -> None:
+    log.warning("photo %s at %s could not be fetched: %s", photo.pk, photo.source_url, reason)
+    photo.state = Photo.State.FAILED
+    photo.save(update_fields=["state"])
+
+
 @db_periodic_task(crontab(minute="*/10"))
 def escalate_overdue_complaints() -> int:
     return services.escalate_overdue()
@@ -63,7 +124,17 @@ def process_stranded_photos() -> int:
     )
     for photo_id in stranded:
         process_photo(photo_id)
-    return len(stranded)
+    by_address = list(
+        Photo.objects.filter(
+            state=Photo.State.PROCESSING, original="", created_at__lt=cutoff - dt.timedelta(hours=1)
+        )
+        .exclude(source_url="")
+        .values_list("pk", flat=True)[:200]
+    )
+    for photo_id in by_address:
+        # The last attempt: a photo still not fetched after it is marked as failed.
+        fetch_photo(photo_id, FETCH_ATTEMPTS)
+    return len(stranded) + len(by_address)
 
 
 @db_periodic_task(crontab(minute="40", hour="*/6"))

@@ -61,6 +61,21 @@ SCHEMA: tuple[Var, ...] = (
     Var("MAP_TILE_ATTRIBUTION", "© OpenStreetMap", "Attribution shown under the map."),
     Var("PHOTO_MAX_BYTES", "15000000", "Largest photo upload accepted, in bytes."),
     Var("PHOTO_MAX_PIXELS", "50000000", "Largest photo accepted, in pixels (width × height)."),
+    Var(
+        "FETCH_PRIVATE_ADDRESSES",
+        "false",
+        "Allow fetching photos by URL and forwarding to hosts on private or loopback addresses.",
+    ),
+    Var("OPEN311_JURISDICTION", "malangkota.go.id", "The jurisdiction_id of the Open311 API."),
+    Var("OPEN311_RATE_LIMIT", "60", "Default requests per minute allowed to one Open311 API key."),
+    Var(
+        "GATEWAY_SECRET",
+        "",
+        "Shared secret of the SMS/WhatsApp gateway's inbound webhook.",
+        secret=True,
+    ),
+    Var("GATEWAY_SEND_URL", "", "URL the replies to SMS/WhatsApp senders are POSTed to."),
+    Var("GATEWAY_SEND_TOKEN", "", "Bearer token for the gateway's send URL.", secret=True),
     Var("LOGIN_FAILURE_LIMIT", "5", "Failed log-ins before an account and address are locked."),
     Var("LOGIN_COOLOFF_MINUTES", "15", "Minutes a locked log-in stays locked."),
     Var(

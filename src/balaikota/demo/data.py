@@ -386,3 +386,65 @@ SAMPLES: tuple[tuple[str, str, str, str], ...] = (
         "assigned",
     ),
 )
+
+
+# Words that find each category (published as Open311 keywords).
+CATEGORY_KEYWORDS: dict[str, str] = {
+    "jalan-rusak": "jalan berlubang, aspal, trotoar, jembatan, paving",
+    "saluran-drainase": "got, selokan, gorong-gorong, drainase, mampet",
+    "banjir-genangan": "banjir, genangan, air meluap, hujan",
+    "penerangan-jalan": "lampu jalan, PJU, gelap, lampu mati",
+    "taman-rth": "taman, ruang terbuka hijau, bangku taman, alun-alun",
+    "sampah": "sampah, TPS, bau, pengangkutan sampah, tumpukan",
+    "pohon-tumbang": "pohon tumbang, dahan patah, ranting, pohon rawan",
+    "lampu-lalu-lintas": "traffic light, lampu merah, bangjo, rambu",
+    "parkir-liar": "parkir liar, jukir, parkir sembarangan, trotoar dipakai parkir",
+    "ketertiban-umum": "PKL, keributan, pengamen, bangunan liar",
+    "air-bersih": "PDAM, air mati, air keruh, pipa bocor",
+    "layanan-kesehatan": "puskesmas, rumah sakit, BPJS, antrean berobat",
+    "adminduk": "KTP, KK, akta kelahiran, Dispendukcapil",
+    "bansos": "bantuan sosial, PKH, BPNT, sembako",
+    "pendidikan": "sekolah, PPDB, guru, zonasi",
+    "bencana": "longsor, kebakaran, gempa, angin kencang",
+    "perizinan": "izin usaha, IMB, PBG, OSS",
+}
+
+# Extra questions of some categories (Open311 service attributes):
+# (category, code, datatype, required, question, question in English, choices).
+CATEGORY_QUESTIONS: tuple[tuple[str, str, str, bool, str, str, list[dict[str, str]]], ...] = (
+    (
+        "jalan-rusak",
+        "ukuran",
+        "singlevaluelist",
+        False,
+        "Seberapa besar kerusakannya?",
+        "How large is the damage?",
+        [
+            {"key": "kecil", "name": "Kecil (lebih kecil dari piring)"},
+            {"key": "sedang", "name": "Sedang (selebar ban motor)"},
+            {"key": "besar", "name": "Besar (selebar mobil atau lebih)"},
+        ],
+    ),
+    (
+        "penerangan-jalan",
+        "nomor-tiang",
+        "string",
+        False,
+        "Nomor tiang lampu (tertulis di tiang), bila terlihat",
+        "Number of the lamp post (written on it), if visible",
+        [],
+    ),
+    (
+        "pohon-tumbang",
+        "menutup-jalan",
+        "singlevaluelist",
+        True,
+        "Apakah pohon menutup jalan?",
+        "Does the tree block the road?",
+        [
+            {"key": "ya", "name": "Ya, jalan tertutup"},
+            {"key": "sebagian", "name": "Sebagian"},
+            {"key": "tidak", "name": "Tidak"},
+        ],
+    ),
+)

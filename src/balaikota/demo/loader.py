@@ -14,7 +14,13 @@ from django.utils import timezone
 
 from balaikota.agencies.models import Agency, Assignment, Membership, Official, Position
 from balaikota.complaints import services
-from balaikota.complaints.models import Category, Channel, Complaint, RoutingRule
+from balaikota.complaints.models import (
+    Category,
+    CategoryAttribute,
+    Channel,
+    Complaint,
+    RoutingRule,
+)
 from balaikota.core.models import Role, User
 from balaikota.demo import data, images
 from balaikota.regions.models import Level, Region
@@ -74,6 +80,7 @@ def load_categories() -> None:
                 "description_en": desc_en,
                 "position": position,
                 "location_required": needs_place,
+                "keywords": data.CATEGORY_KEYWORDS.get(slug, ""),
             },
         )
         if agency_code:
@@ -88,6 +95,22 @@ def load_categories() -> None:
                 RoutingRule.objects.update_or_create(
                     category=category, region=office.region, defaults={"agency": office}
                 )
+
+    for position, (slug, code, kind, required, question, question_en, choices) in enumerate(
+        data.CATEGORY_QUESTIONS, start=1
+    ):
+        CategoryAttribute.objects.update_or_create(
+            category=Category.objects.get(slug=slug),
+            code=code,
+            defaults={
+                "datatype": kind,
+                "required": required,
+                "description": question,
+                "description_en": question_en,
+                "values": choices,
+                "position": position,
+            },
+        )
 
 
 @lru_cache(maxsize=1)

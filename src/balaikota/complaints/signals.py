@@ -1,0 +1,9 @@
+"""Signals for the apps that follow complaints without the complaints app knowing them
+(Open311 webhooks and forwarding, open-data alerts): imports go one way only."""
+
+from django.dispatch import Signal
+
+# Sent inside the transaction of every recorded event, with `complaint` and `event`.
+# Receivers only queue work (outbox messages, tasks on commit): the change must not fail
+# because of them.
+event_recorded = Signal()

@@ -1,0 +1,218 @@
+"""Forwarding complaints to another GeoReport v2 system, and bringing its status back.
+
+The forward is a real Open311 POST from the worker; the request id it returns (or its
+token, exchanged later for an id) is kept, and the worker asks for the status until the
+other system closes the request. What it says appears in the complaint's timeline.
+Personal data is not forwarded: the other system gets the public view of the complaint.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import urllib.parse
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
+
+from balaikota.complaints import services as complaints
+from balaikota.complaints.models import Complaint, Photo
+from balaikota.complaints.services import city_text
+from balaikota.core import audit, outbound
+from balaikota.open311.models import Forward, ForwardingTarget, ForwardState
+
+log = logging.getLogger(__name__)
+
+# Retry a failed send for about two days (1, 2, 4 ... minutes, then every 6 hours).
+GIVE_UP_AFTER = dt.timedelta(days=2)
+
+
+class ForwardError(Exception):
+    pass
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    return dt.timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
+
+
+def plan(complaint: Complaint) -> list[Forward]:
+    """The forwards this complaint needs and does not have yet (inside the transaction)."""
+    targets = ForwardingTarget.objects.filter(is_active=True).filter(
+        Q(agency_id=complaint.agency_id, agency__isnull=False)
+        | Q(category_id=complaint.category_id, category__isnull=False)
+    )
+    existing = set(Forward.objects.filter(complaint=complaint).values_list("target_id", flat=True))
+    return [
+        Forward.objects.create(complaint=complaint, target=target)
+        for target in targets
+        if target.pk not in existing
+    ]
+
+
+def _url(target: ForwardingTarget, path: str, **query: str) -> str:
+    base = target.endpoint if target.endpoint.endswith("/") else target.endpoint + "/"
+    params = {k: v for k, v in query.items() if v}
+    return base + path + ("?" + urllib.parse.urlencode(params) if params else "")
+
+
+def _first(body: bytes) -> dict[str, Any]:
+    try:
+        data = json.loads(body)
+    except ValueError as exc:
+        raise ForwardError("the answer is not JSON") from exc
+    if isinstance(data, list) and data and isinstance(data[0], dict):
+        return data[0]
+    raise ForwardError("the answer is not a GeoReport v2 list")
+
+
+def _form(forward: Forward) -> dict[str, str]:
+    complaint = Complaint.objects.select_related("category", "region", "region__parent").get(
+        pk=forward.complaint_id
+    )
+    target = forward.target
+    form = {
+        "api_key": target.api_key,
+        "jurisdiction_id": target.jurisdiction_id,
+        "service_code": target.service_code
+        or (complaint.category.slug if complaint.category else ""),
+        "description": complaint.text,
+        "address_string": ", ".join(
+            p for p in (complaint.address, complaint.region.name if complaint.region else "") if p
+        ),
+    }
+    if complaint.lat is not None and complaint.lon is not None:
+        form["lat"], form["long"] = str(complaint.lat), str(complaint.lon)
+    photo = complaint.photos.filter(state=Photo.State.READY, kind=Photo.Kind.BEFORE).first()
+    if photo is not None:
+        form["media_url"] = settings.SITE_URL + photo.image.url
+    return {k: v for k, v in form.items() if v}
+
+
+def send(forward: Forward) -> None:
+    """POST the complaint; on success keep their id or token, or raise ForwardError."""
+    target = forward.target
+    try:
+        response = outbound.request(
+            _url(target, "requests.json"),
+            method="POST",
+            data=urllib.parse.urlencode(_form(forward)).encode(),
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                # The same key on a retry: a receiver that honours it makes no second request.
+                "Idempotency-Key": f"balaikota-forward-{forward.pk}",
+            },
+        )
+    except outbound.OutboundError as exc:
+        raise ForwardError(str(exc)) from exc
+    if not 200 <= response.status < 300:
+        raise ForwardError(
+            f"{target.name} answered HTTP {response.status}: {response.body[:300]!r}"
+        )
+    answer = _first(response.body)
+    remote_id = str(answer.get("service_request_id") or "")[:100]
+    remote_token = str(answer.get("token") or "")[:100]
+    if not remote_id and not remote_token:
+        raise ForwardError("the answer has neither service_request_id nor token")
+    with transaction.atomic():
+        forward.state = ForwardState.SENT
+        forward.remote_id, forward.remote_token = remote_id, remote_token
+        forward.sent_at = timezone.now()
+        forward.attempts += 1
+        forward.last_error = ""
+        forward.save()
+        complaints.record_forward(
+            forward.complaint,
+            city_text(
+                _("Forwarded to %(system)s (their number: %(id)s)."),
+                system=target.name,
+                id=remote_id or remote_token,
+            ),
+        )
+        audit.record(
+            actor=None,
+            action="open311.forwarded",
+            object_type="complaint",
+            object_id=forward.complaint.ticket,
+            after={"target": target.name, "remote_id": remote_id, "remote_token": remote_token},
+        )
+
+
+def failed(forward: Forward, error: str) -> dt.datetime | None:
+    """Record a failed attempt; the time of the next one, or None when given up."""
+    forward.attempts += 1
+    forward.last_error = error[:2000]
+    retry_at: dt.datetime | None = timezone.now() + backoff(forward.attempts)
+    if timezone.now() - forward.created_at >= GIVE_UP_AFTER:
+        forward.state = ForwardState.FAILED
+        retry_at = None
+    forward.save(update_fields=["attempts", "last_error", "state"])
+    return retry_at
+
+
+def poll(forward: Forward) -> bool:
+    """Ask the other system for the status; True when it changed."""
+    target = forward.target
+    try:
+        if not forward.remote_id:
+            response = outbound.request(
+                _url(
+                    target,
+                    f"tokens/{urllib.parse.quote(forward.remote_token)}.json",
+                    jurisdiction_id=target.jurisdiction_id,
+                )
+            )
+            if response.status == 200:
+                forward.remote_id = str(_first(response.body).get("service_request_id") or "")[:100]
+            if not forward.remote_id:
+                forward.polled_at = timezone.now()
+                forward.save(update_fields=["remote_id", "polled_at"])
+                return False
+        response = outbound.request(
+            _url(
+                target,
+                f"requests/{urllib.parse.quote(forward.remote_id)}.json",
+                jurisdiction_id=target.jurisdiction_id,
+            )
+        )
+        if response.status != 200:
+            raise ForwardError(f"{target.name} answered HTTP {response.status}")
+        answer = _first(response.body)
+    except (outbound.OutboundError, ForwardError) as exc:
+        log.warning("forward %s: status not read: %s", forward.pk, exc)
+        forward.polled_at = timezone.now()
+        forward.last_error = str(exc)[:2000]
+        forward.save(update_fields=["polled_at", "last_error", "remote_id"])
+        return False
+    status = str(answer.get("status") or "")[:20]
+    notes = str(answer.get("status_notes") or "")[:2000]
+    changed = (status, notes) != (forward.remote_status, forward.remote_notes)
+    with transaction.atomic():
+        forward.polled_at = timezone.now()
+        forward.last_error = ""
+        if changed:
+            forward.remote_status, forward.remote_notes = status, notes
+            updated = parse_datetime(str(answer.get("updated_datetime") or ""))
+            forward.remote_updated_at = updated
+            note = _("%(system)s: %(status)s. %(notes)s") if notes else _("%(system)s: %(status)s.")
+            complaints.record_forward(
+                forward.complaint,
+                city_text(note, system=target.name, status=status, notes=notes),
+            )
+        forward.save()
+    return changed
+
+
+def due_for_polling(now: dt.datetime, every: dt.timedelta) -> list[int]:
+    return list(
+        Forward.objects.filter(state=ForwardState.SENT)
+        .exclude(remote_status="closed")
+        .filter(Q(polled_at__isnull=True) | Q(polled_at__lt=now - every))
+        .order_by("polled_at", "id")
+        .values_list("pk", flat=True)[:200]
+    )

@@ -1,0 +1,57 @@
+"""API keys: shown once, stored as a SHA-256 hash, looked up by that hash."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+from balaikota.open311.models import ApiClient
+
+PREFIX = "bk_"
+
+
+def new_key() -> str:
+    return PREFIX + secrets.token_urlsafe(30)
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def client_for(key: str) -> ApiClient | None:
+    """The active client holding `key`, or None (unknown or revoked)."""
+    if not key or len(key) > 200:
+        return None
+    client = ApiClient.objects.filter(key_hash=hash_key(key), revoked_at__isnull=True).first()
+    if client is not None and (
+        client.last_used_at is None
+        or timezone.now() - client.last_used_at > dt.timedelta(minutes=5)
+    ):
+        # At most one write per client every five minutes, not one per request.
+        ApiClient.objects.filter(pk=client.pk).update(last_used_at=timezone.now())
+    return client
+
+
+def allow(bucket: str, limit: int) -> int:
+    """Count one request in `bucket`'s current minute: 0 when allowed, otherwise the
+    seconds until the next minute starts (for Retry-After)."""
+    now = timezone.now()
+    window = f"open311:rate:{bucket}:{now:%Y%m%d%H%M}"
+    cache.add(window, 0, timeout=90)
+    try:
+        count = cache.incr(window)
+    except ValueError:  # expired between add and incr
+        cache.set(window, 1, timeout=90)
+        count = 1
+    return 0 if count <= limit else 60 - now.second
+
+
+def limit_for(client: ApiClient | None) -> int:
+    if client is not None and client.rate_limit:
+        return client.rate_limit
+    return settings.OPEN311_RATE_LIMIT

@@ -1,0 +1,55 @@
+"""Following complaints for API clients: their webhooks, and forwarding to other systems."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.dispatch import receiver
+
+from balaikota.complaints.lifecycle import Action
+from balaikota.complaints.models import Complaint, Event
+from balaikota.complaints.notifications import public_payload
+from balaikota.complaints.signals import event_recorded
+from balaikota.notifications import services as outbox
+from balaikota.open311.models import ApiClient, ClientRequest, WebhookScope
+
+
+@receiver(event_recorded, dispatch_uid="open311.client_webhooks")
+def tell_clients(sender: Any, complaint: Complaint, event: Event, **kwargs: Any) -> None:
+    """Each active client with a webhook hears of the complaints it follows."""
+    clients = ApiClient.objects.filter(revoked_at__isnull=True).exclude(webhook_url="")
+    poster = ClientRequest.objects.filter(complaint=complaint).values("client_id")
+    for client in clients.filter(Q(webhook_scope=WebhookScope.ALL) | Q(pk__in=poster)):
+        _post(client, complaint, event)
+
+
+def tell_client_of_events(client: ApiClient, complaint: Complaint) -> None:
+    for event in complaint.events.order_by("created_at", "id"):
+        _post(client, complaint, event)
+
+
+def _post(client: ApiClient, complaint: Complaint, event: Event) -> None:
+    name = f"complaint.{event.action}"
+    payload = public_payload(complaint, name) | {
+        "update_id": str(event.pk),
+        "service_request_id": complaint.ticket,
+    }
+    outbox.post_webhook(client.webhook_url, client.webhook_secret, event=name, payload=payload)
+
+
+@receiver(event_recorded, dispatch_uid="open311.forwarding")
+def forward_when_assigned(sender: Any, complaint: Complaint, event: Event, **kwargs: Any) -> None:
+    """A complaint given to an agency (or of a category) configured for forwarding is sent
+    on by the worker once this transaction commits."""
+    if event.action != Action.ASSIGN:
+        return
+    from balaikota.open311 import forwarding
+
+    created = forwarding.plan(complaint)
+    if created:
+        from balaikota.open311 import tasks
+
+        ids = [f.pk for f in created]
+        transaction.on_commit(lambda: [tasks.send_forward(pk) for pk in ids], robust=True)
