@@ -46,11 +46,13 @@ def test_posting_creates_a_complaint_marked_with_its_client(
 
     assert response.status_code == 200, response.content
     answer = json.loads(response.content)
-    assert isinstance(answer, list) and len(answer) == 1
+    assert isinstance(answer, list)
+    assert len(answer) == 1
     complaint = Complaint.objects.get(ticket=answer[0]["service_request_id"])
     assert complaint.channel == Channel.OPEN311
     assert complaint.reporter_name == "Siti"
-    assert complaint.agency is not None and complaint.agency.code == "dpupr"
+    assert complaint.agency is not None
+    assert complaint.agency.code == "dpupr"
     assert complaint.open311.client == client_row  # type: ignore[attr-defined]
     token = client.get(f"/open311/v2/tokens/{answer[0]['token']}.json")
     assert json.loads(token.content)[0]["service_request_id"] == complaint.ticket
@@ -131,7 +133,8 @@ def test_a_required_question_must_be_answered_and_answers_are_kept(
     wrong = client.post(URL, {**base, "attribute[blocks-road]": "maybe"})
     right = client.post(URL, {**base, "attribute[blocks-road]": "yes"})
 
-    assert missing.status_code == 400 and wrong.status_code == 400
+    assert missing.status_code == 400
+    assert wrong.status_code == 400
     assert right.status_code == 200
     complaint = Complaint.objects.get()
     assert complaint.attributes == {"blocks-road": "yes"}
@@ -192,7 +195,8 @@ def test_a_photo_given_by_url_is_fetched_and_published_without_metadata(
     assert photo.state == Photo.State.READY
     assert photo.gps_lat == pytest.approx(-7.96, abs=1e-4)
     row = json.loads(client.get(f"/open311/v2/requests/{ticket}.json").content)[0]
-    assert row["media_url"].endswith(".jpg") and "/media/photos/" in row["media_url"]
+    assert row["media_url"].endswith(".jpg")
+    assert "/media/photos/" in row["media_url"]
     with photo.image.open("rb") as handle:
         assert b"GPS" not in handle.read()
 
@@ -230,7 +234,8 @@ def test_create_api_key_prints_the_key_alone_on_its_last_line(city: None) -> Non
 
     key = out.getvalue().strip().splitlines()[-1]
     client = keys.client_for(key)
-    assert client is not None and client.name == "Warga Digital"
+    assert client is not None
+    assert client.name == "Warga Digital"
     assert ApiClient.objects.get().key_hash != key  # only its hash is stored
 
 

@@ -87,13 +87,15 @@ def test_requests_have_the_spec_shape_and_types(client: Client, city: None, sche
 
     rows = get_json(client, "requests")
 
-    assert isinstance(rows, list) and len(rows) == 1
+    assert isinstance(rows, list)
+    assert len(rows) == 1
     row = rows[0]
     jsonschema.validate(row, schema("request"))
     assert row["service_request_id"] == complaint.ticket
     assert row["status"] == "open"
     assert row["service_code"] == "jalan-rusak"
-    assert isinstance(row["lat"], float) and isinstance(row["long"], float)
+    assert isinstance(row["lat"], float)
+    assert isinstance(row["long"], float)
     assert OFFSET.match(row["requested_datetime"])
     assert OFFSET.match(row["expected_datetime"])
     assert row["agency_responsible"] == "Public Works and Spatial Planning Agency"
@@ -241,7 +243,8 @@ def test_media_url_points_at_the_public_photo_without_metadata(
 
     assert media_url.startswith("http://testserver/media/photos/")
     body = b"".join(photo.streaming_content) if photo.streaming else photo.content  # type: ignore[attr-defined]
-    assert b"Exif" not in body and b"GPS" not in body
+    assert b"Exif" not in body
+    assert b"GPS" not in body
 
 
 def test_service_request_updates_follow_every_step(client: Client, cast: Any) -> None:
@@ -305,9 +308,11 @@ def test_errors_come_in_the_spec_format(client: Client, city: None, path: str, s
 
     assert response.status_code == status
     errors = json.loads(response.content)
-    assert isinstance(errors, list) and errors
+    assert isinstance(errors, list)
+    assert errors
     assert errors[0]["code"] == status
-    assert isinstance(errors[0]["description"], str) and errors[0]["description"]
+    assert isinstance(errors[0]["description"], str)
+    assert errors[0]["description"]
 
 
 def test_errors_in_xml_are_an_errors_element(client: Client, city: None) -> None:
