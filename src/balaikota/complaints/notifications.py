@@ -192,6 +192,14 @@ def status_changed(complaint: Complaint) -> None:
                 % {"status": complaint.get_status_display()},
                 link=reverse("complaints:track", args=[complaint.ticket]),
             )
+        if complaint.channel in {"sms", "whatsapp"} and complaint.reporter_phone:
+            outbox.send_text(
+                complaint.reporter_phone,
+                channel=complaint.channel,
+                event="complaint.status",
+                text=_("SAMBAT %(ticket)s: %(status)s.")
+                % {"ticket": complaint.ticket, "status": complaint.get_status_display()},
+            )
     agency = complaint.agency
     if agency is not None and agency.webhook_url and complaint.status != "assigned":
         outbox.post_webhook(

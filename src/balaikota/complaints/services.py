@@ -175,6 +175,7 @@ def submit_complaint(
     address: str = "",
     answers: Mapping[str, Sequence[str]] | None = None,
     photo_urls: Sequence[str] = (),
+    require_location: bool = True,
 ) -> Submission:
     """Accept a citizen's complaint, find its kelurahan and agency, and send it there.
 
@@ -223,7 +224,11 @@ def submit_complaint(
                 )
                 % {"city": settings.CITY_NAME}
             )
-    elif "location" not in errors and (category is None or category.location_required):
+    elif (
+        require_location
+        and "location" not in errors
+        and (category is None or category.location_required)
+    ):
         errors.setdefault("location", []).append(
             _(
                 "Where is it? Take the photo with location on, allow the location, or put a pin "

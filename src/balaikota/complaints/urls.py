@@ -12,6 +12,7 @@ urlpatterns = [
     path("lacak/<str:ticket>", views.track, name="track"),
     path("lacak/<str:ticket>/dukung", views.support, name="support"),
     path("lacak/<str:ticket>/<str:action>", views.reporter_action, name="reporter_action"),
+    path("gateway/pesan", views.gateway_inbound, name="gateway_inbound"),
     path("staf/", views.staff_home, name="staff_home"),
     path("staf/kotak-masuk", views.inbox, name="inbox"),
     path("staf/operator", views.operator_queue, name="operator_queue"),

@@ -1,19 +1,31 @@
 from __future__ import annotations
 
+import hmac
+import json
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from balaikota.agencies.models import Agency
-from balaikota.complaints import duplicates, forms, lifecycle, router, selectors, services
+from balaikota.complaints import (
+    duplicates,
+    forms,
+    gateway,
+    lifecycle,
+    router,
+    selectors,
+    services,
+)
 from balaikota.complaints.lifecycle import ACTION_LABELS, Action, TransitionNotAllowed
 from balaikota.complaints.models import Category, Channel, Complaint, Status
 from balaikota.complaints.tickets import normalise_ticket
@@ -432,3 +444,29 @@ def notices(request: HttpRequest) -> HttpResponse:
         Notice.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
         return redirect("complaints:notices")
     return render(request, "complaints/staff/notices.html", {"page": page})
+
+
+@csrf_exempt
+@require_POST
+def gateway_inbound(request: HttpRequest) -> HttpResponse:
+    """The SMS/WhatsApp gateway's webhook: JSON or form fields, a shared secret."""
+    secret = settings.GATEWAY_SECRET
+    if not secret:
+        raise Http404("the gateway is not configured")
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip() or (
+        request.headers.get("X-Gateway-Secret", "")
+    )
+    if not hmac.compare_digest(given.encode(), secret.encode()):
+        return JsonResponse({"ok": False, "error": "wrong or missing secret"}, status=403)
+    try:
+        data = (
+            json.loads(request.body)
+            if request.content_type == "application/json"
+            else request.POST.dict()
+        )
+        if not isinstance(data, dict):
+            raise gateway.GatewayInvalid("send a JSON object")
+        message = gateway.parse(data)
+    except (ValueError, gateway.GatewayInvalid) as exc:
+        return JsonResponse({"ok": False, "error": str(exc)}, status=400)
+    return JsonResponse({"ok": True, "reply": gateway.handle(message)})

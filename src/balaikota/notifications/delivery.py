@@ -101,6 +101,8 @@ def _send(message: OutboxMessage) -> None:
         _send_email(message)
     elif message.channel == Channel.WEBHOOK:
         _post_webhook(message)
+    elif message.channel == Channel.GATEWAY:
+        _send_text(message)
     else:
         raise DeliveryError(f"unknown channel {message.channel}")
 
@@ -141,3 +143,27 @@ def _post_webhook(message: OutboxMessage) -> None:
         raise DeliveryError(f"receiver answered HTTP {exc.code}") from exc
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
         raise DeliveryError(f"receiver unreachable: {exc}") from exc
+
+
+def _send_text(message: OutboxMessage) -> None:
+    """POST `{"to", "text", "channel"}` to the gateway's send URL with its bearer token."""
+    if not settings.GATEWAY_SEND_URL:
+        raise DeliveryError("GATEWAY_SEND_URL is not set")
+    body = json.dumps(
+        {"to": message.address, "text": message.body, "channel": message.subject},
+        ensure_ascii=False,
+    ).encode()
+    headers = {"Content-Type": "application/json", "User-Agent": "Balaikota-Gateway/1"}
+    if settings.GATEWAY_SEND_TOKEN:
+        headers["Authorization"] = f"Bearer {settings.GATEWAY_SEND_TOKEN}"
+    request = urllib.request.Request(  # noqa: S310 - the admin configures this URL
+        settings.GATEWAY_SEND_URL, data=body, headers=headers, method="POST"
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310
+            if not 200 <= response.status < 300:
+                raise DeliveryError(f"gateway answered HTTP {response.status}")
+    except urllib.error.HTTPError as exc:
+        raise DeliveryError(f"gateway answered HTTP {exc.code}") from exc
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        raise DeliveryError(f"gateway unreachable: {exc}") from exc

@@ -9,6 +9,7 @@ class Channel(models.TextChoices):
     IN_APP = "in_app", _("In-app notice")
     EMAIL = "email", _("E-mail")
     WEBHOOK = "webhook", _("Webhook")
+    GATEWAY = "gateway", _("SMS or WhatsApp")
 
 
 class DeliveryStatus(models.TextChoices):

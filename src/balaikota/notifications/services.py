@@ -78,3 +78,17 @@ def post_webhook(url: str, secret: str, *, event: str, payload: dict[str, Any]) 
         next_attempt_at=timezone.now(),
     )
     _schedule_delivery()
+
+
+def send_text(number: str, *, channel: str, event: str, text: str) -> None:
+    """A short message to a phone, through the SMS/WhatsApp gateway (`channel` is "sms" or
+    "whatsapp")."""
+    OutboxMessage.objects.create(
+        channel=Channel.GATEWAY,
+        address=number,
+        subject=channel,
+        body=text,
+        event=event,
+        next_attempt_at=timezone.now(),
+    )
+    _schedule_delivery()

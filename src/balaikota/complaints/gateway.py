@@ -1,0 +1,148 @@
+"""Complaints by SMS or WhatsApp, through a gateway's inbound webhook.
+
+"SAMBAT <isi>" makes a complaint through the same path as the web form; "CEK <kode>"
+answers with its status. Replies go through the outbox. The sender's number is the
+reporter's phone: personal data, never shown publicly.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from balaikota.complaints import services
+from balaikota.complaints.models import Channel, Complaint
+from balaikota.complaints.tickets import normalise_ticket
+from balaikota.notifications import services as outbox
+
+COMMAND = re.compile(r"^\s*(SAMBAT|CEK|LAPOR)\b[\s:.,-]*(.*)$", re.IGNORECASE | re.DOTALL)
+
+
+class GatewayInvalid(ValueError):
+    """The gateway's request lacks what is needed; the message says what."""
+
+
+@dataclass(frozen=True)
+class Message:
+    id: str
+    sender: str
+    text: str
+    channel: str
+    media_url: str = ""
+    lat: float | None = None
+    lon: float | None = None
+
+
+def _first(data: Mapping[str, Any], *names: str) -> str:
+    for name in names:
+        value = data.get(name)
+        if value not in (None, ""):
+            return str(value).strip()
+    return ""
+
+
+def _number(value: str) -> float | None:
+    if not value:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        raise GatewayInvalid(f"not a number: {value[:20]}") from None
+    return number if math.isfinite(number) else None
+
+
+def parse(data: Mapping[str, Any]) -> Message:
+    """Reads the generic shape of common gateways (several field names for each part)."""
+    sender = _first(data, "from", "sender", "phone", "msisdn")
+    text = _first(data, "text", "message", "body", "content")
+    if not sender:
+        raise GatewayInvalid("the sender's number is missing (from)")
+    if not text and not _first(data, "media_url", "media", "image_url"):
+        raise GatewayInvalid("the message has no text (text)")
+    channel = _first(data, "channel", "type").lower()
+    return Message(
+        id=_first(data, "id", "message_id", "messageId")[:100],
+        sender="".join(ch for ch in sender if ch.isdigit() or ch == "+")[:30],
+        text=text[:5000],
+        channel=Channel.WHATSAPP if channel in {"whatsapp", "wa"} else Channel.SMS,
+        media_url=_first(data, "media_url", "media", "image_url")[:500],
+        lat=_number(_first(data, "lat", "latitude")),
+        lon=_number(_first(data, "lon", "lng", "long", "longitude")),
+    )
+
+
+def handle(message: Message) -> str:
+    """Act on the message and queue the reply; returns the reply's text."""
+    with translation.override(settings.LANGUAGE_CODE):
+        match = COMMAND.match(message.text)
+        keyword = match.group(1).upper() if match else ""
+        rest = match.group(2).strip() if match else ""
+        # The complaint and its reply are written together, or neither is.
+        with transaction.atomic():
+            if keyword in {"SAMBAT", "LAPOR"}:
+                reply = _complain(message, rest)
+            elif keyword == "CEK":
+                reply = _status(rest)
+            else:
+                reply = _(
+                    "To complain, send: SAMBAT <what and where>. To follow a complaint, send: "
+                    "CEK <tracking code>."
+                )
+            outbox.send_text(
+                message.sender, channel=message.channel, event="gateway.reply", text=reply
+            )
+    return reply
+
+
+def _complain(message: Message, text: str) -> str:
+    try:
+        submission = services.submit_complaint(
+            text=text,
+            category=None,
+            lat=message.lat,
+            lon=message.lon,
+            location_source="device",
+            contact=services.Contact(phone=message.sender),
+            channel=Channel(message.channel),
+            # A gateway that sends the same message twice gets the same complaint.
+            submission_key=f"gateway:{message.channel}:{message.id}" if message.id else None,
+            photo_urls=[message.media_url] if message.media_url else [],
+            # An operator puts the place on the map when the message does not carry it.
+            require_location=False,
+        )
+    except services.SubmissionInvalid as exc:
+        problems = " ".join(m for messages in exc.errors.values() for m in messages)
+        return _("Your complaint was not accepted: %(problems)s") % {"problems": problems}
+    except services.SubmissionConflict:
+        return _("This message was already received.")
+    return _(
+        "Thank you, your complaint has been received. Tracking code: %(ticket)s. Send "
+        "CEK %(ticket)s to follow it."
+    ) % {"ticket": submission.complaint.ticket}
+
+
+def _status(code: str) -> str:
+    ticket = normalise_ticket(code) if code else ""
+    complaint = (
+        Complaint.objects.select_related("agency").filter(ticket=ticket).first() if ticket else None
+    )
+    if complaint is None:
+        return _("No complaint has the tracking code %(code)s.") % {"code": code[:20]}
+    if complaint.agency is not None:
+        return _("%(ticket)s: %(status)s (%(agency)s).") % {
+            "ticket": complaint.ticket,
+            "status": complaint.get_status_display(),
+            "agency": complaint.agency.short_name,
+        }
+    return _("%(ticket)s: %(status)s.") % {
+        "ticket": complaint.ticket,
+        "status": complaint.get_status_display(),
+    }
