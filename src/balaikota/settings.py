@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "balaikota.notifications",
     "balaikota.api",
     "balaikota.open311",
+    "balaikota.opendata",
     "balaikota.demo",
 ]
 

@@ -296,6 +296,9 @@ class Complaint(models.Model):
             models.Index(fields=["status", "due_at"], name="complaint_due_idx"),
             models.Index(fields=["region", "created_at"], name="complaint_region_idx"),
             models.Index(fields=["category", "created_at"], name="complaint_category_idx"),
+            # The Atom feeds: newest change first, per kelurahan and per category.
+            models.Index(fields=["region", "-updated_at"], name="complaint_region_upd_idx"),
+            models.Index(fields=["category", "-updated_at"], name="complaint_category_upd_idx"),
         ]
 
     def __str__(self) -> str:

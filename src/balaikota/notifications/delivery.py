@@ -116,7 +116,10 @@ def _send_email(message: OutboxMessage) -> None:
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.address],
-        headers={"X-Balaikota-Event": message.event},
+        headers={
+            "X-Balaikota-Event": message.event,
+            **((message.payload or {}).get("headers") or {}),
+        },
         connection=get_connection(fail_silently=False),
     )
     email.send(fail_silently=False)

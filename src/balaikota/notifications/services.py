@@ -53,13 +53,23 @@ def notify_user(user: User, *, event: str, subject: str, body: str, link: str = 
     _schedule_delivery()
 
 
-def send_email(address: str, *, event: str, subject: str, body: str, link: str = "") -> None:
+def send_email(
+    address: str,
+    *,
+    event: str,
+    subject: str,
+    body: str,
+    link: str = "",
+    headers: dict[str, str] | None = None,
+) -> None:
+    """`headers`: extra mail headers, e.g. List-Unsubscribe for alerts."""
     OutboxMessage.objects.create(
         channel=Channel.EMAIL,
         address=address,
         subject=subject,
         body=body,
         link=link,
+        payload={"headers": headers} if headers else None,
         event=event,
         next_attempt_at=timezone.now(),
     )
