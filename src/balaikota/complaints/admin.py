@@ -5,12 +5,24 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from balaikota.complaints.models import Category, Complaint, Event, RoutingExample, RoutingRule
+from balaikota.complaints.models import (
+    Category,
+    CategoryAttribute,
+    Complaint,
+    Event,
+    RoutingExample,
+    RoutingRule,
+)
 
 
 class RuleInline(admin.TabularInline):
     model = RoutingRule
     extra = 1
+
+
+class AttributeInline(admin.TabularInline):
+    model = CategoryAttribute
+    extra = 0
 
 
 @admin.register(Category)
@@ -26,7 +38,7 @@ class CategoryAdmin(admin.ModelAdmin):
         "is_active",
     )
     list_editable = ("is_active",)
-    inlines = [RuleInline]
+    inlines = [RuleInline, AttributeInline]
 
 
 @admin.register(RoutingRule)

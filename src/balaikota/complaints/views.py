@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from balaikota.agencies.models import Agency
 from balaikota.complaints import (
+    attributes,
     duplicates,
     forms,
     gateway,
@@ -336,6 +337,7 @@ def staff_detail(request: HttpRequest, ticket: str) -> HttpResponse:
             if Action.MARK_DUPLICATE in actions
             else [],
             "events": _timeline(complaint, staff=True),
+            "answers": attributes.labelled(complaint.category, complaint.attributes),
             "before_photos": [p for p in photos if p.kind == "before"],
             "after_photos": [p for p in photos if p.kind == "after"],
             "actions": [a.value for a in actions],
