@@ -47,6 +47,43 @@ def test_report_form_creates_a_complaint_and_shows_the_tracking_code(cast: Cast)
     assert "Sumbersari" in response.content.decode()
 
 
+def test_report_form_keeps_the_answers_to_the_chosen_categorys_questions(cast: Cast) -> None:
+    form = {
+        "text": "Jalan berlubang dalam di depan pasar.",
+        "category": "jalan-rusak",
+        "lat": SUMBERSARI[0],
+        "lon": SUMBERSARI[1],
+        "location_source": "map",
+        # Another category's question, sent by a browser without scripts, is ignored.
+        "attribute[nomor-tiang]": "PJU-17",
+    }
+
+    page = Client().get(reverse("complaints:report")).content.decode()
+    wrong = Client().post(reverse("complaints:report"), form | {"attribute[ukuran]": "raksasa"})
+    right = Client().post(reverse("complaints:report"), form | {"attribute[ukuran]": "besar"})
+
+    assert "Seberapa besar kerusakannya?" in page or "How large is the damage?" in page
+    assert wrong.status_code == 400
+    assert right.status_code == 302
+    assert Complaint.objects.get().attributes == {"ukuran": "besar"}
+
+
+def test_the_form_never_requires_an_answer(cast: Cast) -> None:
+    response = Client().post(
+        reverse("complaints:report"),
+        {
+            "text": "Pohon besar tumbang di Jl. Ijen, menutup separuh jalan.",
+            "category": "pohon-tumbang",
+            "lat": SUMBERSARI[0],
+            "lon": SUMBERSARI[1],
+            "location_source": "map",
+        },
+    )
+
+    assert response.status_code == 302
+    assert Complaint.objects.get().attributes == {}
+
+
 def test_report_form_answers_json_for_the_upload_script(cast: Cast) -> None:
     response = Client().post(
         reverse("complaints:report"),

@@ -20,6 +20,8 @@ def clean_answers(
     given: Mapping[str, Sequence[str]],
     errors: dict[str, list[str]],
     questions: Sequence[CategoryAttribute] | None = None,
+    *,
+    enforce_required: bool = True,
 ) -> dict[str, Any]:
     """The answers to keep, by code; problems go into `errors` under `attribute[code]`.
 
@@ -42,7 +44,7 @@ def clean_answers(
     for code, question in asked.items():
         values = [v.strip() for v in given.get(code, []) if v is not None and v.strip()]
         if not values:
-            if question.required:
+            if question.required and enforce_required:
                 errors.setdefault(f"attribute[{code}]", []).append(
                     _("Answer this question: %(question)s")
                     % {"question": question.display_description}

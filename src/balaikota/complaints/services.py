@@ -176,6 +176,7 @@ def submit_complaint(
     answers: Mapping[str, Sequence[str]] | None = None,
     photo_urls: Sequence[str] = (),
     require_location: bool = True,
+    answers_required: bool = True,
 ) -> Submission:
     """Accept a citizen's complaint, find its kelurahan and agency, and send it there.
 
@@ -208,7 +209,9 @@ def submit_complaint(
     # None: the channel does not ask the category's questions (the web form, SMS), so a
     # required one cannot be held against the citizen.
     clean_answers = (
-        attributes.clean_answers(category, answers, errors) if answers is not None else {}
+        attributes.clean_answers(category, answers, errors, enforce_required=answers_required)
+        if answers is not None
+        else {}
     )
     _check_location(lat, lon, location_source, checked, errors)
     clean_contact = _clean_contact(contact or Contact(), errors)

@@ -81,7 +81,7 @@ def report(request: HttpRequest) -> HttpResponse:
         "complaints/report.html",
         {
             "form": form,
-            "categories": Category.objects.filter(is_active=True),
+            "categories": Category.objects.filter(is_active=True).prefetch_related("attributes"),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -104,7 +104,20 @@ def _submit_from_form(
         channel=Channel.WEB,
         reporter=request.user if request.user.is_authenticated else None,
         submission_key=key,
+        answers=_answers(request, data["category"]),
+        # Questions help the agency; on the form none may stop a citizen from reporting.
+        answers_required=False,
     )
+
+
+def _answers(request: HttpRequest, category: Category | None) -> dict[str, list[str]]:
+    """The chosen category's questions answered on the form (`attribute[code]` fields)."""
+    if category is None:
+        return {}
+    return {
+        q.code: [v for v in request.POST.getlist(f"attribute[{q.code}]") if v.strip()]
+        for q in category.attributes.all()
+    }
 
 
 def my_complaints(request: HttpRequest) -> HttpResponse:

@@ -150,6 +150,16 @@
     });
   }
   categoryInput.addEventListener("change", checkSimilar);
+  // The chosen category's own questions; the others are neither shown nor sent.
+  function showQuestions() {
+    form.querySelectorAll("[data-questions-for]").forEach(function (block) {
+      var mine = block.dataset.questionsFor === categoryInput.value;
+      block.hidden = !mine;
+      block.disabled = !mine;
+    });
+  }
+  categoryInput.addEventListener("change", showQuestions);
+  showQuestions();
   textInput.addEventListener("input", checkSimilar);
 
   photoInput.addEventListener("change", function () {
