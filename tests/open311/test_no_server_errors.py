@@ -43,7 +43,20 @@ NAMES = st.sampled_from(
 )
 VALUES = st.one_of(
     st.text(max_size=40),
-    st.sampled_from(["", "nan", "inf", "-1", "0", "99999999999999999999", "2026-13-45", "closed"]),
+    st.sampled_from(
+        [
+            "",
+            "nan",
+            "inf",
+            "-1",
+            "0",
+            "99999999999999999999",
+            "2026-13-45",
+            "closed",
+            "0001-01-01",
+            "9999-12-31",
+        ]
+    ),
 )
 
 

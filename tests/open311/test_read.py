@@ -297,6 +297,8 @@ def test_the_developer_page_explains_keys_and_lists_services(client: Client, cit
         ("requests.json?start_date=2026-01-01&end_date=2026-06-01", 400),
         ("requests.json?end_date=2026-01-01&start_date=2026-02-01", 400),
         ("requests.json?status=pending", 400),
+        ("requests.json?end_date=0001-01-01", 400),
+        ("servicerequestupdates.json?start_date=9999-12-31", 400),
         ("requests.json?page=0", 400),
         ("requests.json?page_size=lots", 400),
         ("requests.json?jurisdiction_id=surabaya.go.id", 404),

@@ -8,7 +8,6 @@ nothing a client sends may produce a server error.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import math
 import re
 from collections.abc import Callable
@@ -30,8 +29,6 @@ from django.views.decorators.http import require_http_methods
 from balaikota.complaints import services as complaints
 from balaikota.open311 import formats, georeport, keys, selectors, services
 from balaikota.open311.models import ApiClient, ClientRequest
-
-log = logging.getLogger(__name__)
 
 MAX_RANGE = dt.timedelta(days=90)
 DEFAULT_PAGE_SIZE = 50
@@ -140,11 +137,14 @@ def _period(request: HttpRequest) -> tuple[dt.datetime, dt.datetime]:
     """The spec's default: the last 90 days; a given range may not span more than 90 days."""
     start = _moment(_param(request, "start_date"), "start_date")
     end = _moment(_param(request, "end_date"), "end_date", end=True)
-    if start is None:
-        end = end or timezone.now()
-        start = end - MAX_RANGE
-    elif end is None:
-        end = start + MAX_RANGE
+    try:
+        if start is None:
+            end = end or timezone.now()
+            start = end - MAX_RANGE
+        elif end is None:
+            end = start + MAX_RANGE
+    except OverflowError:
+        raise Refused(400, _("The dates are out of range.")) from None
     if end < start:
         raise Refused(400, _("end_date is before start_date."))
     if end - start > MAX_RANGE:
