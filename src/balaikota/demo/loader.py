@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
@@ -23,6 +22,8 @@ from balaikota.complaints.models import (
 )
 from balaikota.core.models import Role, User
 from balaikota.demo import data, images
+from balaikota.open311 import keys
+from balaikota.open311.models import ApiClient
 from balaikota.regions.models import Level, Region
 from balaikota.regions.selectors import index_cache
 from balaikota.regions.services import ensure_malang_regions
@@ -113,7 +114,24 @@ def load_categories() -> None:
         )
 
 
-@lru_cache(maxsize=1)
+# Like the demo password: a known key, so that a developer can try Open311 POST at once.
+DEMO_API_KEY = "bk_demo-sambat-malang-2026"
+
+
+def load_api_client() -> str:
+    """The demo's Open311 client (a community app), with its well-known key."""
+    ApiClient.objects.get_or_create(
+        key_hash=keys.hash_key(DEMO_API_KEY),
+        defaults={
+            "name": "Demo komunitas",
+            "organisation": "Komunitas digital Malang (demo)",
+            "key_prefix": DEMO_API_KEY[:8],
+            "rate_limit": 0,
+        },
+    )
+    return DEMO_API_KEY
+
+
 def _demo_password_hash() -> str:
     # Hashing is slow on purpose; the demo's users share one password, so hash it once.
     return make_password(DEMO_PASSWORD)

@@ -30,6 +30,7 @@ class Command(BaseCommand):
         logins = loader.load_users()
         router = current_router()  # trained now, so that the first report is not slowed
         created = loader.load_sample_complaints()
+        api_key = loader.load_api_client()
         self.stdout.write(
             "Boundaries: "
             + (
@@ -44,6 +45,7 @@ class Command(BaseCommand):
             f"Routing model {router.version}: accuracy {router.scores['accuracy']:.3f} on texts "
             "it never saw"
         )
+        self.stdout.write(f"Open311 demo API key (see /open311/): {api_key}")
         self.stdout.write(f"\nDemo logins (password for all: {loader.DEMO_PASSWORD}):")
         for login in logins:
             self.stdout.write(f"  {login.username:<28} {login.role:<14} {login.agency}")
