@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.utils import translation
@@ -49,6 +50,12 @@ def _huey_runs_tasks_at_once() -> Iterator[None]:
     HUEY.immediate = True
     yield
     HUEY.immediate = False
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Rate-limit windows and flags live in the cache, which outlives each test's database."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

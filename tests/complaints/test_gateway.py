@@ -91,18 +91,20 @@ def test_a_location_and_photo_in_the_message_are_used(
     assert complaint.photos.get().state == "ready"
 
 
-def test_the_same_message_twice_makes_one_complaint(
-    client: Client, city: None, gateway: Receiver
+def test_the_same_message_twice_makes_one_complaint_and_one_reply(
+    client: Client, city: None, gateway: Receiver, django_capture_on_commit_callbacks: Any
 ) -> None:
-    for _ in range(2):
-        send(
-            client,
-            id="m-3",
-            sender="081234567890",
-            text="SAMBAT sampah menumpuk di depan gang tujuh",
-        )
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(2):
+            send(
+                client,
+                id="m-3",
+                sender="081234567890",
+                text="SAMBAT sampah menumpuk di depan gang tujuh",
+            )
 
     assert Complaint.objects.count() == 1
+    assert len(replies(gateway)) == 1
 
 
 def test_cek_replies_with_the_status(

@@ -5,7 +5,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 
 from balaikota.complaints.models import Category, CategoryAttribute
 from balaikota.open311 import services
@@ -49,9 +48,3 @@ def tree_question(city: None) -> CategoryAttribute:
 
 
 __all__ = ["smtp_server", "unused_port", "webhook_receiver"]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> None:
-    """Rate-limit windows live in the cache, which outlives each test's database."""
-    cache.clear()

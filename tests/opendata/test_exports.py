@@ -145,3 +145,16 @@ def test_the_export_reads_in_a_fixed_number_of_queries(
         rows = csv_rows(client)
 
     assert len(rows) == 8
+
+
+def test_excel_refuses_a_range_too_large_before_building_it(
+    client: Client, two_complaints: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from balaikota.opendata import exports
+
+    monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 1)
+
+    response = client.get("/data-terbuka/aduan.xlsx")
+
+    assert response.status_code == 400
+    assert b"CSV" in response.content

@@ -11,6 +11,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from balaikota.complaints.models import AttributeType, Category, CategoryAttribute
+from balaikota.core import plaintext
 
 MAX_ANSWER = 1000
 
@@ -42,7 +43,7 @@ def clean_answers(
             )
     answers: dict[str, Any] = {}
     for code, question in asked.items():
-        values = [v.strip() for v in given.get(code, []) if v is not None and v.strip()]
+        values = [plaintext.clean(v).strip() for v in given.get(code, []) if v and v.strip()]
         if not values:
             if question.required and enforce_required:
                 errors.setdefault(f"attribute[{code}]", []).append(

@@ -61,16 +61,18 @@ def _number(value: str) -> float | None:
 
 def parse(data: Mapping[str, Any]) -> Message:
     """Reads the generic shape of common gateways (several field names for each part)."""
-    sender = _first(data, "from", "sender", "phone", "msisdn")
+    sender = "".join(
+        ch for ch in _first(data, "from", "sender", "phone", "msisdn") if ch.isdigit() or ch == "+"
+    )
     text = _first(data, "text", "message", "body", "content")
-    if not sender:
+    if len(sender.lstrip("+")) < 3:
         raise GatewayInvalid("the sender's number is missing (from)")
     if not text and not _first(data, "media_url", "media", "image_url"):
         raise GatewayInvalid("the message has no text (text)")
     channel = _first(data, "channel", "type").lower()
     return Message(
         id=_first(data, "id", "message_id", "messageId")[:100],
-        sender="".join(ch for ch in sender if ch.isdigit() or ch == "+")[:30],
+        sender=sender[:30],
         text=text[:5000],
         channel=Channel.WHATSAPP if channel in {"whatsapp", "wa"} else Channel.SMS,
         media_url=_first(data, "media_url", "media", "image_url")[:500],
@@ -80,15 +82,17 @@ def parse(data: Mapping[str, Any]) -> Message:
 
 
 def handle(message: Message) -> str:
-    """Act on the message and queue the reply; returns the reply's text."""
+    """Act on the message and queue the reply; returns the reply's text. A message the
+    gateway delivers again is answered again in the response, but not texted twice."""
     with translation.override(settings.LANGUAGE_CODE):
         match = COMMAND.match(message.text)
         keyword = match.group(1).upper() if match else ""
         rest = match.group(2).strip() if match else ""
         # The complaint and its reply are written together, or neither is.
         with transaction.atomic():
+            new = True
             if keyword in {"SAMBAT", "LAPOR"}:
-                reply = _complain(message, rest)
+                reply, new = _complain(message, rest)
             elif keyword == "CEK":
                 reply = _status(rest)
             else:
@@ -96,13 +100,15 @@ def handle(message: Message) -> str:
                     "To complain, send: SAMBAT <what and where>. To follow a complaint, send: "
                     "CEK <tracking code>."
                 )
-            outbox.send_text(
-                message.sender, channel=message.channel, event="gateway.reply", text=reply
-            )
+            if new:
+                outbox.send_text(
+                    message.sender, channel=message.channel, event="gateway.reply", text=reply
+                )
     return reply
 
 
-def _complain(message: Message, text: str) -> str:
+def _complain(message: Message, text: str) -> tuple[str, bool]:
+    """The reply, and whether this message was new (not a repeat of one already taken)."""
     try:
         submission = services.submit_complaint(
             text=text,
@@ -120,13 +126,14 @@ def _complain(message: Message, text: str) -> str:
         )
     except services.SubmissionInvalid as exc:
         problems = " ".join(m for messages in exc.errors.values() for m in messages)
-        return _("Your complaint was not accepted: %(problems)s") % {"problems": problems}
+        return _("Your complaint was not accepted: %(problems)s") % {"problems": problems}, True
     except services.SubmissionConflict:
-        return _("This message was already received.")
-    return _(
+        return _("This message was already received."), False
+    reply = _(
         "Thank you, your complaint has been received. Tracking code: %(ticket)s. Send "
         "CEK %(ticket)s to follow it."
     ) % {"ticket": submission.complaint.ticket}
+    return reply, submission.created
 
 
 def _status(code: str) -> str:

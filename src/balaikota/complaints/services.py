@@ -49,7 +49,7 @@ from balaikota.complaints.models import (
     Status,
 )
 from balaikota.complaints.routing import agency_for
-from balaikota.core import audit, roles
+from balaikota.core import audit, plaintext, roles
 from balaikota.core.models import User
 from balaikota.regions import selectors as regions
 
@@ -100,7 +100,7 @@ class _Checked:
 
 def _clean_contact(contact: Contact, errors: dict[str, list[str]]) -> Contact:
     cleaned = Contact(
-        name=contact.name.strip()[:120],
+        name=plaintext.clean(contact.name).strip()[:120],
         phone="".join(ch for ch in contact.phone if ch.isdigit() or ch == "+")[:30],
         email=contact.email.strip()[:254],
         nik=contact.nik.strip(),
@@ -194,7 +194,8 @@ def submit_complaint(
             return replay
 
     errors: dict[str, list[str]] = {}
-    text = text.strip()
+    text = plaintext.clean(text).strip()
+    address = plaintext.clean(address)
     if len(text) < MIN_TEXT:
         errors.setdefault("text", []).append(
             _("Describe the problem in at least %(count)d characters.") % {"count": MIN_TEXT}
@@ -489,6 +490,7 @@ def _record(
     photo: Photo | None = None,
     before: dict[str, Any] | None = None,
 ) -> Event:
+    note = plaintext.clean(note)
     event = Event.objects.create(
         complaint=complaint,
         actor=user,

@@ -65,8 +65,11 @@ def fetch_photo(photo_id: int, attempt: int = 1) -> None:
         response = outbound.request(photo.source_url, max_bytes=settings.PHOTO_MAX_BYTES)
         if response.status >= 500 or response.status == 429:
             raise outbound.OutboundError(f"the server answered HTTP {response.status}")
-    except outbound.OutboundError as exc:
-        if attempt < FETCH_ATTEMPTS:
+    except Exception as exc:  # the network, or a URL that cannot even be parsed
+        transient = isinstance(exc, outbound.OutboundError) and not isinstance(
+            exc, outbound.Refused
+        )
+        if attempt < FETCH_ATTEMPTS and transient:
             log.info("photo %s not fetched yet (%s); trying again", photo_id, exc)
             fetch_photo.schedule((photo_id, attempt + 1), delay=FETCH_RETRY_SECONDS[attempt - 1])
             return

@@ -53,10 +53,11 @@ def report(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             key = f"web:{data['submission_key']}" if data["submission_key"] else None
             try:
-                submission = _submit_from_form(request, data, key)
-            except services.SubmissionConflict:
-                # The page was reused (Back button) for another report: it is a new one.
-                submission = _submit_from_form(request, data, None)
+                try:
+                    submission = _submit_from_form(request, data, key)
+                except services.SubmissionConflict:
+                    # The page was reused (Back button) for another report: it is a new one.
+                    submission = _submit_from_form(request, data, None)
             except services.SubmissionInvalid as exc:
                 for field, errors in exc.errors.items():
                     for error in errors:

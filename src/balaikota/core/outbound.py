@@ -8,6 +8,7 @@ city's network is refused, unless `FETCH_PRIVATE_ADDRESSES` is on (tests, closed
 
 from __future__ import annotations
 
+import http.client
 import ipaddress
 import socket
 import urllib.error
@@ -25,6 +26,11 @@ class OutboundError(Exception):
     """The request was refused before sending, or failed; the message says why."""
 
 
+class Refused(OutboundError):
+    """Refused before sending (not a valid URL, not a public address): trying again later
+    would give the same answer."""
+
+
 @dataclass(frozen=True)
 class Response:
     status: int
@@ -32,21 +38,67 @@ class Response:
     body: bytes
 
 
+# Global by the ipaddress module, yet they reach IPv4 addresses that may be internal.
+_TRANSLATED = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("2002::/16"))
+
+
+def is_public(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    return ip.is_global and not any(ip in network for network in _TRANSLATED)
+
+
 def check_url(url: str) -> None:
-    """Refuse a URL that is not http(s) or whose host resolves to a non-public address."""
-    parts = urllib.parse.urlsplit(url)
+    """Refuse a URL that is not http(s) or whose host resolves to a non-public address.
+
+    A name can resolve differently a moment later, so the address actually connected to is
+    checked again before anything is sent (`_Guarded*Connection`).
+    """
+    try:
+        parts = urllib.parse.urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise Refused(f"not a valid URL: {url[:100]}") from exc
     if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise OutboundError(f"not an http(s) URL: {url[:100]}")
+        raise Refused(f"not an http(s) URL: {url[:100]}")
     if settings.FETCH_PRIVATE_ADDRESSES:
         return
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 80, proto=socket.IPPROTO_TCP)
-    except OSError as exc:
+        infos = socket.getaddrinfo(parts.hostname, port or 80, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError) as exc:
         raise OutboundError(f"host not found: {parts.hostname}") from exc
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
-            raise OutboundError(f"{parts.hostname} is not a public address")
+    if not all(is_public(str(info[4][0])) for info in infos):
+        raise Refused(f"{parts.hostname} is not a public address")
+
+
+def _check_peer(sock: socket.socket | None) -> None:
+    if settings.FETCH_PRIVATE_ADDRESSES or sock is None:
+        return
+    peer = str(sock.getpeername()[0])
+    if not is_public(peer):
+        sock.close()
+        raise Refused(f"{peer} is not a public address")
+
+
+class _GuardedHTTPConnection(http.client.HTTPConnection):
+    def connect(self) -> None:
+        super().connect()
+        _check_peer(self.sock)
+
+
+class _GuardedHTTPSConnection(http.client.HTTPSConnection):
+    def connect(self) -> None:
+        super().connect()
+        _check_peer(self.sock)
+
+
+class _GuardedHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(_GuardedHTTPConnection, req)
+
+
+class _GuardedHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(_GuardedHTTPSConnection, req, context=getattr(self, "_context", None))
 
 
 class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
@@ -60,7 +112,7 @@ class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-_opener = urllib.request.build_opener(_CheckedRedirects)
+_opener = urllib.request.build_opener(_CheckedRedirects, _GuardedHTTPHandler, _GuardedHTTPSHandler)
 
 
 def request(

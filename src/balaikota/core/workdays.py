@@ -25,7 +25,10 @@ def _national_holidays(year: int) -> frozenset[dt.date]:
 def is_working_day(day: dt.date, extra_days_off: Iterable[dt.date] = ()) -> bool:
     if day.weekday() >= 5:
         return False
-    return day not in _national_holidays(day.year) and day not in set(extra_days_off)
+    days_off = (
+        extra_days_off if isinstance(extra_days_off, set | frozenset) else set(extra_days_off)
+    )
+    return day not in _national_holidays(day.year) and day not in days_off
 
 
 def add_working_days(

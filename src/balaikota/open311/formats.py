@@ -12,6 +12,8 @@ from typing import Any
 
 from django.http import HttpResponse
 
+from balaikota.core import plaintext
+
 FORMATS = ("json", "xml")
 CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 
@@ -19,7 +21,7 @@ CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; ch
 def _xml_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return plaintext.clean(str(value))
 
 
 def _append(parent: ET.Element, name: str, value: Any, item_names: Mapping[str, str]) -> None:

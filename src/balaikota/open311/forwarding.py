@@ -55,6 +55,11 @@ def plan(complaint: Complaint) -> list[Forward]:
     ]
 
 
+def absolute(url: str) -> str:
+    """A storage URL as the outside sees it (an object store's is absolute already)."""
+    return url if "://" in url else settings.SITE_URL + url
+
+
 def _url(target: ForwardingTarget, path: str, **query: str) -> str:
     base = target.endpoint if target.endpoint.endswith("/") else target.endpoint + "/"
     params = {k: v for k, v in query.items() if v}
@@ -90,7 +95,7 @@ def _form(forward: Forward) -> dict[str, str]:
         form["lat"], form["long"] = str(complaint.lat), str(complaint.lon)
     photo = complaint.photos.filter(state=Photo.State.READY, kind=Photo.Kind.BEFORE).first()
     if photo is not None:
-        form["media_url"] = settings.SITE_URL + photo.image.url
+        form["media_url"] = absolute(photo.image.url)
     return {k: v for k, v in form.items() if v}
 
 
@@ -197,8 +202,12 @@ def poll(forward: Forward) -> bool:
         forward.last_error = ""
         if changed:
             forward.remote_status, forward.remote_notes = status, notes
-            updated = parse_datetime(str(answer.get("updated_datetime") or ""))
-            forward.remote_updated_at = updated
+            try:
+                forward.remote_updated_at = parse_datetime(
+                    str(answer.get("updated_datetime") or "")
+                )
+            except ValueError:  # well formed, yet no such day (2026-02-30)
+                forward.remote_updated_at = None
             note = _("%(system)s: %(status)s. %(notes)s") if notes else _("%(system)s: %(status)s.")
             complaints.record_forward(
                 forward.complaint,

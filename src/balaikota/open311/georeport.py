@@ -136,7 +136,8 @@ def request(request: HttpRequest, complaint: Complaint, *, extensions: bool) -> 
             "kecamatan": {"code": district.code, "name": district.name} if district else None,
             "agency_code": complaint.agency.code if complaint.agency else None,
             "supporters": complaint.supporters,
-            "attributes": complaint.attributes,
+            # A list, not an object: attribute codes are not always valid XML names.
+            "answers": [{"code": k, "value": v} for k, v in complaint.attributes.items()],
             "photos": [
                 {
                     "kind": p.kind,

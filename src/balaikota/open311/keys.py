@@ -7,7 +7,6 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
 
 from balaikota.open311.models import ApiClient
@@ -35,20 +34,6 @@ def client_for(key: str) -> ApiClient | None:
         # At most one write per client every five minutes, not one per request.
         ApiClient.objects.filter(pk=client.pk).update(last_used_at=timezone.now())
     return client
-
-
-def allow(bucket: str, limit: int) -> int:
-    """Count one request in `bucket`'s current minute: 0 when allowed, otherwise the
-    seconds until the next minute starts (for Retry-After)."""
-    now = timezone.now()
-    window = f"open311:rate:{bucket}:{now:%Y%m%d%H%M}"
-    cache.add(window, 0, timeout=90)
-    try:
-        count = cache.incr(window)
-    except ValueError:  # expired between add and incr
-        cache.set(window, 1, timeout=90)
-        count = 1
-    return 0 if count <= limit else 60 - now.second
 
 
 def limit_for(client: ApiClient | None) -> int:

@@ -10,6 +10,7 @@ from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from balaikota.complaints.models import Category, Complaint, Event, Photo, RoutingRule
 from balaikota.open311.georeport import CLOSED_STATUSES
+from balaikota.regions.models import Region
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,10 @@ def services() -> list[tuple[Category, str]]:
         )
     )
     return [(category, groups.get(category.pk, "")) for category in categories]
+
+
+def village(code: str) -> Region | None:
+    return Region.objects.filter(code=code, level="village").first()
 
 
 def service(code: str) -> Category | None:

@@ -85,6 +85,7 @@ def post_request(
     device_id: str = "",
     account_id: str = "",
     idempotency_key: str | None = None,
+    require_location: bool = True,
 ) -> Posted:
     """Create the complaint through the same path as the web form, marked as posted by
     `client`. Raises complaints.SubmissionInvalid / SubmissionConflict."""
@@ -102,6 +103,7 @@ def post_request(
             address=address,
             answers=answers,
             photo_urls=media_urls,
+            require_location=require_location,
         )
         link, _created = ClientRequest.objects.get_or_create(
             complaint=submission.complaint,

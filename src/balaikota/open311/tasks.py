@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.utils import timezone
 from huey import crontab
@@ -8,6 +9,8 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 from balaikota.open311 import forwarding
 from balaikota.open311.models import Forward, ForwardState
+
+log = logging.getLogger(__name__)
 
 POLL_EVERY = dt.timedelta(minutes=15)
 
@@ -37,7 +40,12 @@ def poll_forwards() -> int:
         timezone.now(), POLL_EVERY - dt.timedelta(minutes=1)
     ):
         forward = Forward.objects.select_related("target", "complaint").get(pk=forward_id)
-        changed += forwarding.poll(forward)
+        try:
+            changed += forwarding.poll(forward)
+        except Exception:
+            # One odd answer must not stop the others: it waits its turn like them.
+            log.exception("forward %s: polling failed", forward_id)
+            Forward.objects.filter(pk=forward_id).update(polled_at=timezone.now())
     return changed
 
 

@@ -24,15 +24,19 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
 
 from balaikota.complaints import services as complaints
+from balaikota.core import ratelimit
 from balaikota.open311 import formats, georeport, keys, selectors, services
 from balaikota.open311.models import ApiClient, ClientRequest
 
 MAX_RANGE = dt.timedelta(days=90)
-DEFAULT_PAGE_SIZE = 50
-MAX_PAGE_SIZE = 500
+# Most GeoReport clients never page: the default page holds what they expect of a list.
+DEFAULT_PAGE_SIZE = 1000
+MAX_PAGE_SIZE = 1000
+# Complaints exist between these years; other dates are typing errors (and the ends of the
+# calendar cannot be converted between time zones).
+YEARS = range(2000, 2101)
 
 
 class Refused(Exception):
@@ -53,7 +57,6 @@ def endpoint(*methods: str) -> Callable[[View], View]:
 
     def decorate(view: View) -> View:
         @csrf_exempt
-        @require_http_methods(list(methods))
         @wraps(view)
         def wrapper(request: HttpRequest, fmt: str, **kwargs: Any) -> HttpResponse:
             fmt = fmt.lower()
@@ -63,9 +66,17 @@ def endpoint(*methods: str) -> Callable[[View], View]:
                     400,
                     [_("Unknown format %(format)s: use json or xml.") % {"format": fmt[:10]}],
                 )
+            if request.method not in methods:
+                response = formats.errors(
+                    fmt,
+                    405,
+                    [_("Use %(methods)s here.") % {"methods": " or ".join(methods)}],
+                )
+                response.headers["Allow"] = ", ".join(methods)
+                return response
             try:
                 client = _client(request)
-                wait = keys.allow(
+                wait = ratelimit.allow(
                     f"key:{client.pk}" if client else f"ip:{get_client_ip_address(request)}",
                     keys.limit_for(client),
                 )
@@ -99,6 +110,9 @@ def _client(request: HttpRequest) -> ApiClient | None:
         return None
     client = keys.client_for(key)
     if client is None:
+        # Wrong keys count against the address, so that guessing is rate-limited too.
+        if ratelimit.allow(f"ip:{get_client_ip_address(request)}", keys.limit_for(None)):
+            raise Refused(429, _("Too many requests; try again in a minute."))
         raise Refused(403, _("This api_key is not valid or has been revoked."))
     return client
 
@@ -130,6 +144,8 @@ def _moment(value: str, name: str, *, end: bool = False) -> dt.datetime | None:
             _("%(name)s is not a date and time in ISO 8601 (e.g. 2026-11-01T08:00:00+07:00).")
             % {"name": name},
         )
+    if moment.year not in YEARS:
+        raise Refused(400, _("The dates are out of range."))
     return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
 
@@ -137,17 +153,15 @@ def _period(request: HttpRequest) -> tuple[dt.datetime, dt.datetime]:
     """The spec's default: the last 90 days; a given range may not span more than 90 days."""
     start = _moment(_param(request, "start_date"), "start_date")
     end = _moment(_param(request, "end_date"), "end_date", end=True)
-    try:
-        if start is None:
-            end = end or timezone.now()
-            start = end - MAX_RANGE
-        elif end is None:
-            end = start + MAX_RANGE
-    except OverflowError:
-        raise Refused(400, _("The dates are out of range.")) from None
+    if start is None:
+        end = end or timezone.now()
+        start = end - MAX_RANGE
+    elif end is None:
+        end = start + MAX_RANGE
     if end < start:
         raise Refused(400, _("end_date is before start_date."))
-    if end - start > MAX_RANGE:
+    # A day of slack: an end given as a date means the end of that day.
+    if end - start > MAX_RANGE + dt.timedelta(days=1):
         raise Refused(400, _("A date range may span at most 90 days."))
     return start, end
 
@@ -226,6 +240,9 @@ def requests(request: HttpRequest, fmt: str, client: ApiClient | None) -> HttpRe
     ids = _list(_param(request, "service_request_id"))
     if ids:
         flt = selectors.RequestFilter(ids=[i.upper() for i in ids[:MAX_PAGE_SIZE]])
+        found = list(selectors.requests(flt))
+        rows = [georeport.request(request, c, extensions=extensions) for c in found]
+        return formats.render(fmt, "service_requests", "request", rows)
     else:
         statuses = [s.lower() for s in _list(_param(request, "status"))]
         if any(s not in {"open", "closed"} for s in statuses):
@@ -313,7 +330,16 @@ def _post(request: HttpRequest, fmt: str, client: ApiClient | None) -> HttpRespo
         raise Refused(404, _("No service has the code %(code)s.") % {"code": code[:60]})
     lat, lon = _coordinate(request, "lat"), _coordinate(request, "long")
     address = _param(request, "address_string")
-    if lat is None and lon is None and not address and not _param(request, "address_id"):
+    address_id = _param(request, "address_id")
+    if address_id:
+        # Our address ids are kelurahan codes (as GET returns them).
+        village = selectors.village(address_id)
+        if village is None:
+            raise Refused(
+                400, _("Unknown address_id %(id)s: use a kelurahan code.") % {"id": address_id[:40]}
+            )
+        address = ", ".join(p for p in (address, f"Kel. {village.name}") if p)
+    if lat is None and lon is None and not address:
         raise Refused(400, _("A location is required: lat and long, or address_string."))
     name = " ".join(p for p in (_param(request, "first_name"), _param(request, "last_name")) if p)
     media = _param(request, "media_url")
@@ -333,6 +359,8 @@ def _post(request: HttpRequest, fmt: str, client: ApiClient | None) -> HttpRespo
             device_id=_param(request, "device_id"),
             account_id=_param(request, "account_id"),
             idempotency_key=request.headers.get("Idempotency-Key", "").strip()[:200] or None,
+            # Without coordinates the operator puts the address on the map.
+            require_location=not address,
         )
     except complaints.SubmissionInvalid as exc:
         raise Refused(

@@ -13,12 +13,15 @@ from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from balaikota.complaints.models import Complaint
+from balaikota.core import plaintext
 from balaikota.opendata import fields
 
-# Excel's own limit, less the header row.
-XLSX_MAX_ROWS = 1_048_575
+# An Excel file is built whole before it is sent (about a minute per 200,000 rows here):
+# larger ranges are for the streamed CSV. Excel itself stops at 1,048,575 rows.
+XLSX_MAX_ROWS = 200_000
 
 
 class _Line:
@@ -33,6 +36,8 @@ def _cell(value: Any) -> Any:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str):
+        return plaintext.spreadsheet_safe(value)
     return value
 
 
@@ -68,6 +73,17 @@ def geojson_chunks(complaints: Iterable[Complaint], ctx: fields.Context) -> Iter
     yield "]}"
 
 
+def _xlsx_cell(sheet: Any, value: Any) -> Any:
+    """Text stays text: a citizen's "=HYPERLINK(...)" must not become a live formula."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if not isinstance(value, str):
+        return value
+    cell = WriteOnlyCell(sheet, value=plaintext.clean(value))
+    cell.data_type = "s"
+    return cell
+
+
 class TooManyRows(Exception):
     pass
 
@@ -80,7 +96,7 @@ def xlsx_file(complaints: Iterable[Complaint], ctx: fields.Context) -> IO[bytes]
     for count, complaint in enumerate(complaints, start=1):
         if count > XLSX_MAX_ROWS:
             raise TooManyRows
-        sheet.append([_cell(v) if v is not None else None for v in fields.row(complaint, ctx)])
+        sheet.append([_xlsx_cell(sheet, v) for v in fields.row(complaint, ctx)])
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the response that sends it
     workbook.save(handle)
     handle.seek(0)

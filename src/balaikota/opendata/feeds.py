@@ -18,6 +18,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from balaikota.complaints.models import Category, Complaint
+from balaikota.core import plaintext
 from balaikota.regions.models import Region
 
 ENTRIES = 50
@@ -39,10 +40,12 @@ class _ComplaintFeed(Feed):
     def item_title(self, item: Complaint) -> str:
         category = item.category.display_name if item.category else _("Uncategorised")
         place = item.region.name if item.region else _("no location")
-        return f"{item.ticket} · {category} · {place} · {item.get_status_display()}"
+        return plaintext.clean(
+            f"{item.ticket} · {category} · {place} · {item.get_status_display()}"
+        )
 
     def item_description(self, item: Complaint) -> str:
-        return item.text
+        return plaintext.clean(item.text)
 
     def item_link(self, item: Complaint) -> str:
         return reverse("complaints:track", args=[item.ticket])

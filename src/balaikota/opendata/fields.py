@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -60,7 +61,10 @@ def _district(c: Complaint) -> Any:
 
 def _photo(c: Complaint, ctx: Context) -> str:
     name = getattr(c, "first_photo", None)
-    return f"{ctx.site_url}{ctx.media_url}{name}" if name else ""
+    if not name:
+        return ""
+    url = default_storage.url(name)
+    return url if "://" in url else ctx.site_url + url
 
 
 COLUMNS: tuple[Column, ...] = (

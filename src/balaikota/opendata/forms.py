@@ -13,6 +13,7 @@ from balaikota.opendata.selectors import ExportFilter
 from balaikota.regions.models import Region
 
 FORMATS = ("csv", "geojson", "xlsx")
+YEARS = range(2000, 2101)
 
 
 def _status_choices() -> list[tuple[str, Any]]:
@@ -43,6 +44,9 @@ class ExportForm(forms.Form):
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
         start, end = data.get("start"), data.get("end")
+        for day in (start, end):
+            if isinstance(day, dt.date) and day.year not in YEARS:
+                raise forms.ValidationError(_("The dates are out of range."))
         if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
             raise forms.ValidationError(_("The end date is before the start date."))
         return data

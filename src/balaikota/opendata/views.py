@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from axes.helpers import get_client_ip_address
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from balaikota.core import ratelimit
 from balaikota.opendata import exports, fields, forms, selectors, services
 from balaikota.opendata.models import Subscription
 from balaikota.regions.models import Region
@@ -37,7 +39,14 @@ def download(request: HttpRequest, fmt: str) -> HttpResponse:
             },
             status=400,
         )
-    rows = selectors.stream(form.export_filter())
+    flt = form.export_filter()
+    if fmt == "xlsx" and selectors.complaints(flt).count() > exports.XLSX_MAX_ROWS:
+        return HttpResponse(
+            _("Too many rows for Excel: choose a shorter period, or download CSV."),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    rows = selectors.stream(flt)
     ctx = fields.context(selectors.days_off())
     name = f"sambat-aduan-{timezone.localdate():%Y%m%d}"
     response: HttpResponse
@@ -66,11 +75,17 @@ def download(request: HttpRequest, fmt: str) -> HttpResponse:
     return response
 
 
+# From one address: enough for a family, too few to flood other people's mailboxes.
+SUBSCRIBE_PER_MINUTE = 5
+
+
 def subscribe(request: HttpRequest) -> HttpResponse:
     form = forms.SubscribeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if services.too_many_pending(data["email"]):
+        if ratelimit.allow(f"subscribe:{get_client_ip_address(request)}", SUBSCRIBE_PER_MINUTE):
+            form.add_error(None, _("Too many requests; try again in a minute."))
+        elif services.too_many_pending(data["email"]):
             form.add_error(
                 "email",
                 _("Several alerts for this address wait for confirmation: check your e-mail."),
@@ -98,13 +113,19 @@ def subscribe(request: HttpRequest) -> HttpResponse:
 
 
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
-    subscription = services.confirm(token)
+    """GET shows a button; only its POST confirms (mail scanners follow links, not forms)."""
+    if request.method == "POST":
+        subscription = services.confirm(token)
+        state = "confirmed"
+    else:
+        subscription = Subscription.objects.filter(token=token, ended_at__isnull=True).first()
+        state = "confirmed" if subscription and subscription.confirmed_at else "confirm"
     if subscription is None:
         raise Http404("no such alert")
     return render(
         request,
         "opendata/subscription.html",
-        {"state": "confirmed", "area": services.area_name(subscription), "token": token},
+        {"state": state, "area": services.area_name(subscription), "token": token},
     )
 
 
