@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "balaikota.agencies",
     "balaikota.complaints",
     "balaikota.notifications",
+    "balaikota.performance",
     "balaikota.api",
     "balaikota.demo",
 ]
