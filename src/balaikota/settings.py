@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "balaikota.core.context_processors.site",
+                "balaikota.performance.context_processors.performance",
             ],
         },
     },
@@ -244,6 +245,15 @@ CITY_NAME = env_str("CITY_NAME")
 MAP_TILE_URL = env_str("MAP_TILE_URL")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION")
 PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES")
+PERFORMANCE_CHECKIN_DAYS = env_int("PERFORMANCE_CHECKIN_DAYS")
+try:
+    PERFORMANCE_BANDS = tuple(float(v) for v in env_list("PERFORMANCE_BANDS"))
+except ValueError as _exc:
+    raise ConfigurationError("PERFORMANCE_BANDS must be four numbers, e.g. 91,76,66,51") from _exc
+if len(PERFORMANCE_BANDS) != 4 or list(PERFORMANCE_BANDS) != sorted(
+    PERFORMANCE_BANDS, reverse=True
+):
+    raise ConfigurationError("PERFORMANCE_BANDS must be four numbers from high to low")
 PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS")
 
 # Content-Security-Policy: everything from this site, map tiles from the tile host.

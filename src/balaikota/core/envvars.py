@@ -61,6 +61,16 @@ SCHEMA: tuple[Var, ...] = (
     Var("MAP_TILE_ATTRIBUTION", "© OpenStreetMap", "Attribution shown under the map."),
     Var("PHOTO_MAX_BYTES", "15000000", "Largest photo upload accepted, in bytes."),
     Var("PHOTO_MAX_PIXELS", "50000000", "Largest photo accepted, in pixels (width × height)."),
+    Var(
+        "PERFORMANCE_BANDS",
+        "91,76,66,51",
+        "Lower bounds (%) of the achievement bands sangat tinggi, tinggi, sedang and rendah.",
+    ),
+    Var(
+        "PERFORMANCE_CHECKIN_DAYS",
+        "15",
+        "Days after a quarter ends by which its performance check-in is due.",
+    ),
     Var("LOGIN_FAILURE_LIMIT", "5", "Failed log-ins before an account and address are locked."),
     Var("LOGIN_COOLOFF_MINUTES", "15", "Minutes a locked log-in stays locked."),
     Var(

@@ -37,12 +37,11 @@ class Aggregation(models.TextChoices):
 
 class Source(models.TextChoices):
     MANUAL = "manual", _("Entered by the holder")
-    FOLLOWUP_SHARE = "complaints_followup_share", _(
-        "Complaints: share followed up within the deadline (%)"
+    FOLLOWUP_SHARE = (
+        "complaints_followup_share",
+        _("Complaints: share followed up within the deadline (%)"),
     )
-    RESOLVE_DAYS = "complaints_resolve_days", _(
-        "Complaints: median working days to resolve"
-    )
+    RESOLVE_DAYS = "complaints_resolve_days", _("Complaints: median working days to resolve")
     OVERDUE = "complaints_overdue", _("Complaints: overdue count")
     RATING = "complaints_rating", _("Complaints: mean citizen rating")
 
@@ -140,7 +139,7 @@ class QuarterValues(models.Model):
         abstract = True
 
     def quarter_target(self, quarter: int) -> float | None:
-        return getattr(self, f"q{quarter}")  # type: ignore[no-any-return]
+        return getattr(self, f"q{quarter}")
 
     def values_dict(self) -> dict[str, float | None]:
         return {k: getattr(self, k) for k in ("value", "low", "high", "q1", "q2", "q3", "q4")}
@@ -397,6 +396,10 @@ class CheckIn(models.Model):
         return f"{self.commitment} TW{self.quarter} r{self.revision}"
 
     @property
+    def quarter_target(self) -> float | None:
+        return self.commitment.quarter_target(self.quarter)
+
+    @property
     def is_locked(self) -> bool:
         return self.status in {CheckInStatus.VERIFIED, CheckInStatus.SUPERSEDED}
 
@@ -566,3 +569,6 @@ class Reminder(models.Model):
                 fields=["commitment", "quarter", "days_before"], name="one_reminder_each"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment_id} TW{self.quarter} -{self.days_before}"

@@ -190,7 +190,9 @@ def quarter_scores(
     for quarter in quarters:
         value = achievement(_goal_for(goal, quarter.target), quarter.actual)
         scores.append(
-            QuarterScore(quarter.number, quarter.target, quarter.actual, value, band(value, thresholds))
+            QuarterScore(
+                quarter.number, quarter.target, quarter.actual, value, band(value, thresholds)
+            )
         )
     return scores
 
@@ -305,9 +307,16 @@ def score(
     ytd_actual = aggregate(actual_values, aggregation)
     ytd_target = _ytd_target(goal, aggregation, [q.target for q in reported])
     value = achievement(_goal_for(goal, ytd_target), ytd_actual)
-    expected = forecast(goal, aggregation, [(q.number, q.actual) for q in reported if q.actual is not None], last_year)  # fmt: skip
+    expected = forecast(
+        goal,
+        aggregation,
+        [(q.number, q.actual) for q in reported if q.actual is not None],
+        last_year,
+    )
     status = classify(value, expected, low_confidence, thresholds)
-    return Score(per_quarter, ytd_actual, ytd_target, value, band(value, thresholds), expected, status)  # fmt: skip
+    return Score(
+        per_quarter, ytd_actual, ytd_target, value, band(value, thresholds), expected, status
+    )
 
 
 def classify(

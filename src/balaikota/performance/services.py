@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Model
 from django.urls import reverse
@@ -306,8 +305,7 @@ def pact_hash(offer: Offer, official: Official, action_plan: Mapping[str, str], 
         "nip": official.nip or "",
         "position": offer.position.title,
         "items": [
-            {"target": item.target_id, **item.values_dict()}
-            for item in offer.items.order_by("id")
+            {"target": item.target_id, **item.values_dict()} for item in offer.items.order_by("id")
         ],
         "action_plan": dict(action_plan),
         "pact": PACT_OF_INTEGRITY,
@@ -461,7 +459,9 @@ def _decline(
     _notify_panel(
         "performance.answer",
         city_text("A head of agency declined the targets"),
-        city_text("%(position)s declined: %(reason)s", position=offer.position.title, reason=reason),
+        city_text(
+            "%(position)s declined: %(reason)s", position=offer.position.title, reason=reason
+        ),
         reverse("performance:auction", args=[offer.auction_id]),
     )
     return answer
@@ -591,7 +591,8 @@ def accept(actor: User, offer: Offer) -> list[Commitment]:
     if offer.status != OfferStatus.COMMITTED:
         raise NotAllowed(_("Only a commitment can be accepted."))
     answer = offer.answers.filter(kind=Answer.Kind.COMMIT).order_by("-created_at").first()
-    assert answer is not None and answer.official is not None
+    assert answer is not None
+    assert answer.official is not None
     offer.status = OfferStatus.ACCEPTED
     offer.save(update_fields=["status"])
     log(
@@ -615,7 +616,9 @@ def accept(actor: User, offer: Offer) -> list[Commitment]:
         answer.official.user,
         "performance.accepted",
         city_text("Your performance agreement is signed"),
-        city_text("The mayor's office accepted your commitment for %(year)s.", year=offer.auction.year),
+        city_text(
+            "The mayor's office accepted your commitment for %(year)s.", year=offer.auction.year
+        ),
         reverse("performance:mine"),
     )
     return commitments
@@ -747,3 +750,25 @@ def _set_commitment_status(
         offer=commitment.offer,
         commitment=commitment,
     )
+
+
+@transaction.atomic
+def record_agreement_pdf(offer: Offer, data: bytes) -> str:
+    """Record the hash of the agreement's PDF; a changed document is a new recorded hash."""
+    digest = hashlib.sha256(data).hexdigest()
+    locked = Offer.objects.select_for_update().get(pk=offer.pk)
+    if locked.pdf_hash != digest:
+        previous = locked.pdf_hash
+        locked.pdf_hash = digest
+        locked.save(update_fields=["pdf_hash"])
+        log(
+            None,
+            "agreement_pdf",
+            locked,
+            from_status=locked.status,
+            to_status=locked.status,
+            offer=locked,
+            data={"pdf_hash": digest, "previous": previous},
+        )
+    offer.pdf_hash = digest
+    return digest
