@@ -4,15 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='user',
-            name='role',
-            field=models.CharField(choices=[('citizen', 'Citizen'), ('operator', 'Operator'), ('agency_staff', 'Agency staff'), ('agency_head', 'Head of agency'), ('mayor_office', "Mayor's office"), ('verifier', 'Verifier (Bappeda / inspectorate)'), ('admin', 'Administrator')], default='citizen', max_length=20, verbose_name='role'),
+            model_name="user",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("citizen", "Citizen"),
+                    ("operator", "Operator"),
+                    ("agency_staff", "Agency staff"),
+                    ("agency_head", "Head of agency"),
+                    ("mayor_office", "Mayor's office"),
+                    ("verifier", "Verifier (Bappeda / inspectorate)"),
+                    ("admin", "Administrator"),
+                ],
+                default="citizen",
+                max_length=20,
+                verbose_name="role",
+            ),
         ),
     ]
