@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from balaikota.core.models import Role, User
@@ -134,9 +136,12 @@ def submit_check_in(actor: User, commitment: Commitment, data: CheckInInput) -> 
     for name, value in _score_fields(commitment, data.quarter, data.actual).items():
         setattr(check_in, name, value)
     check_in.save()
+    private = storages["private"]
     for upload in data.files:
+        name = get_valid_filename(upload.name or "bukti")[-120:]
+        path = private.save(f"evidence/{check_in.pk}/{name}", upload)
         Evidence.objects.create(
-            check_in=check_in, file=upload, name=(upload.name or "")[:200], size=upload.size or 0
+            check_in=check_in, file=path, name=(upload.name or name)[:200], size=upload.size or 0
         )
     log(
         actor,

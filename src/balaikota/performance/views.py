@@ -230,7 +230,7 @@ def review_check_in(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 def evidence(request: HttpRequest, pk: int) -> FileResponse:
     item = get_object_or_404(Evidence.objects.select_related("check_in__commitment"), pk=pk)
     access.get_commitment_for_reader(request.user, item.check_in.commitment_id)
-    handle = storages["private"].open(item.file.name or "", "rb")
+    handle = storages["private"].open(item.file, "rb")
     return FileResponse(handle, as_attachment=True, filename=item.name)
 
 
