@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from balaikota.complaints.router import current_router
-from balaikota.demo import loader
+from balaikota.demo import loader, performance
 
 
 class Command(BaseCommand):
@@ -30,6 +30,8 @@ class Command(BaseCommand):
         logins = loader.load_users()
         router = current_router()  # trained now, so that the first report is not slowed
         created = loader.load_sample_complaints()
+        commitments = performance.load_performance()
+        logins += performance.LOGINS
         self.stdout.write(
             "Boundaries: "
             + (
@@ -40,6 +42,7 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(f"Sample complaints created: {created}")
+        self.stdout.write(f"Performance commitments signed this year: {commitments}")
         self.stdout.write(
             f"Routing model {router.version}: accuracy {router.scores['accuracy']:.3f} on texts "
             "it never saw"
