@@ -17,7 +17,9 @@ from django.db import transaction
 from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from balaikota.agencies.models import Assignment, Official, Position
 from balaikota.core import audit
@@ -100,11 +102,10 @@ def log(
     return event
 
 
-def city_text(message: str, **values: Any) -> str:
+def city_text(message: Promise, **values: Any) -> str:
     """A message stored or sent in the city's language (read later by anyone)."""
     with translation.override(settings.LANGUAGE_CODE):
-        text = _(message)
-        return text % values if values else text
+        return str(message) % values if values else str(message)
 
 
 def _notify(user: User | None, event: str, subject: str, body: str, link: str) -> None:
@@ -264,10 +265,12 @@ def open_auction(
             _notify(
                 holder.official.user,
                 "performance.offer",
-                city_text("Performance targets offered to you"),
+                city_text(_l("Performance targets offered to you")),
                 city_text(
-                    "The mayor offers you performance targets for %(year)s. "
-                    "Please answer by %(deadline)s.",
+                    _l(
+                        "The mayor offers you performance targets for %(year)s. "
+                        "Please answer by %(deadline)s."
+                    ),
                     year=year,
                     deadline=timezone.localtime(deadline).strftime("%d-%m-%Y %H:%M"),
                 ),
@@ -359,8 +362,10 @@ def commit(
     )
     _notify_panel(
         "performance.answer",
-        city_text("A head of agency committed to the targets"),
-        city_text("%(position)s committed to the targets offered.", position=offer.position.title),
+        city_text(_l("A head of agency committed to the targets")),
+        city_text(
+            _l("%(position)s committed to the targets offered."), position=offer.position.title
+        ),
         reverse("performance:auction", args=[offer.auction_id]),
     )
     return answer
@@ -421,9 +426,9 @@ def counter(
     )
     _notify_panel(
         "performance.answer",
-        city_text("A head of agency made a counter-proposal"),
+        city_text(_l("A head of agency made a counter-proposal")),
         city_text(
-            "%(position)s proposes other targets: %(reason)s",
+            _l("%(position)s proposes other targets: %(reason)s"),
             position=offer.position.title,
             reason=answer.reason,
         ),
@@ -458,9 +463,9 @@ def _decline(
     )
     _notify_panel(
         "performance.answer",
-        city_text("A head of agency declined the targets"),
+        city_text(_l("A head of agency declined the targets")),
         city_text(
-            "%(position)s declined: %(reason)s", position=offer.position.title, reason=reason
+            _l("%(position)s declined: %(reason)s"), position=offer.position.title, reason=reason
         ),
         reverse("performance:auction", args=[offer.auction_id]),
     )
@@ -489,7 +494,7 @@ def decline_unanswered(now: Any = None) -> int:
             locked = offer.get(pk=pk)
             if locked.status != OfferStatus.PENDING:
                 continue
-            reason = city_text("No answer by the deadline.")
+            reason = city_text(_l("No answer by the deadline."))
             _decline(None, locked, locked.official, reason, automatic=True)
             count += 1
     return count
@@ -530,8 +535,8 @@ def revise_offer(
         _notify(
             offer.official.user,
             "performance.offer",
-            city_text("The mayor's office revised its offer"),
-            city_text("Please answer the revised offer: %(note)s", note=note.strip() or "-"),
+            city_text(_l("The mayor's office revised its offer")),
+            city_text(_l("Please answer the revised offer: %(note)s"), note=note.strip() or "-"),
             _offer_link(offer),
         )
     return offer
@@ -615,9 +620,9 @@ def accept(actor: User, offer: Offer) -> list[Commitment]:
     _notify(
         answer.official.user,
         "performance.accepted",
-        city_text("Your performance agreement is signed"),
+        city_text(_l("Your performance agreement is signed")),
         city_text(
-            "The mayor's office accepted your commitment for %(year)s.", year=offer.auction.year
+            _l("The mayor's office accepted your commitment for %(year)s."), year=offer.auction.year
         ),
         reverse("performance:mine"),
     )
@@ -724,9 +729,9 @@ def decide_reassignment(
     _notify(
         official.user,
         "performance.appointed",
-        city_text("You were appointed to a post with performance targets"),
+        city_text(_l("You were appointed to a post with performance targets")),
         city_text(
-            "The mayor appointed you to %(position)s; its performance targets pass to you.",
+            _l("The mayor appointed you to %(position)s; its performance targets pass to you."),
             position=offer.position.title,
         ),
         reverse("performance:mine"),
