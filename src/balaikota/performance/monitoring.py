@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from balaikota.core.models import Role, User
 from balaikota.performance import access, complaint_metrics, periods, scoring, selectors
@@ -165,9 +165,9 @@ def submit_check_in(actor: User, commitment: Commitment, data: CheckInInput) -> 
         _notify(
             verifier,
             "performance.check_in",
-            city_text(_l("A check-in waits for verification")),
+            city_text(gettext_lazy("A check-in waits for verification")),
             city_text(
-                _l("%(agency)s reported %(quarter)s for %(indicator)s."),
+                gettext_lazy("%(agency)s reported %(quarter)s for %(indicator)s."),
                 agency=commitment.agency.short_name,
                 quarter=periods.label(data.quarter),
                 indicator=commitment.indicator.name,
@@ -221,9 +221,9 @@ def verify_check_in(actor: User, check_in: CheckIn, note: str = "") -> CheckIn:
         _notify(
             check_in.submitted_by,
             "performance.verified",
-            city_text(_l("Your check-in was verified")),
+            city_text(gettext_lazy("Your check-in was verified")),
             city_text(
-                _l("%(quarter)s of %(indicator)s was verified."),
+                gettext_lazy("%(quarter)s of %(indicator)s was verified."),
                 quarter=periods.label(check_in.quarter),
                 indicator=commitment.indicator.name,
             ),
@@ -255,9 +255,9 @@ def return_check_in(actor: User, check_in: CheckIn, note: str) -> CheckIn:
     _notify(
         check_in.submitted_by,
         "performance.returned",
-        city_text(_l("Your check-in was returned for correction")),
+        city_text(gettext_lazy("Your check-in was returned for correction")),
         city_text(
-            _l("%(quarter)s was returned: %(note)s"),
+            gettext_lazy("%(quarter)s was returned: %(note)s"),
             quarter=periods.label(check_in.quarter),
             note=check_in.review_note,
         ),
@@ -397,9 +397,11 @@ def send_reminders(today: dt.date | None = None) -> int:
                 _notify(
                     commitment.official.user,
                     "performance.reminder",
-                    city_text(_l("A check-in is due soon")),
+                    city_text(gettext_lazy("A check-in is due soon")),
                     city_text(
-                        _l("Report %(quarter)s %(year)s of %(indicator)s by %(deadline)s."),
+                        gettext_lazy(
+                            "Report %(quarter)s %(year)s of %(indicator)s by %(deadline)s."
+                        ),
                         quarter=periods.label(quarter),
                         year=year,
                         indicator=commitment.indicator.name,
@@ -443,9 +445,9 @@ def draft_complaint_check_ins(today: dt.date | None = None) -> int:
             _notify(
                 commitment.official.user,
                 "performance.draft",
-                city_text(_l("A check-in was drafted from complaint figures")),
+                city_text(gettext_lazy("A check-in was drafted from complaint figures")),
                 city_text(
-                    _l(
+                    gettext_lazy(
                         "%(quarter)s of %(indicator)s was computed from SAMBAT; please complete it."
                     ),
                     quarter=periods.label(quarter),

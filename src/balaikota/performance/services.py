@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from balaikota.agencies.models import Assignment, Official, Position
 from balaikota.core import audit
@@ -265,9 +265,9 @@ def open_auction(
             _notify(
                 holder.official.user,
                 "performance.offer",
-                city_text(_l("Performance targets offered to you")),
+                city_text(gettext_lazy("Performance targets offered to you")),
                 city_text(
-                    _l(
+                    gettext_lazy(
                         "The mayor offers you performance targets for %(year)s. "
                         "Please answer by %(deadline)s."
                     ),
@@ -362,9 +362,10 @@ def commit(
     )
     _notify_panel(
         "performance.answer",
-        city_text(_l("A head of agency committed to the targets")),
+        city_text(gettext_lazy("A head of agency committed to the targets")),
         city_text(
-            _l("%(position)s committed to the targets offered."), position=offer.position.title
+            gettext_lazy("%(position)s committed to the targets offered."),
+            position=offer.position.title,
         ),
         reverse("performance:auction", args=[offer.auction_id]),
     )
@@ -426,9 +427,9 @@ def counter(
     )
     _notify_panel(
         "performance.answer",
-        city_text(_l("A head of agency made a counter-proposal")),
+        city_text(gettext_lazy("A head of agency made a counter-proposal")),
         city_text(
-            _l("%(position)s proposes other targets: %(reason)s"),
+            gettext_lazy("%(position)s proposes other targets: %(reason)s"),
             position=offer.position.title,
             reason=answer.reason,
         ),
@@ -463,9 +464,11 @@ def _decline(
     )
     _notify_panel(
         "performance.answer",
-        city_text(_l("A head of agency declined the targets")),
+        city_text(gettext_lazy("A head of agency declined the targets")),
         city_text(
-            _l("%(position)s declined: %(reason)s"), position=offer.position.title, reason=reason
+            gettext_lazy("%(position)s declined: %(reason)s"),
+            position=offer.position.title,
+            reason=reason,
         ),
         reverse("performance:auction", args=[offer.auction_id]),
     )
@@ -494,7 +497,7 @@ def decline_unanswered(now: Any = None) -> int:
             locked = offer.get(pk=pk)
             if locked.status != OfferStatus.PENDING:
                 continue
-            reason = city_text(_l("No answer by the deadline."))
+            reason = city_text(gettext_lazy("No answer by the deadline."))
             _decline(None, locked, locked.official, reason, automatic=True)
             count += 1
     return count
@@ -535,8 +538,10 @@ def revise_offer(
         _notify(
             offer.official.user,
             "performance.offer",
-            city_text(_l("The mayor's office revised its offer")),
-            city_text(_l("Please answer the revised offer: %(note)s"), note=note.strip() or "-"),
+            city_text(gettext_lazy("The mayor's office revised its offer")),
+            city_text(
+                gettext_lazy("Please answer the revised offer: %(note)s"), note=note.strip() or "-"
+            ),
             _offer_link(offer),
         )
     return offer
@@ -620,9 +625,10 @@ def accept(actor: User, offer: Offer) -> list[Commitment]:
     _notify(
         answer.official.user,
         "performance.accepted",
-        city_text(_l("Your performance agreement is signed")),
+        city_text(gettext_lazy("Your performance agreement is signed")),
         city_text(
-            _l("The mayor's office accepted your commitment for %(year)s."), year=offer.auction.year
+            gettext_lazy("The mayor's office accepted your commitment for %(year)s."),
+            year=offer.auction.year,
         ),
         reverse("performance:mine"),
     )
@@ -729,9 +735,11 @@ def decide_reassignment(
     _notify(
         official.user,
         "performance.appointed",
-        city_text(_l("You were appointed to a post with performance targets")),
+        city_text(gettext_lazy("You were appointed to a post with performance targets")),
         city_text(
-            _l("The mayor appointed you to %(position)s; its performance targets pass to you."),
+            gettext_lazy(
+                "The mayor appointed you to %(position)s; its performance targets pass to you."
+            ),
             position=offer.position.title,
         ),
         reverse("performance:mine"),
