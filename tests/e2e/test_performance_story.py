@@ -197,6 +197,6 @@ def test_the_performance_auction_story(
     mayor.goto(f"/kinerja/dasbor?tahun={YEAR}")
     with mayor.expect_download() as xlsx_download:
         mayor.click("#export-xlsx")
-    sheet = load_workbook(Path(xlsx_download.value.path())).active
+    sheet = load_workbook(io.BytesIO(Path(xlsx_download.value.path()).read_bytes())).active
     rows = list(sheet.iter_rows(values_only=True))[3:]
     assert {r[0] for r in rows} == {"DPUPR", "Dinkes", "Dinsos"}

@@ -245,3 +245,22 @@ def test_the_head_checks_in_through_the_api_with_evidence(world: World) -> None:
     )
     assert bad.status_code == 400
     assert "confidence" in bad.json()["errors"]
+
+
+def test_the_round_page_shows_every_answer_in_a_fixed_number_of_queries(
+    world: World, django_assert_max_num_queries: object
+) -> None:
+    offers = open_round(world)
+    services.commit(world.pupr_head, offers["dpupr"], action_plan=PLAN, pact_confirmed=True)
+    item = offers["dinkes"].items.get()
+    services.counter(
+        world.dinkes_head, offers["dinkes"], proposal={str(item.pk): {"value": 10}}, reason="Berat."
+    )
+    services.decline(world.dinsos_head, offers["dinsos"], reason="Tidak sanggup.")
+    client = _client(world.mayor)
+    with django_assert_max_num_queries(15):  # type: ignore[operator]
+        response = client.get(f"/kinerja/lelang/{offers['dpupr'].auction_id}")
+    html = response.content.decode()
+    assert 'data-status="committed"' in html
+    assert 'class="revise-form"' in html
+    assert 'class="reassign-form row g-2"' in html
