@@ -264,3 +264,31 @@ def test_the_round_page_shows_every_answer_in_a_fixed_number_of_queries(
     assert 'data-status="committed"' in html
     assert 'class="revise-form"' in html
     assert 'class="reassign-form row g-2"' in html
+
+
+def test_evidence_opens_for_the_verifier_and_the_holder_only(world: World) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    offers = open_round(world)
+    services.commit(world.pupr_head, offers["dpupr"], action_plan=PLAN, pact_confirmed=True)
+    services.accept(world.mayor, offers["dpupr"])
+    commitment = Commitment.objects.get(offer=offers["dpupr"])
+    upload = SimpleUploadedFile("foto-jalan.jpg", b"\xff\xd8\xffbukti", content_type="image/jpeg")
+    data = monitoring.CheckInInput(quarter=1, actual=9, confidence="high", files=[upload])
+    evidence = monitoring.submit_check_in(world.pupr_head, commitment, data).evidence.get()
+    url = f"/kinerja/bukti/{evidence.pk}"
+    for reader in (world.verifier, world.mayor, world.pupr_head):
+        response = _client(reader).get(url)
+        assert b"".join(response.streaming_content) == b"\xff\xd8\xffbukti"  # type: ignore[attr-defined]
+    assert _client(world.dinkes_head).get(url).status_code == 404
+    assert Client().get(url).status_code == 302  # to the log-in page
+
+
+def test_the_heads_page_costs_a_fixed_number_of_queries(
+    world: World, django_assert_max_num_queries: object
+) -> None:
+    populate(world)
+    client = _client(world.dinsos_head)
+    with django_assert_max_num_queries(14):  # type: ignore[operator]
+        html = client.get("/kinerja/saya").content.decode()
+    assert html.count('class="card mb-3 commitment"') == 2

@@ -647,7 +647,10 @@ def open_reassignment(
     """Offer the post's package to a pool of eligible officials, for the mayor to decide."""
     _require_panel(actor)
     offer = _locked_offer(offer)
-    allowed = {OfferStatus.DECLINED} if review is None else {OfferStatus.ACCEPTED}
+    # A declined post, or (after a review) a signed one, also one a Plt holds already.
+    allowed = (
+        {OfferStatus.DECLINED} if review is None else {OfferStatus.ACCEPTED, OfferStatus.REASSIGNED}
+    )
     if offer.status not in allowed:
         raise NotAllowed(_("This post cannot be reassigned now."))
     pool = [c for c in candidates if c.pk != offer.official_id]
