@@ -35,13 +35,14 @@ from balaikota.performance.models import (
     Source,
 )
 from balaikota.performance.services import (
-    _fail,
-    _notify,
-    _require_panel,
-    _set_commitment_status,
+    InvalidInput,
     city_text,
+    invalid,
     log,
+    notify,
     open_reassignment,
+    require_panel,
+    set_commitment_status,
 )
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
@@ -81,8 +82,6 @@ def _check_input(data: CheckInInput) -> None:
                 _("%(name)s is larger than 10 MB.") % {"name": upload.name}
             )
     if errors:
-        from balaikota.performance.services import InvalidInput
-
         raise InvalidInput(errors)
 
 
@@ -162,7 +161,7 @@ def submit_check_in(actor: User, commitment: Commitment, data: CheckInInput) -> 
         },
     )
     for verifier in User.objects.filter(role=Role.VERIFIER, is_active=True):
-        _notify(
+        notify(
             verifier,
             "performance.check_in",
             city_text(gettext_lazy("A check-in waits for verification")),
@@ -218,7 +217,7 @@ def verify_check_in(actor: User, check_in: CheckIn, note: str = "") -> CheckIn:
             data={"by": check_in.pk},
         )
     if check_in.submitted_by is not None:
-        _notify(
+        notify(
             check_in.submitted_by,
             "performance.verified",
             city_text(gettext_lazy("Your check-in was verified")),
@@ -237,7 +236,7 @@ def verify_check_in(actor: User, check_in: CheckIn, note: str = "") -> CheckIn:
 def return_check_in(actor: User, check_in: CheckIn, note: str) -> CheckIn:
     check_in = _locked_submitted(actor, check_in)
     if not note.strip():
-        raise _fail("note", _("Say what must be corrected."))
+        raise invalid("note", _("Say what must be corrected."))
     check_in.status = CheckInStatus.RETURNED
     check_in.reviewed_by, check_in.reviewed_at = actor, timezone.now()
     check_in.review_note = note.strip()
@@ -252,7 +251,7 @@ def return_check_in(actor: User, check_in: CheckIn, note: str) -> CheckIn:
         commitment=check_in.commitment,
         data={"quarter": check_in.quarter, "revision": check_in.revision},
     )
-    _notify(
+    notify(
         check_in.submitted_by,
         "performance.returned",
         city_text(gettext_lazy("Your check-in was returned for correction")),
@@ -288,19 +287,19 @@ def open_review_if_failing(commitment: Commitment, quarter: int) -> Review | Non
         commitment=commitment,
         data={"quarters": [quarter - 1, quarter]},
     )
-    _set_commitment_status(None, commitment, CommitmentStatus.UNDER_REVIEW, "put_under_review")
+    set_commitment_status(None, commitment, CommitmentStatus.UNDER_REVIEW, "put_under_review")
     return review
 
 
 @transaction.atomic
 def recommend(actor: User, review: Review, recommendation: str, note: str) -> Review:
     """The panel records its recommendation."""
-    _require_panel(actor)
+    require_panel(actor)
     review = Review.objects.select_for_update().get(pk=review.pk)
     if review.state != Review.State.OPEN:
         raise NotAllowed(_("A recommendation is already recorded for this review."))
     if recommendation not in Recommendation.values:
-        raise _fail("recommendation", _("Choose a recommendation."))
+        raise invalid("recommendation", _("Choose a recommendation."))
     review.recommendation, review.recommendation_note = recommendation, note.strip()
     review.state = Review.State.RECOMMENDED
     review.save()
@@ -326,14 +325,14 @@ def decide_review(
     candidates: Sequence[Any] = (),
 ) -> Review:
     """The mayor's decision; a reassignment opens the post to the candidates given."""
-    _require_panel(actor)
+    require_panel(actor)
     review = (
         Review.objects.select_for_update().select_related("commitment__offer").get(pk=review.pk)
     )
     if review.state != Review.State.RECOMMENDED:
         raise NotAllowed(_("The panel's recommendation comes before the decision."))
     if decision not in Recommendation.values:
-        raise _fail("decision", _("Choose a decision."))
+        raise invalid("decision", _("Choose a decision."))
     review.decision, review.decision_note = decision, note.strip()
     review.decided_by, review.decided_at = actor, timezone.now()
     review.state = Review.State.DECIDED
@@ -354,14 +353,14 @@ def decide_review(
             actor, commitment.offer, candidates=candidates, reason=note or decision, review=review
         )
     else:
-        _set_commitment_status(actor, commitment, CommitmentStatus.ACTIVE, "resume", note)
+        set_commitment_status(actor, commitment, CommitmentStatus.ACTIVE, "resume", note)
     return review
 
 
 # --- The worker's jobs -----------------------------------------------------------------
 
 
-def _check_in_days() -> int:
+def check_in_days() -> int:
     return int(settings.PERFORMANCE_CHECKIN_DAYS)
 
 
@@ -370,7 +369,7 @@ def send_reminders(today: dt.date | None = None) -> int:
     day = today or timezone.localdate()
     sent = 0
     for year, quarter in {periods.last_ended_quarter(day), (day.year, periods.quarter_of(day))}:
-        deadline = periods.check_in_deadline(year, quarter, _check_in_days())
+        deadline = periods.check_in_deadline(year, quarter, check_in_days())
         days_before = (deadline - day).days
         if days_before not in REMINDER_DAYS:
             continue
@@ -394,7 +393,7 @@ def send_reminders(today: dt.date | None = None) -> int:
                 )
                 if not created:
                     continue
-                _notify(
+                notify(
                     commitment.official.user,
                     "performance.reminder",
                     city_text(gettext_lazy("A check-in is due soon")),
@@ -442,7 +441,7 @@ def draft_complaint_check_ins(today: dt.date | None = None) -> int:
                 commitment=commitment,
                 data={"quarter": quarter, "actual": value, "computed": metrics.as_dict()},
             )
-            _notify(
+            notify(
                 commitment.official.user,
                 "performance.draft",
                 city_text(gettext_lazy("A check-in was drafted from complaint figures")),

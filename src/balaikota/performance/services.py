@@ -60,7 +60,7 @@ class InvalidInput(Exception):
         self.errors = errors
 
 
-def _fail(field: str, message: str) -> InvalidInput:
+def invalid(field: str, message: str) -> InvalidInput:
     return InvalidInput({field: [message]})
 
 
@@ -108,17 +108,17 @@ def city_text(message: Promise, **values: Any) -> str:
         return str(message) % values if values else str(message)
 
 
-def _notify(user: User | None, event: str, subject: str, body: str, link: str) -> None:
+def notify(user: User | None, event: str, subject: str, body: str, link: str) -> None:
     if user is not None and user.is_active:
         outbox.notify_user(user, event=event, subject=subject, body=body, link=link)
 
 
 def _notify_panel(event: str, subject: str, body: str, link: str) -> None:
     for user in User.objects.filter(role=Role.MAYOR_OFFICE, is_active=True):
-        _notify(user, event, subject, body, link)
+        notify(user, event, subject, body, link)
 
 
-def _require_panel(actor: User) -> None:
+def require_panel(actor: User) -> None:
     if not access.is_panel(actor):
         raise NotAllowed(_("Only the mayor's office may do this."))
 
@@ -143,9 +143,9 @@ class IndicatorInput:
 
 @transaction.atomic
 def create_indicator(actor: User, data: IndicatorInput) -> Indicator:
-    _require_panel(actor)
+    require_panel(actor)
     if not data.name.strip():
-        raise _fail("name", _("An indicator needs a name."))
+        raise invalid("name", _("An indicator needs a name."))
     indicator = Indicator(**{**data.__dict__, "name": data.name.strip()})
     indicator.full_clean()
     indicator.save()
@@ -158,11 +158,11 @@ def _check_values(polarity: str, values: Mapping[str, float | None], field: str 
     if polarity == Polarity.RANGE:
         low, high = values.get("low"), values.get("high")
         if low is None or high is None:
-            raise _fail(f"{prefix}low", _("A range indicator needs both ends of the range."))
+            raise invalid(f"{prefix}low", _("A range indicator needs both ends of the range."))
         if low > high:
-            raise _fail(f"{prefix}low", _("The range's start must not be above its end."))
+            raise invalid(f"{prefix}low", _("The range's start must not be above its end."))
     elif values.get("value") is None:
-        raise _fail(f"{prefix}value", _("The year's target is required."))
+        raise invalid(f"{prefix}value", _("The year's target is required."))
 
 
 @transaction.atomic
@@ -170,7 +170,7 @@ def set_target(
     actor: User, indicator: Indicator, year: int, values: Mapping[str, float | None]
 ) -> Target:
     """Create or change an indicator's target for a year (four quarters included)."""
-    _require_panel(actor)
+    require_panel(actor)
     _check_values(indicator.polarity, values)
     target, created = Target.objects.select_for_update().get_or_create(
         indicator=indicator, year=year
@@ -197,7 +197,7 @@ def set_target(
 @transaction.atomic
 def copy_targets_forward(actor: User, year: int) -> int:
     """Copy the year's targets to the next year where it has none yet; returns how many."""
-    _require_panel(actor)
+    require_panel(actor)
     existing = set(Target.objects.filter(year=year + 1).values_list("indicator_id", flat=True))
     copied = 0
     for target in Target.objects.filter(year=year).exclude(indicator_id__in=existing):
@@ -228,13 +228,13 @@ def open_auction(
     packages: Mapping[Position, Iterable[Target]],
 ) -> Auction:
     """Offer each position its package of targets; the current holders are notified."""
-    _require_panel(actor)
+    require_panel(actor)
     if not title.strip():
-        raise _fail("title", _("An auction round needs a title."))
+        raise invalid("title", _("An auction round needs a title."))
     if deadline <= timezone.now():
-        raise _fail("deadline", _("The deadline must be in the future."))
+        raise invalid("deadline", _("The deadline must be in the future."))
     if not packages or not any(list(targets) for targets in packages.values()):
-        raise _fail("packages", _("Offer at least one target to at least one position."))
+        raise invalid("packages", _("Offer at least one target to at least one position."))
     auction = Auction.objects.create(
         year=year, title=title.strip(), deadline=deadline, created_by=actor
     )
@@ -244,7 +244,7 @@ def open_auction(
         if not targets:
             continue
         if any(t.year != year for t in targets):
-            raise _fail("packages", _("Every target offered must be for the auction's year."))
+            raise invalid("packages", _("Every target offered must be for the auction's year."))
         holder = access.holder_of(position)
         offer = Offer.objects.create(
             auction=auction, position=position, official=holder.official if holder else None
@@ -262,7 +262,7 @@ def open_auction(
             data={"position": position.pk, "targets": [t.pk for t in targets]},
         )
         if holder is not None:
-            _notify(
+            notify(
                 holder.official.user,
                 "performance.offer",
                 city_text(gettext_lazy("Performance targets offered to you")),
@@ -321,7 +321,7 @@ def pact_hash(offer: Offer, official: Official, action_plan: Mapping[str, str], 
 def _clean_plan(action_plan: Mapping[str, str]) -> dict[str, str]:
     plan = {str(q): str(action_plan.get(str(q), "")).strip() for q in (1, 2, 3, 4)}
     if not all(plan.values()):
-        raise _fail("action_plan", _("Write the action plan for each of the four quarters."))
+        raise invalid("action_plan", _("Write the action plan for each of the four quarters."))
     return plan
 
 
@@ -335,7 +335,7 @@ def commit(
     _require_open(offer)
     plan = _clean_plan(action_plan)
     if not pact_confirmed:
-        raise _fail("pact", _("Confirm the pact of integrity to commit."))
+        raise invalid("pact", _("Confirm the pact of integrity to commit."))
     now = timezone.now()
     digest = pact_hash(offer, official, plan, now)
     answer = Answer.objects.create(
@@ -380,12 +380,12 @@ def _clean_proposal(
     for key, values in proposal.items():
         item = items.get(str(key))
         if item is None:
-            raise _fail("proposal", _("The proposal names a target that is not in the offer."))
+            raise invalid("proposal", _("The proposal names a target that is not in the offer."))
         merged = {**item.values_dict(), **{k: v for k, v in values.items() if k in VALUE_FIELDS}}
         _check_values(item.target.indicator.polarity, merged, f"item-{key}")
         cleaned[str(key)] = merged
     if not cleaned:
-        raise _fail("proposal", _("Propose different values for at least one target."))
+        raise invalid("proposal", _("Propose different values for at least one target."))
     return cleaned
 
 
@@ -402,7 +402,7 @@ def counter(
     official = _require_holder(actor, offer)
     _require_open(offer)
     if not reason.strip():
-        raise _fail("reason", _("Give a reason for the counter-proposal."))
+        raise invalid("reason", _("Give a reason for the counter-proposal."))
     cleaned = _clean_proposal(offer, proposal)
     answer = Answer.objects.create(
         offer=offer,
@@ -481,7 +481,7 @@ def decline(actor: User, offer: Offer, *, reason: str) -> Answer:
     official = _require_holder(actor, offer)
     _require_open(offer)
     if not reason.strip():
-        raise _fail("reason", _("Give a reason for declining."))
+        raise invalid("reason", _("Give a reason for declining."))
     return _decline(actor, offer, official, reason.strip(), automatic=False)
 
 
@@ -512,7 +512,7 @@ def revise_offer(
     note: str,
 ) -> Offer:
     """The panel answers a counter-proposal with a revised offer (the log keeps both)."""
-    _require_panel(actor)
+    require_panel(actor)
     offer = _locked_offer(offer)
     if offer.status != OfferStatus.COUNTERED:
         raise NotAllowed(_("Only a counter-proposal can be answered with a revised offer."))
@@ -535,7 +535,7 @@ def revise_offer(
         data={"revision": offer.revision, "values": cleaned},
     )
     if offer.official is not None:
-        _notify(
+        notify(
             offer.official.user,
             "performance.offer",
             city_text(gettext_lazy("The mayor's office revised its offer")),
@@ -596,7 +596,7 @@ def _sign(
 def accept(actor: User, offer: Offer) -> list[Commitment]:
     """The panel accepts a commitment: the agreement (PK) is signed, one commitment per
     target."""
-    _require_panel(actor)
+    require_panel(actor)
     offer = _locked_offer(offer)
     if offer.status != OfferStatus.COMMITTED:
         raise NotAllowed(_("Only a commitment can be accepted."))
@@ -622,7 +622,7 @@ def accept(actor: User, offer: Offer) -> list[Commitment]:
         is_acting=bool(holder and holder.is_acting),
         action_plan=answer.action_plan,
     )
-    _notify(
+    notify(
         answer.official.user,
         "performance.accepted",
         city_text(gettext_lazy("Your performance agreement is signed")),
@@ -645,7 +645,7 @@ def open_reassignment(
     review: Any = None,
 ) -> Reassignment:
     """Offer the post's package to a pool of eligible officials, for the mayor to decide."""
-    _require_panel(actor)
+    require_panel(actor)
     offer = _locked_offer(offer)
     # A declined post, or (after a review) a signed one, also one a Plt holds already.
     allowed = (
@@ -655,9 +655,9 @@ def open_reassignment(
         raise NotAllowed(_("This post cannot be reassigned now."))
     pool = [c for c in candidates if c.pk != offer.official_id]
     if not pool:
-        raise _fail("candidates", _("Name at least one eligible official other than the holder."))
+        raise invalid("candidates", _("Name at least one eligible official other than the holder."))
     if not reason.strip():
-        raise _fail("reason", _("Give the reason for the reassignment."))
+        raise invalid("reason", _("Give the reason for the reassignment."))
     reassignment = Reassignment.objects.create(offer=offer, review=review, reason=reason.strip())
     reassignment.candidates.set(pool)
     before = offer.status
@@ -687,12 +687,12 @@ def decide_reassignment(
 ) -> list[Commitment]:
     """The mayor's decision: the chosen official takes the post (definitive or Plt) and
     the package passes to them as an amended agreement."""
-    _require_panel(actor)
+    require_panel(actor)
     reassignment = Reassignment.objects.select_for_update().get(pk=reassignment.pk)
     if reassignment.state != Reassignment.State.OPEN:
         raise NotAllowed(_("This reassignment is already decided."))
     if not reassignment.candidates.filter(pk=official.pk).exists():
-        raise _fail("official", _("Choose one of the candidates in the pool."))
+        raise invalid("official", _("Choose one of the candidates in the pool."))
     offer = _locked_offer(reassignment.offer)
     today = timezone.localdate()
     Assignment.objects.filter(access.current_assignments(today), position=offer.position).update(
@@ -719,7 +719,7 @@ def decide_reassignment(
         c.target_id: c for c in offer.commitments.exclude(status=CommitmentStatus.TRANSFERRED)
     }
     for old in previous.values():
-        _set_commitment_status(actor, old, CommitmentStatus.TRANSFERRED, "transfer", note)
+        set_commitment_status(actor, old, CommitmentStatus.TRANSFERRED, "transfer", note)
     offer.status, offer.official = OfferStatus.REASSIGNED, official
     offer.save(update_fields=["status", "official"])
     log(
@@ -735,7 +735,7 @@ def decide_reassignment(
     commitments = _sign(
         actor, offer, official, is_acting=is_acting, action_plan=plan, amends=previous
     )
-    _notify(
+    notify(
         official.user,
         "performance.appointed",
         city_text(gettext_lazy("You were appointed to a post with performance targets")),
@@ -750,7 +750,7 @@ def decide_reassignment(
     return commitments
 
 
-def _set_commitment_status(
+def set_commitment_status(
     actor: User | None, commitment: Commitment, status: str, action: str, note: str = ""
 ) -> None:
     before = commitment.status

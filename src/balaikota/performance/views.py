@@ -125,7 +125,7 @@ def mine(request: HttpRequest) -> HttpResponse:
             "due_year": year,
             "due_quarter": quarter,
             "due_label": periods.label(quarter),
-            "due_by": periods.check_in_deadline(year, quarter, monitoring._check_in_days()),
+            "due_by": periods.check_in_deadline(year, quarter, monitoring.check_in_days()),
             "commit_form": forms.CommitForm(),
             "check_in_form": forms.CheckInForm(initial={"quarter": quarter}),
             "pact": services.PACT_OF_INTEGRITY,
