@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -193,3 +194,14 @@ def test_complaint_figures_draft_the_check_in_at_quarter_end(world: World) -> No
         monitoring.CheckInInput(quarter=1, actual=66.67, confidence="medium"),
     )
     assert (completed.pk, completed.status) == (draft.pk, CheckInStatus.SUBMITTED)
+
+
+def test_a_quarter_cannot_be_reported_before_it_begins(world: World, roads: Commitment) -> None:
+    from balaikota.agencies.models import Assignment
+
+    Assignment.objects.update(starts_on=dt.date(YEAR, 1, 1))
+    with time_machine.travel(dt.datetime(YEAR, 5, 20, 9, tzinfo=dt.UTC)):
+        with pytest.raises(InvalidInput) as refused:
+            report(world, roads, 3, 9)
+        assert "quarter" in refused.value.errors
+        assert report(world, roads, 2, 9).quarter == 2

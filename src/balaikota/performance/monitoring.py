@@ -109,6 +109,13 @@ def submit_check_in(actor: User, commitment: Commitment, data: CheckInInput) -> 
     if commitment.status == CommitmentStatus.TRANSFERRED:
         raise NotAllowed(_("This commitment has passed to a new holder."))
     _check_input(data)
+    opens = periods.quarter_start(commitment.year, data.quarter)
+    if opens > timezone.localdate():
+        raise invalid(
+            "quarter",
+            _("%(quarter)s can be reported from %(date)s.")
+            % {"quarter": periods.label(data.quarter), "date": opens.strftime("%d-%m-%Y")},
+        )
     latest = (
         CheckIn.objects.filter(commitment=commitment, quarter=data.quarter)
         .order_by("-revision")
