@@ -238,3 +238,26 @@ def test_the_agreement_pdf_hash_is_recorded(world: World) -> None:
     assert offer.pdf_hash == digest == hashlib.sha256(data).hexdigest()
     # the same agreement gives the same document
     assert exports.agreement_pdf(offer, selectors.agreement_items(offer)) == data
+
+
+def test_the_new_holder_carries_the_quarters_the_previous_one_reported(world: World) -> None:
+    from balaikota.performance import monitoring, selectors
+    from balaikota.performance.models import Review
+
+    offer = signed(world, "dpupr")
+    old = Commitment.objects.get(offer=offer)
+    first = monitoring.submit_check_in(
+        world.pupr_head, old, monitoring.CheckInInput(quarter=1, actual=9, confidence="high")
+    )
+    monitoring.verify_check_in(world.verifier, first)
+    review = Review.objects.create(commitment=old, quarter=1)
+    reassignment = services.open_reassignment(
+        world.mayor, offer, candidates=[world.candidate], reason="Rotasi.", review=review
+    )
+    [new] = services.decide_reassignment(
+        world.mayor, reassignment, official=world.candidate, is_acting=True
+    )
+    [row] = selectors.commitment_rows(YEAR, verified_only=True)
+    assert row.commitment == new
+    assert row.quarters[0].actual == 9
+    assert row.score.achievement == 90.0

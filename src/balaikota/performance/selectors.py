@@ -131,24 +131,36 @@ def commitments(year: int, agency: Agency | None = None) -> QuerySet[Commitment]
     )
 
 
+def with_check_ins() -> list[Prefetch]:
+    """The check-ins a score needs: the commitment's own and those of the agreement it
+    amends (the quarters the previous holder reported)."""
+    reported = CheckIn.objects.filter(status__in=REPORTED).order_by("quarter", "revision")
+    return [
+        Prefetch("check_ins", queryset=reported),
+        Prefetch("amends__check_ins", queryset=reported, to_attr="reported_check_ins"),
+    ]
+
+
+def carried(commitment: Commitment, verified_only: bool) -> dict[int, CheckIn]:
+    """Each quarter's check-in: the holder's own, else the one the previous holder made
+    for the same target before it passed to them."""
+    chosen: dict[int, CheckIn] = {}
+    if commitment.amends_id is not None and commitment.amends is not None:
+        previous = getattr(commitment.amends, "reported_check_ins", None)
+        if previous is None:
+            previous = list(commitment.amends.check_ins.filter(status__in=REPORTED))
+        chosen.update(effective(previous, verified_only))
+    chosen.update(effective(commitment.check_ins.all(), verified_only))
+    return chosen
+
+
 def rows_for(qs: Iterable[Commitment], *, verified_only: bool) -> list[CommitmentRow]:
     """Score commitments with three queries in all (commitments, check-ins, last year)."""
-    items = list(
-        qs.prefetch_related(
-            Prefetch(
-                "check_ins",
-                queryset=CheckIn.objects.filter(status__in=REPORTED).order_by(
-                    "quarter", "revision"
-                ),
-            )
-        )
-        if isinstance(qs, QuerySet)
-        else qs
-    )
+    items = list(qs.prefetch_related(*with_check_ins()) if isinstance(qs, QuerySet) else qs)
     profiles = _last_year_profiles(items[0].year, items) if items else {}
     rows = []
     for commitment in items:
-        chosen = effective(commitment.check_ins.all(), verified_only)
+        chosen = carried(commitment, verified_only)
         last_year = profiles.get((commitment.indicator_id, commitment.agency_id))
         rows.append(
             CommitmentRow(commitment, score_of(commitment, chosen, last_year=last_year), chosen)
@@ -239,7 +251,12 @@ def commitments_for_holder(user: User) -> QuerySet[Commitment]:
         Commitment.objects.filter(position_id__in=positions, status__in=LIVE_STATUSES)
         .select_related("indicator", "agency", "position", "official")
         .prefetch_related(
-            Prefetch("check_ins", queryset=CheckIn.objects.order_by("quarter", "revision"))
+            Prefetch("check_ins", queryset=CheckIn.objects.order_by("quarter", "revision")),
+            Prefetch(
+                "amends__check_ins",
+                queryset=CheckIn.objects.filter(status__in=REPORTED),
+                to_attr="reported_check_ins",
+            ),
         )
         .order_by("-year", "indicator__name")
     )
