@@ -163,18 +163,26 @@ def test_the_performance_auction_story(
     evidence.write_bytes(b"%PDF-1.4\n% bukti pekerjaan\n")
     _check_in(pupr, "90", evidence)
     verifier = new_page()
+    console_errors: list[str] = []
+    verifier.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
     _log_in(verifier, "bappeda")
     verifier.goto("/kinerja/verifikasi")
     item = verifier.locator(".verify-item").first
-    item.locator("[name=note]").fill("Satuannya km, bukan ratusan meter.")
+    # returning needs a note: htmx swaps the card in place with the reason
     item.locator("button.btn-outline-danger").click()
-    expect(verifier.locator("#queue-empty")).to_be_visible()
+    expect(verifier.locator(".verify-error")).to_be_visible()
+    verifier.locator(".verify-item [name=note]").fill("Satuannya km, bukan ratusan meter.")
+    verifier.locator(".verify-item button.btn-outline-danger").click()
+    expect(verifier.locator(".verify-result")).to_have_attribute("data-status", "returned")
     pupr.goto("/kinerja/saya")
     expect(pupr.locator('.check-in[data-status="returned"]')).to_have_count(1)
     _check_in(pupr, "9", evidence)
     verifier.goto("/kinerja/verifikasi")
     verifier.locator(".verify-item").first.locator("button.btn-success").click()
+    expect(verifier.locator(".verify-result")).to_have_attribute("data-status", "verified")
+    verifier.goto("/kinerja/verifikasi")
     expect(verifier.locator("#queue-empty")).to_be_visible()
+    assert console_errors == []  # no script or style refused by the CSP
 
     # the scores show on the dashboard and the public board
     mayor.goto(f"/kinerja/dasbor?tahun={YEAR}")

@@ -292,3 +292,19 @@ def test_the_heads_page_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(14):  # type: ignore[operator]
         html = client.get("/kinerja/saya").content.decode()
     assert html.count('class="card mb-3 commitment"') == 2
+
+
+def test_the_verifier_works_the_queue_in_place_with_htmx(world: World) -> None:
+    populate(world)
+    check_in = Commitment.objects.get(indicator__name="Inflasi tahunan").check_ins.get(quarter=2)
+    client = _client(world.verifier)
+    url = f"/kinerja/verifikasi/{check_in.pk}/return"
+    # returning without a note: the card comes back with the reason, nothing changes
+    refused = client.post(url, {"note": ""}, HTTP_HX_REQUEST="true")
+    assert b"verify-error" in refused.content
+    check_in.refresh_from_db()
+    assert check_in.status == "submitted"
+    # with a note: the card is replaced by the result
+    done = client.post(url, {"note": "Lampirkan rilis BPS."}, HTTP_HX_REQUEST="true")
+    assert b'data-status="returned"' in done.content
+    assert b"<html" not in done.content

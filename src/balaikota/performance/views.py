@@ -210,20 +210,34 @@ def verify_queue(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def review_check_in(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """Verify or return; with htmx the queue's card is swapped for the result in place."""
     user = _user(request)
     item = access.get_check_in_for_verifier(user, pk)
     note = request.POST.get("note", "")
-    if kind == "verify":
-        _attempt(request, lambda: monitoring.verify_check_in(user, item, note), _("Verified."))
-    elif kind == "return":
-        _attempt(
-            request,
+    steps: dict[str, tuple[Callable[[], CheckIn], str]] = {
+        "verify": (lambda: monitoring.verify_check_in(user, item, note), _("Verified.")),
+        "return": (
             lambda: monitoring.return_check_in(user, item, note),
             _("Returned to the holder for correction."),
-        )
-    else:
+        ),
+    }
+    if kind not in steps:
         raise Http404
-    return redirect("performance:verify_queue")
+    step, done = steps[kind]
+    if not getattr(request, "htmx", False):
+        _attempt(request, step, done)
+        return redirect("performance:verify_queue")
+    try:
+        result = step()
+    except (InvalidInput, NotAllowed) as exc:
+        errors = exc.errors.values() if isinstance(exc, InvalidInput) else [[str(exc)]]
+        item.refresh_from_db()
+        return render(
+            request,
+            "performance/_verify_item.html",
+            {"ci": item, "error": " ".join(e for group in errors for e in group), **_labels()},
+        )
+    return render(request, "performance/_verify_done.html", {"check_in": result})
 
 
 @login_required
