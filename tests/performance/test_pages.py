@@ -308,3 +308,23 @@ def test_the_verifier_works_the_queue_in_place_with_htmx(world: World) -> None:
     done = client.post(url, {"note": "Lampirkan rilis BPS."}, HTTP_HX_REQUEST="true")
     assert b'data-status="returned"' in done.content
     assert b"<html" not in done.content
+
+
+def test_the_head_sees_which_commitment_still_owes_the_quarter(world: World) -> None:
+    import datetime as dt
+
+    import time_machine
+
+    from balaikota.agencies.models import Assignment
+
+    Assignment.objects.update(starts_on=dt.date(YEAR, 1, 1))
+    offers = open_round(world)
+    services.commit(world.pupr_head, offers["dpupr"], action_plan=PLAN, pact_confirmed=True)
+    services.accept(world.mayor, offers["dpupr"])
+    client = _client(world.pupr_head)
+    with time_machine.travel(f"{YEAR}-04-05 09:00 +0700"):
+        assert b"due-badge" in client.get("/kinerja/saya").content
+        commitment = Commitment.objects.get(offer=offers["dpupr"])
+        data = monitoring.CheckInInput(quarter=1, actual=9, confidence="high")
+        monitoring.submit_check_in(world.pupr_head, commitment, data)
+        assert b"due-badge" not in client.get("/kinerja/saya").content

@@ -25,6 +25,7 @@ from balaikota.performance.models import (
     Auction,
     BandChoice,
     CheckIn,
+    CheckInStatus,
     Evidence,
     Indicator,
     Offer,
@@ -107,6 +108,20 @@ def board(request: HttpRequest) -> HttpResponse:
 # --- Heads of agency ----------------------------------------------------------------------
 
 
+def _with_history(
+    rows: list[selectors.CommitmentRow], year: int, quarter: int
+) -> list[tuple[selectors.CommitmentRow, list[CheckIn], bool]]:
+    """Each commitment with all its check-ins, and whether the quarter due is reported."""
+    result = []
+    for row in rows:
+        history = list(row.commitment.check_ins.all())
+        reported = row.commitment.year != year or any(
+            c.quarter == quarter and c.status != CheckInStatus.DRAFT for c in history
+        )
+        result.append((row, history, reported))
+    return result
+
+
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
     """Kinerja saya: offers to answer and commitments to report on."""
@@ -121,7 +136,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         "performance/mine.html",
         {
             "offers": offers,
-            "rows": [(row, list(row.commitment.check_ins.all())) for row in rows],
+            "rows": _with_history(rows, year, quarter),
             "due_year": year,
             "due_quarter": quarter,
             "due_label": periods.label(quarter),
