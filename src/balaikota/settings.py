@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "balaikota.agencies",
     "balaikota.complaints",
     "balaikota.notifications",
+    "balaikota.performance",
     "balaikota.api",
     "balaikota.open311",
     "balaikota.opendata",
@@ -100,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "balaikota.core.context_processors.site",
+                "balaikota.performance.context_processors.performance",
             ],
         },
     },
@@ -245,6 +247,15 @@ CITY_NAME = env_str("CITY_NAME")
 MAP_TILE_URL = env_str("MAP_TILE_URL")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION")
 PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES")
+PERFORMANCE_CHECKIN_DAYS = env_int("PERFORMANCE_CHECKIN_DAYS")
+try:
+    PERFORMANCE_BANDS = tuple(float(v) for v in env_list("PERFORMANCE_BANDS"))
+except ValueError as _exc:
+    raise ConfigurationError("PERFORMANCE_BANDS must be four numbers, e.g. 91,76,66,51") from _exc
+if len(PERFORMANCE_BANDS) != 4 or list(PERFORMANCE_BANDS) != sorted(
+    PERFORMANCE_BANDS, reverse=True
+):
+    raise ConfigurationError("PERFORMANCE_BANDS must be four numbers from high to low")
 PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS")
 FETCH_PRIVATE_ADDRESSES = env_bool("FETCH_PRIVATE_ADDRESSES")
 OPEN311_JURISDICTION = env_str("OPEN311_JURISDICTION")

@@ -276,3 +276,9 @@ def boundaries(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(body, content_type="application/geo+json")
     response.headers["Cache-Control"] = "public, max-age=3600"
     return gzip_page(lambda _request: response)(request)
+
+
+# The performance auction's endpoints live in their own module (balaikota.api.performance).
+from balaikota.api.performance import router as performance_router  # noqa: E402
+
+api.add_router("/performance", performance_router)

@@ -76,6 +76,16 @@ SCHEMA: tuple[Var, ...] = (
     ),
     Var("GATEWAY_SEND_URL", "", "URL the replies to SMS/WhatsApp senders are POSTed to."),
     Var("GATEWAY_SEND_TOKEN", "", "Bearer token for the gateway's send URL.", secret=True),
+    Var(
+        "PERFORMANCE_BANDS",
+        "91,76,66,51",
+        "Lower bounds (%) of the achievement bands sangat tinggi, tinggi, sedang and rendah.",
+    ),
+    Var(
+        "PERFORMANCE_CHECKIN_DAYS",
+        "15",
+        "Days after a quarter ends by which its performance check-in is due.",
+    ),
     Var("LOGIN_FAILURE_LIMIT", "5", "Failed log-ins before an account and address are locked."),
     Var("LOGIN_COOLOFF_MINUTES", "15", "Minutes a locked log-in stays locked."),
     Var(

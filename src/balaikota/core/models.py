@@ -13,6 +13,7 @@ class Role(models.TextChoices):
     AGENCY_STAFF = "agency_staff", _("Agency staff")
     AGENCY_HEAD = "agency_head", _("Head of agency")
     MAYOR_OFFICE = "mayor_office", _("Mayor's office")
+    VERIFIER = "verifier", _("Verifier (Bappeda / inspectorate)")
     ADMIN = "admin", _("Administrator")
 
 

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from balaikota.complaints.router import current_router
-from balaikota.demo import loader
+from balaikota.demo import loader, performance
 
 
 class Command(BaseCommand):
@@ -31,6 +31,8 @@ class Command(BaseCommand):
         router = current_router()  # trained now, so that the first report is not slowed
         created = loader.load_sample_complaints()
         api_key = loader.load_api_client()
+        commitments = performance.load_performance()
+        logins += performance.LOGINS
         self.stdout.write(
             "Boundaries: "
             + (
@@ -41,6 +43,7 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(f"Sample complaints created: {created}")
+        self.stdout.write(f"Performance commitments signed this year: {commitments}")
         self.stdout.write(
             f"Routing model {router.version}: accuracy {router.scores['accuracy']:.3f} on texts "
             "it never saw"

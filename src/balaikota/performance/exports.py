@@ -1,0 +1,223 @@
+"""Documents: the performance agreement (PK) as PDF, and the quarterly evaluation table
+(TW I-IV) as Excel (openpyxl) and PDF (fpdf2). Documents are in the city's language."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from fpdf import FPDF
+from openpyxl import Workbook
+
+from balaikota.agencies.models import Agency
+from balaikota.performance import periods, selectors, services
+from balaikota.performance.models import BandChoice, Commitment, Offer, TrackStatus
+
+QUARTER_LABELS = [periods.label(q) for q in (1, 2, 3, 4)]
+
+
+def _latin(text: object) -> str:
+    """The PDF's built-in fonts speak Latin-1; anything else becomes '?'."""
+    return (
+        str(text).replace("—", "-").replace("–", "-").encode("latin-1", "replace").decode("latin-1")
+    )
+
+
+def _num(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def _target_text(c: Commitment) -> str:
+    if c.low is not None and c.high is not None:
+        return f"{_num(c.low)} - {_num(c.high)}"
+    return _num(c.value)
+
+
+def _pdf(title: str, when: object, orientation: str = "P") -> FPDF:
+    pdf = FPDF(orientation=orientation, format="A4")
+    pdf.set_creation_date(when)  # type: ignore[arg-type]
+    pdf.set_title(_latin(title))
+    pdf.set_author(_latin(settings.CITY_NAME))
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 13)
+    pdf.multi_cell(0, 7, _latin(title), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    pdf.set_font("Helvetica", size=9)
+    return pdf
+
+
+def agreement_pdf(offer: Offer, items: Sequence[Commitment]) -> bytes:
+    """The PK: parties, indicators with their quarterly targets, the pact of integrity and
+    its hash. The same agreement always gives the same bytes (its hash is recorded)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        first = items[0]
+        official = first.official
+        title = _("PERFORMANCE AGREEMENT %(year)s") % {"year": offer.auction.year}
+        pdf = _pdf(title, first.signed_at)
+        pdf.set_font("Helvetica", "B", 10)
+        pdf.cell(0, 6, _latin(_("First party")), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", size=9)
+        acting = _(" (acting, Plt)") if first.is_acting else ""
+        pdf.multi_cell(
+            0,
+            5,
+            _latin(
+                f"{official.name}{acting} - NIP {official.nip or '-'}\n{first.position.title}, "
+                f"{offer.position.agency.name}"
+            ),
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+        pdf.set_font("Helvetica", "B", 10)
+        pdf.cell(0, 6, _latin(_("Second party")), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", size=9)
+        pdf.multi_cell(
+            0,
+            5,
+            _latin(_("The Mayor of %(city)s") % {"city": settings.CITY_NAME}),
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+        pdf.ln(2)
+        headings = [_("Indicator"), _("Unit"), _("Year"), *QUARTER_LABELS]
+        widths = [62, 22, 22, 21, 21, 21, 21]
+        with pdf.table(col_widths=widths, text_align="LEFT") as table:
+            table.row([_latin(h) for h in headings])
+            for c in items:
+                table.row(
+                    [_latin(c.indicator.name), _latin(c.indicator.unit), _target_text(c)]
+                    + [_num(c.quarter_target(q)) for q in (1, 2, 3, 4)]
+                )
+        pdf.ln(3)
+        plan = first.action_plan or {}
+        if plan:
+            pdf.set_font("Helvetica", "B", 10)
+            pdf.cell(0, 6, _latin(_("Action plan")), new_x="LMARGIN", new_y="NEXT")
+            pdf.set_font("Helvetica", size=9)
+            for q in (1, 2, 3, 4):
+                text = plan.get(str(q), "")
+                pdf.multi_cell(
+                    0, 5, _latin(f"{periods.label(q)}: {text}"), new_x="LMARGIN", new_y="NEXT"
+                )
+        pdf.ln(2)
+        pdf.set_font("Helvetica", "B", 10)
+        pdf.cell(0, 6, _latin(_("Pact of integrity")), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", size=9)
+        pdf.multi_cell(0, 5, _latin(services.PACT_OF_INTEGRITY), new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(2)
+        signed = timezone.localtime(first.signed_at).strftime("%d-%m-%Y %H:%M")
+        pdf.multi_cell(
+            0,
+            5,
+            _latin(
+                _("Signed electronically on %(date)s. Pact hash (SHA-256): %(hash)s")
+                % {"date": signed, "hash": offer.pact_hash or "-"}
+            ),
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+        return bytes(pdf.output())
+
+
+def _evaluation_rows(rows: Sequence[selectors.CommitmentRow]) -> list[list[object]]:
+    bands = dict(BandChoice.choices)
+    statuses = dict(TrackStatus.choices)
+    table: list[list[object]] = []
+    for row in rows:
+        c = row.commitment
+        line: list[object] = [
+            c.agency.short_name,
+            c.indicator.name,
+            c.indicator.unit,
+            _target_text(c),
+        ]
+        for quarter in row.quarters:
+            line += [quarter.target, quarter.actual, quarter.achievement]
+        line += [
+            row.score.achievement,
+            str(bands[row.score.band.value]) if row.score.band else "",
+            str(statuses[row.score.status.value]),
+        ]
+        table.append(line)
+    return table
+
+
+def _evaluation_headings() -> list[str]:
+    headings = [_("Agency"), _("Indicator"), _("Unit"), _("Year's target")]
+    for label in QUARTER_LABELS:
+        headings += [
+            _("%(quarter)s target") % {"quarter": label},
+            _("%(quarter)s actual") % {"quarter": label},
+            _("%(quarter)s achievement (%%)") % {"quarter": label},
+        ]
+    return [*headings, _("Achievement to date (%)"), _("Band"), _("Status")]
+
+
+def _evaluation_title(year: int, agency: Agency | None) -> str:
+    if agency is None:
+        return _("Quarterly performance evaluation %(year)s: %(city)s") % {
+            "year": year,
+            "city": settings.CITY_NAME,
+        }
+    return _("Quarterly performance evaluation %(year)s: %(agency)s") % {
+        "year": year,
+        "agency": agency.name,
+    }
+
+
+def evaluation_xlsx(
+    rows: Sequence[selectors.CommitmentRow], year: int, agency: Agency | None
+) -> bytes:
+    with translation.override(settings.LANGUAGE_CODE):
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(_("Evaluation"))
+        sheet.append([_evaluation_title(year, agency)])
+        sheet.append([])
+        headings = _evaluation_headings()
+        sheet.append(headings)
+        for line in _evaluation_rows(rows):
+            sheet.append(line)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue()
+
+
+def evaluation_pdf(
+    rows: Sequence[selectors.CommitmentRow], year: int, agency: Agency | None
+) -> bytes:
+    with translation.override(settings.LANGUAGE_CODE):
+        pdf = _pdf(_evaluation_title(year, agency), timezone.now(), orientation="L")
+        pdf.set_font("Helvetica", size=7)
+        headings = [_("Agency"), _("Indicator"), _("Year's target")]
+        for label in QUARTER_LABELS:
+            headings += [f"{label} T", f"{label} R", f"{label} %"]
+        headings += [_("Achievement to date (%)"), _("Band")]
+        widths = [22, 50, 16] + [14] * 12 + [16, 18]
+        with pdf.table(col_widths=widths, text_align="LEFT") as table:
+            table.row([_latin(h) for h in headings])
+            for line in _evaluation_rows(rows):
+                agency_name, name, _unit, target, *quarters, ytd, band_label, _status = line
+                cells = [_latin(agency_name), _latin(name), _latin(target)]
+                cells += [
+                    _num(v) if isinstance(v, float) or v is None else _latin(v) for v in quarters
+                ]
+                cells += [
+                    _num(ytd) if isinstance(ytd, float) or ytd is None else str(ytd),
+                    _latin(band_label),
+                ]
+                table.row(cells)
+        pdf.ln(2)
+        pdf.multi_cell(
+            0,
+            4,
+            _latin(_("T: target, R: actual (realisasi), %: achievement (capaian).")),
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+        return bytes(pdf.output())

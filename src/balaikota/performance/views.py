@@ -1,0 +1,582 @@
+"""The performance pages: thin; permission through `access`, changes through services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import storages
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from balaikota.agencies.models import Agency, Official, Position
+from balaikota.core.models import User
+from balaikota.performance import access, exports, forms, monitoring, periods, selectors, services
+from balaikota.performance.access import NotAllowed
+from balaikota.performance.models import (
+    Auction,
+    BandChoice,
+    CheckIn,
+    CheckInStatus,
+    Evidence,
+    Indicator,
+    Offer,
+    OfferStatus,
+    Reassignment,
+    Review,
+    Target,
+    TrackStatus,
+)
+from balaikota.performance.services import InvalidInput
+
+PAGE_SIZE = 50
+
+
+def _page(request: HttpRequest, qs: QuerySet[Any], size: int = PAGE_SIZE) -> Page[Any]:
+    return Paginator(qs, size).get_page(request.GET.get("halaman"))
+
+
+def _year(request: HttpRequest) -> int:
+    try:
+        return int(request.GET.get("tahun", ""))
+    except ValueError:
+        return timezone.localdate().year
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _attempt(request: HttpRequest, step: Callable[[], object], done: str) -> bool:
+    """Run a service; report success, or the reason it was refused, as a message."""
+    try:
+        step()
+    except InvalidInput as exc:
+        for errors in exc.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return False
+    except NotAllowed as exc:
+        messages.error(request, str(exc))
+        return False
+    messages.success(request, done)
+    return True
+
+
+def _form_errors(request: HttpRequest, form: Any) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+
+
+def _labels() -> dict[str, Any]:
+    return {"band_labels": dict(BandChoice.choices), "status_labels": dict(TrackStatus.choices)}
+
+
+# --- Public -------------------------------------------------------------------------------
+
+
+def board(request: HttpRequest) -> HttpResponse:
+    """The public target board (/kinerja): who committed to what, verified figures only."""
+    year = _year(request)
+    page = _page(request, selectors.commitments(year))
+    rows = selectors.rows_for(page.object_list, verified_only=True)
+    return render(
+        request,
+        "performance/board.html",
+        {
+            "year": year,
+            "years": selectors.years(),
+            "page": page,
+            "rows": rows,
+            "query": f"tahun={year}",
+            **_labels(),
+        },
+    )
+
+
+# --- Heads of agency ----------------------------------------------------------------------
+
+
+def _with_history(
+    rows: list[selectors.CommitmentRow], year: int, quarter: int
+) -> list[tuple[selectors.CommitmentRow, list[CheckIn], bool]]:
+    """Each commitment with all its check-ins, and whether the quarter due is reported."""
+    result = []
+    for row in rows:
+        history = list(row.commitment.check_ins.all())
+        reported = row.commitment.year != year or any(
+            c.quarter == quarter and c.status != CheckInStatus.DRAFT for c in history
+        )
+        result.append((row, history, reported))
+    return result
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    """Kinerja saya: offers to answer and commitments to report on."""
+    user = _user(request)
+    offers = selectors.offers_for_holder(user)
+    commitments = list(selectors.commitments_for_holder(user))
+    rows = selectors.rows_for(commitments, verified_only=False)
+    today = timezone.localdate()
+    year, quarter = periods.last_ended_quarter(today)
+    return render(
+        request,
+        "performance/mine.html",
+        {
+            "offers": offers,
+            "rows": _with_history(rows, year, quarter),
+            "due_year": year,
+            "due_quarter": quarter,
+            "due_label": periods.label(quarter),
+            "due_by": periods.check_in_deadline(year, quarter, monitoring.check_in_days()),
+            "commit_form": forms.CommitForm(),
+            "check_in_form": forms.CheckInForm(initial={"quarter": quarter}),
+            "pact": services.PACT_OF_INTEGRITY,
+            **_labels(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def answer(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    user = _user(request)
+    offer = access.get_offer_for_holder(user, pk)
+    if kind == "commit":
+        form = forms.CommitForm(request.POST)
+        if form.is_valid():
+            _attempt(
+                request,
+                lambda: services.commit(
+                    user, offer, action_plan=form.plan(), pact_confirmed=form.cleaned_data["pact"]
+                ),
+                _("You committed to the targets; the mayor's office will sign the agreement."),
+            )
+        else:
+            _form_errors(request, form)
+    elif kind == "counter":
+        proposal, errors = forms.item_values(request.POST, offer.items.all())
+        if errors:
+            messages.error(request, _("Some proposed values are not numbers."))
+        else:
+            _attempt(
+                request,
+                lambda: services.counter(
+                    user, offer, proposal=proposal, reason=request.POST.get("reason", "")
+                ),
+                _("Your counter-proposal was sent to the mayor's office."),
+            )
+    elif kind == "decline":
+        _attempt(
+            request,
+            lambda: services.decline(user, offer, reason=request.POST.get("reason", "")),
+            _("You declined the offer."),
+        )
+    else:
+        raise Http404
+    return redirect("performance:mine")
+
+
+@login_required
+@require_POST
+def check_in(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    commitment = access.get_commitment_for_holder(user, pk)
+    form = forms.CheckInForm(request.POST)
+    if form.is_valid():
+        data = monitoring.CheckInInput(files=request.FILES.getlist("evidence"), **form.cleaned_data)
+        _attempt(
+            request,
+            lambda: monitoring.submit_check_in(user, commitment, data),
+            _("Your check-in was sent for verification."),
+        )
+    else:
+        _form_errors(request, form)
+    return redirect("performance:mine")
+
+
+# --- Verifiers ------------------------------------------------------------------------------
+
+
+@login_required
+def verify_queue(request: HttpRequest) -> HttpResponse:
+    if not access.is_verifier(request.user):
+        raise Http404
+    page = _page(request, selectors.verification_queue(), 25)
+    return render(
+        request,
+        "performance/verify.html",
+        {"page": page, "query": "", "note_form": forms.NoteForm(), **_labels()},
+    )
+
+
+@login_required
+@require_POST
+def review_check_in(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """Verify or return; with htmx the queue's card is swapped for the result in place."""
+    user = _user(request)
+    item = access.get_check_in_for_verifier(user, pk)
+    note = request.POST.get("note", "")
+    steps: dict[str, tuple[Callable[[], CheckIn], str]] = {
+        "verify": (lambda: monitoring.verify_check_in(user, item, note), _("Verified.")),
+        "return": (
+            lambda: monitoring.return_check_in(user, item, note),
+            _("Returned to the holder for correction."),
+        ),
+    }
+    if kind not in steps:
+        raise Http404
+    step, done = steps[kind]
+    if not getattr(request, "htmx", False):
+        _attempt(request, step, done)
+        return redirect("performance:verify_queue")
+    try:
+        result = step()
+    except (InvalidInput, NotAllowed) as exc:
+        errors = exc.errors.values() if isinstance(exc, InvalidInput) else [[str(exc)]]
+        item.refresh_from_db()
+        return render(
+            request,
+            "performance/_verify_item.html",
+            {"ci": item, "error": " ".join(e for group in errors for e in group), **_labels()},
+        )
+    return render(request, "performance/_verify_done.html", {"check_in": result})
+
+
+@login_required
+def evidence(request: HttpRequest, pk: int) -> FileResponse:
+    item = get_object_or_404(Evidence.objects.select_related("check_in__commitment"), pk=pk)
+    access.get_commitment_for_reader(request.user, item.check_in.commitment_id)
+    handle = storages["private"].open(item.file, "rb")
+    return FileResponse(handle, as_attachment=True, filename=item.name)
+
+
+# --- The mayor's office --------------------------------------------------------------------
+
+
+def _panel_only(request: HttpRequest) -> User:
+    user = _user(request)
+    if not access.is_panel(user):
+        raise Http404
+    return user
+
+
+@login_required
+def plan(request: HttpRequest) -> HttpResponse:
+    """Indicators and targets of a year, and the auction rounds."""
+    _panel_only(request)
+    year = _year(request)
+    targets = Target.objects.filter(year=year).select_related("indicator")
+    positions = Position.objects.filter(is_head=True, agency__is_active=True).select_related(
+        "agency"
+    )
+    return render(
+        request,
+        "performance/plan.html",
+        {
+            "year": year,
+            "indicators": _page(request, Indicator.objects.all()),
+            "targets": targets,
+            "positions": positions,
+            "auctions": selectors.auctions()[:20],
+            "reviews": selectors.open_reviews(),
+            "indicator_form": forms.IndicatorForm(),
+            "target_form": forms.TargetForm(initial={"year": year}),
+            "auction_form": forms.AuctionForm(),
+            "review_form": forms.ReviewForm(),
+            "query": f"tahun={year}",
+        },
+    )
+
+
+@login_required
+@require_POST
+def plan_action(request: HttpRequest, kind: str) -> HttpResponse:
+    user = _panel_only(request)
+    year = _year(request)
+    if kind == "indicator":
+        form: Any = forms.IndicatorForm(request.POST)
+        if form.is_valid():
+            data = services.IndicatorInput(**form.cleaned_data)
+            _attempt(request, lambda: services.create_indicator(user, data), _("Indicator saved."))
+        else:
+            _form_errors(request, form)
+    elif kind == "target":
+        form = forms.TargetForm(request.POST)
+        if form.is_valid():
+            year = form.cleaned_data["year"]
+            indicator = form.cleaned_data["indicator"]
+            _attempt(
+                request,
+                lambda: services.set_target(user, indicator, year, form.values()),
+                _("Target saved."),
+            )
+        else:
+            _form_errors(request, form)
+    elif kind == "copy":
+        _attempt(
+            request,
+            lambda: services.copy_targets_forward(user, year),
+            _("The targets were copied to the next year."),
+        )
+        year += 1
+    elif kind == "auction":
+        return _open_auction(request, user, year)
+    else:
+        raise Http404
+    return redirect(f"{reverse('performance:plan')}?tahun={year}")
+
+
+def _open_auction(request: HttpRequest, user: User, year: int) -> HttpResponse:
+    form = forms.AuctionForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(f"{reverse('performance:plan')}?tahun={year}")
+    targets = {t.pk: t for t in Target.objects.filter(year=year)}
+    packages = {}
+    for position in Position.objects.filter(is_head=True).select_related("agency"):
+        chosen = [
+            targets[int(v)]
+            for v in request.POST.getlist(f"targets-{position.pk}")
+            if v.isdigit() and int(v) in targets
+        ]
+        if chosen:
+            packages[position] = chosen
+    result: dict[str, Auction] = {}
+
+    def run() -> None:
+        result["auction"] = services.open_auction(
+            user,
+            year=year,
+            title=form.cleaned_data["title"],
+            deadline=form.cleaned_data["deadline"],
+            packages=packages,
+        )
+
+    if _attempt(request, run, _("The auction round is open; the holders were notified.")):
+        return redirect("performance:auction", pk=result["auction"].pk)
+    return redirect(f"{reverse('performance:plan')}?tahun={year}")
+
+
+@login_required
+def auction(request: HttpRequest, pk: int) -> HttpResponse:
+    _panel_only(request)
+    item = get_object_or_404(Auction, pk=pk)
+    offers = selectors.auction_offers(item)
+    return render(
+        request,
+        "performance/auction.html",
+        {
+            "auction": item,
+            "offers": offers,
+            "officials": Official.objects.order_by("name"),
+            "statuses": OfferStatus,
+        },
+    )
+
+
+@login_required
+@require_POST
+def offer_action(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    user = _panel_only(request)
+    offer = access.get_offer_for_panel(user, pk)
+    if kind == "accept":
+        _attempt(request, lambda: services.accept(user, offer), _("The agreement is signed."))
+    elif kind == "revise":
+        values, errors = forms.item_values(request.POST, offer.items.all())
+        if errors:
+            messages.error(request, _("Some proposed values are not numbers."))
+        else:
+            _attempt(
+                request,
+                lambda: services.revise_offer(
+                    user, offer, values=values, note=request.POST.get("note", "")
+                ),
+                _("The revised offer was sent to the holder."),
+            )
+    elif kind == "reassign":
+        form: Any = forms.ReassignmentForm(request.POST)
+        if form.is_valid():
+            _attempt(
+                request,
+                lambda: services.open_reassignment(
+                    user,
+                    offer,
+                    candidates=form.cleaned_data["candidates"],
+                    reason=form.cleaned_data["reason"],
+                ),
+                _("The reassignment is open for the mayor's decision."),
+            )
+        else:
+            _form_errors(request, form)
+    elif kind == "decide":
+        reassignment = get_object_or_404(Reassignment, offer=offer, state="open")
+        form = forms.DecisionForm(request.POST, candidates=reassignment.candidates.all())
+        if form.is_valid():
+            _attempt(
+                request,
+                lambda: services.decide_reassignment(
+                    user,
+                    reassignment,
+                    official=form.cleaned_data["official"],
+                    is_acting=form.cleaned_data["is_acting"],
+                    note=form.cleaned_data["note"],
+                ),
+                _("The mayor's decision is recorded; the targets passed to the new holder."),
+            )
+        else:
+            _form_errors(request, form)
+    else:
+        raise Http404
+    return redirect("performance:auction", pk=offer.auction_id)
+
+
+@login_required
+@require_POST
+def review_action(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    user = _panel_only(request)
+    review = get_object_or_404(Review, pk=pk)
+    form = forms.ReviewForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+    elif kind == "recommend":
+        _attempt(
+            request,
+            lambda: monitoring.recommend(
+                user, review, form.cleaned_data["choice"], form.cleaned_data["note"]
+            ),
+            _("The recommendation is recorded."),
+        )
+    elif kind == "decide":
+        _attempt(
+            request,
+            lambda: monitoring.decide_review(
+                user,
+                review,
+                form.cleaned_data["choice"],
+                form.cleaned_data["note"],
+                list(form.cleaned_data["candidates"]),
+            ),
+            _("The mayor's decision is recorded."),
+        )
+    else:
+        raise Http404
+    return redirect("performance:plan")
+
+
+# --- Dashboard, drill-down and exports -------------------------------------------------------
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The mayor's dashboard: agencies ranked, traffic lights, trend, drill-down."""
+    if not access.sees_dashboard(request.user):
+        raise Http404
+    year = _year(request)
+    rows = selectors.commitment_rows(year)
+    return render(
+        request,
+        "performance/dashboard.html",
+        {
+            "year": year,
+            "years": selectors.years(),
+            "ranking": selectors.rank_agencies(rows),
+            "rows": rows,
+            "trend": list(
+                zip(["TW I", "TW II", "TW III", "TW IV"], selectors.trend(rows), strict=True)
+            ),
+            **_labels(),
+        },
+    )
+
+
+@login_required
+def commitment(request: HttpRequest, pk: int) -> HttpResponse:
+    item = access.get_commitment_for_reader(request.user, pk)
+    check_ins = list(
+        CheckIn.objects.filter(commitment=item)
+        .select_related("submitted_by", "reviewed_by")
+        .prefetch_related("evidence")
+        .order_by("quarter", "revision")
+    )
+    row = selectors.rows_for([item], verified_only=False)[0]
+    return render(
+        request,
+        "performance/commitment.html",
+        {
+            "c": item,
+            "row": row,
+            "check_ins": check_ins,
+            "events": item.events.select_related("actor").order_by("created_at", "id"),
+            **_labels(),
+        },
+    )
+
+
+def _agreement_reader(request: HttpRequest, offer: Offer) -> None:
+    user = request.user
+    if not (access.sees_dashboard(user) or access.holds(user, offer.position_id)):
+        raise Http404
+
+
+@login_required
+def agreement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = get_object_or_404(
+        Offer.objects.select_related("auction", "position__agency", "official"), pk=pk
+    )
+    _agreement_reader(request, offer)
+    items = selectors.agreement_items(offer)
+    if not items:
+        raise Http404
+    data = exports.agreement_pdf(offer, items)
+    services.record_agreement_pdf(offer, data)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="PK-{offer.auction.year}-{offer.position.agency.code}.pdf"'
+    )
+    return response
+
+
+def _evaluation_scope(request: HttpRequest) -> Agency | None:
+    code = request.GET.get("opd", "")
+    agency = get_object_or_404(Agency, code=code) if code else None
+    user = request.user
+    if access.sees_dashboard(user):
+        return agency
+    held = Position.objects.filter(pk__in=access.held_positions(user)).values_list(
+        "agency_id", flat=True
+    )
+    if agency is None or agency.pk not in set(held):
+        raise Http404
+    return agency
+
+
+@login_required
+def evaluation_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The quarterly evaluation table (TW I-IV) of an agency (?opd=code) or the city."""
+    agency = _evaluation_scope(request)
+    year = _year(request)
+    rows = selectors.commitment_rows(year, agency)
+    name = f"evaluasi-kinerja-{year}-{agency.code if agency else 'kota'}"
+    if fmt == "xlsx":
+        body = exports.evaluation_xlsx(rows, year, agency)
+        kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    elif fmt == "pdf":
+        body, kind = exports.evaluation_pdf(rows, year, agency), "application/pdf"
+    else:
+        raise Http404
+    response = HttpResponse(body, content_type=kind)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
