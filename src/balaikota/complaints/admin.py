@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from balaikota.complaints.models import Category, Complaint, Event, RoutingExample, RoutingRule
+from balaikota.core.admin import AuditedAdmin
 
 
 class RuleInline(admin.TabularInline):
@@ -14,7 +15,7 @@ class RuleInline(admin.TabularInline):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(AuditedAdmin):
     list_display = (
         "slug",
         "name",
@@ -30,7 +31,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(admin.ModelAdmin):
+class RoutingRuleAdmin(AuditedAdmin):
     list_display = ("category", "region", "agency")
     list_filter = ("agency",)
 

@@ -39,6 +39,7 @@ from balaikota.complaints.models import (
     Photo,
     Status,
 )
+from balaikota.complaints.replay import EVENT_FIELDS, event_digest
 from balaikota.complaints.routing import agency_for
 from balaikota.core import audit, roles
 from balaikota.core.models import User
@@ -434,9 +435,14 @@ def _record(
         object_type="complaint",
         object_id=complaint.ticket,
         before=before,
-        after=_snapshot(complaint) | {"event": event.pk},
+        after=_snapshot(complaint)
+        | {"event": event.pk, "digest": event_digest(_event_values(event))},
     )
     return event
+
+
+def _event_values(event: Event) -> dict[str, Any]:
+    return {name: getattr(event, name) for name in (*EVENT_FIELDS, "created_at")}
 
 
 def _assign(
