@@ -168,3 +168,18 @@ def test_events_without_the_lifecycle_table_are_refused(
     ok, output = verify(capsys)
     assert not ok
     assert "cannot move" in output
+
+
+def test_support_and_a_merged_duplicate_are_recorded_and_still_verify(
+    cast: Cast, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from balaikota.complaints import duplicates
+
+    original = submit()
+    copy = submit(text="Jalan di depan sekolah berlubang, bahaya untuk motor.")
+    assert duplicates.support(original, "session:abc")
+    services.mark_duplicate(copy, cast.operator, original)
+    supports = AuditEntry.objects.filter(object_id=original.ticket, action="complaint.support")
+    assert supports.count() == 2
+    ok, output = verify(capsys)
+    assert ok, output

@@ -113,9 +113,10 @@ class ComplaintReplayer(StatusEventReplayer):
                 return f"event #{event['pk']} names another agency than audit entry #{entry['id']}"
             if "digest" in after and after["digest"] != event_digest(event):
                 return f"event #{event['pk']} differs from what audit entry #{entry['id']} recorded"
-        last = entries[-1]["after"] if entries else None
-        if not isinstance(last, dict):
+        snapshots = [e for e in entries if isinstance(e["after"], dict) and "status" in e["after"]]
+        if not snapshots:
             return "has no audit entry"
+        last = snapshots[-1]["after"]
         row = history.row
         current = {
             "status": row["status"],
@@ -126,7 +127,7 @@ class ComplaintReplayer(StatusEventReplayer):
         for name, value in current.items():
             if last.get(name) != value:
                 return (
-                    f"{name} is {value!r} but the last audit entry #{entries[-1]['id']} "
+                    f"{name} is {value!r} but the last audit entry #{snapshots[-1]['id']} "
                     f"says {last.get(name)!r}"
                 )
         return None

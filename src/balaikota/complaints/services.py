@@ -615,8 +615,14 @@ def mark_duplicate(
         closed_at=timezone.now(),
     )
     # The duplicate's reporter and supporters now stand behind the original.
-    Complaint.objects.filter(pk=original.pk).update(
-        supporters=F("supporters") + complaint.supporters + 1
+    added = complaint.supporters + 1
+    Complaint.objects.filter(pk=original.pk).update(supporters=F("supporters") + added)
+    audit.record(
+        actor=user,
+        action="complaint.support",
+        object_type="complaint",
+        object_id=original.ticket,
+        after={"supporters": f"+{added}", "from": complaint.ticket},
     )
     notify.status_changed(complaint)
     return complaint
