@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "balaikota.complaints",
     "balaikota.notifications",
     "balaikota.api",
+    "balaikota.dashboards",
     "balaikota.demo",
 ]
 

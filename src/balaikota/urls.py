@@ -8,6 +8,7 @@ from balaikota.core.views import media
 urlpatterns = [
     path("", include("balaikota.core.urls")),
     path("", include("balaikota.complaints.urls")),
+    path("", include("balaikota.dashboards.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

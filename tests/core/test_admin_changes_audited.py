@@ -54,7 +54,8 @@ def test_a_role_change_records_who_and_the_role_before_and_after(
     assert entry.object_type == "core.user"
     assert entry.object_id == str(user.pk)
     assert entry.actor_label == cast.admin.username
-    assert entry.before is not None and entry.after is not None
+    assert entry.before is not None
+    assert entry.after is not None
     assert (entry.before["role"], entry.after["role"]) == ("citizen", "operator")
     assert "password" not in entry.after
 
@@ -103,26 +104,25 @@ def test_deactivating_a_category_from_the_list_is_recorded(
     assert last_entry().after == {"is_active": False}
 
 
-def test_deleting_an_agency_without_complaints_is_recorded(cast: Cast, admin_client: Client) -> None:
+def test_deleting_an_agency_without_complaints_is_recorded(
+    cast: Cast, admin_client: Client
+) -> None:
     agency = Agency.objects.create(code="uji", name="Dinas Uji", short_name="Uji", kind="dinas")
     response = admin_client.post(f"/admin/agencies/agency/{agency.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     entry = last_entry()
     assert entry.action == "agency.delete"
     assert entry.object_id == str(agency.pk)
-    assert entry.before is not None and entry.before["code"] == "uji"
+    assert entry.before is not None
+    assert entry.before["code"] == "uji"
     assert entry.after is None
     assert list(audit.broken_links()) == []
 
 
-def test_a_webhook_secret_is_never_copied_into_the_record(
-    cast: Cast, admin_client: Client
-) -> None:
+def test_a_webhook_secret_is_never_copied_into_the_record(cast: Cast, admin_client: Client) -> None:
     agency = Agency.objects.get(code="dlh")
     page = admin_client.get(f"/admin/agencies/agency/{agency.pk}/change/")
-    data = {
-        key: value for key, value in page.context["adminform"].form.initial.items() if value
-    }
+    data = {key: value for key, value in page.context["adminform"].form.initial.items() if value}
     data["webhook_secret"] = "very-secret-value-123"
     for formset in page.context["inline_admin_formsets"]:
         prefix = formset.formset.prefix
@@ -140,9 +140,7 @@ def test_making_someone_agency_staff_through_the_agency_page_is_recorded(
     agency = Agency.objects.get(code="dlh")
     newcomer = User.objects.create_user("baru", role=Role.AGENCY_STAFF)
     page = admin_client.get(f"/admin/agencies/agency/{agency.pk}/change/")
-    data = {
-        key: value for key, value in page.context["adminform"].form.initial.items() if value
-    }
+    data = {key: value for key, value in page.context["adminform"].form.initial.items() if value}
     for inline in page.context["inline_admin_formsets"]:
         formset = inline.formset
         prefix = formset.prefix
@@ -157,4 +155,5 @@ def test_making_someone_agency_staff_through_the_agency_page_is_recorded(
     assert response.status_code == 302, response.content[:3000]
     entry = last_entry()
     assert entry.action == "membership.create"
-    assert entry.after is not None and entry.after["user_id"] == newcomer.pk
+    assert entry.after is not None
+    assert entry.after["user_id"] == newcomer.pk

@@ -62,7 +62,10 @@ def test_the_admin_shows_entries_but_offers_no_change_or_delete(cast: Cast) -> N
     page = client.get(f"/admin/core/auditentry/{entry.pk}/change/")
     assert page.status_code == 200
     assert b'name="_save"' not in page.content
-    assert client.post(f"/admin/core/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert (
+        client.post(f"/admin/core/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
 
 
@@ -70,8 +73,6 @@ def test_a_correction_is_a_new_entry_chained_after_the_old(cast: Cast) -> None:
     submit()
     count = AuditEntry.objects.count()
     with transaction.atomic():
-        audit.record(
-            actor=cast.admin, action="note.correction", object_type="note", object_id=1
-        )
+        audit.record(actor=cast.admin, action="note.correction", object_type="note", object_id=1)
     assert AuditEntry.objects.count() == count + 1
     assert list(audit.broken_links()) == []

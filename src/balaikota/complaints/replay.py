@@ -74,7 +74,7 @@ class ComplaintReplayer(StatusEventReplayer):
             .order_by("id")
             .values("id", "object_id", "after")
         ):
-            entries[entry["object_id"]].append(entry)
+            entries[entry["object_id"]].append(dict(entry))
         for history in batch:
             message = self.check_status(history) or self._check_audit(
                 history, entries[history.row["ticket"]], agencies, categories, regions
@@ -100,10 +100,10 @@ class ComplaintReplayer(StatusEventReplayer):
             if event_id not in events:
                 return f"audit entry #{entry['id']} records event #{event_id}, which is missing"
         for event in history.events:
-            entry = by_event.get(event["pk"])
-            if entry is None:
+            recorded = by_event.get(event["pk"])
+            if recorded is None:
                 return f"event #{event['pk']} has no audit entry"
-            after = entry["after"]
+            entry, after = recorded, recorded["after"]
             if after.get("status") != event["to_status"]:
                 return (
                     f"event #{event['pk']} ends in {event['to_status']!r} but its audit entry "

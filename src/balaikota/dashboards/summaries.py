@@ -1,0 +1,62 @@
+"""The dashboard's precomputed figures: computed by the worker, read by the page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from balaikota.complaints.models import Complaint
+from balaikota.core.models import DayOff
+from balaikota.dashboards import figures
+from balaikota.dashboards.models import Summary
+
+PUBLIC = "public"
+CHUNK = 5000
+
+
+def _rows() -> Any:
+    return (
+        Complaint.objects.order_by()
+        .values_list(
+            "created_at",
+            "category_id",
+            "agency_id",
+            "region__parent_id",
+            "channel",
+            "status",
+            "assigned_at",
+            "followed_up_at",
+            "resolved_at",
+            "followup_due",
+            "resolve_due",
+            "rating",
+        )
+        .iterator(chunk_size=CHUNK)
+    )
+
+
+def compute(now: dt.datetime | None = None) -> dict[str, Any]:
+    return figures.summarise(
+        (figures.Row(*row) for row in _rows()),
+        now=now or timezone.now(),
+        days_off=DayOff.objects.values_list("date", flat=True),
+    )
+
+
+@transaction.atomic
+def refresh(now: dt.datetime | None = None) -> Summary:
+    """Compute the figures afresh and keep them as the one current summary."""
+    data = compute(now)
+    summary, _created = Summary.objects.update_or_create(
+        key=PUBLIC, defaults={"data": data, "computed_at": timezone.now()}
+    )
+    return summary
+
+
+def current() -> Summary:
+    """The figures as last computed; computed now when the worker has not yet done so."""
+    summary = Summary.objects.filter(key=PUBLIC).first()
+    return summary if summary is not None else refresh()
