@@ -22,7 +22,7 @@ from balaikota.core import integrity, roles
 from balaikota.core.models import AuditCheckpoint, User
 from balaikota.dashboards import filters, panels, selectors, staff, summaries, tables
 from balaikota.dashboards.filters import PUBLIC_STATUSES
-from balaikota.regions import selectors as regions
+from balaikota.regions.models import Level, Region
 
 PAGE_SIZE = 25
 MAP_CACHE_SECONDS = 60
@@ -31,10 +31,13 @@ PERIODS = {"bulan": "month", "triwulan": "quarter"}
 
 def _filter_choices() -> dict[str, Any]:
     return {
-        "categories": Category.objects.filter(is_active=True),
-        "agencies": Agency.objects.filter(is_active=True),
-        "districts": regions.districts(),
-        "villages": regions.villages(),
+        "categories": Category.objects.filter(is_active=True).only("slug", "name", "name_en"),
+        "agencies": Agency.objects.filter(is_active=True).only("code", "short_name"),
+        # Names and codes only: the boundaries are large and not needed here.
+        "districts": Region.objects.filter(level=Level.DISTRICT).only("code", "name"),
+        "villages": Region.objects.filter(level=Level.VILLAGE)
+        .only("code", "name")
+        .order_by("name"),
         "statuses": [(status.value, status.label) for status in PUBLIC_STATUSES],
     }
 
