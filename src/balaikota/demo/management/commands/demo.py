@@ -6,7 +6,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from balaikota.complaints.router import current_router
+from balaikota.dashboards import summaries
 from balaikota.demo import loader
+from balaikota.demo.history import load_history
 
 
 class Command(BaseCommand):
@@ -29,7 +31,9 @@ class Command(BaseCommand):
         loader.load_categories()
         logins = loader.load_users()
         router = current_router()  # trained now, so that the first report is not slowed
+        history = load_history()
         created = loader.load_sample_complaints()
+        summaries.refresh()  # the dashboard's figures, before the worker's first refresh
         self.stdout.write(
             "Boundaries: "
             + (
@@ -39,7 +43,7 @@ class Command(BaseCommand):
                 "file found); import real ones with `balaikota import-regions`"
             )
         )
-        self.stdout.write(f"Sample complaints created: {created}")
+        self.stdout.write(f"Sample complaints created: {created} (and {history} over half a year)")
         self.stdout.write(
             f"Routing model {router.version}: accuracy {router.scores['accuracy']:.3f} on texts "
             "it never saw"
