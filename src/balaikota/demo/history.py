@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+from contextlib import suppress
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -89,11 +90,9 @@ def load_history(count: int = 160, seed: int = 2026) -> int:
         day = step.moment.astimezone(JAKARTA).date()
         if last_day is not None and day != last_day:
             _publish_head(time_machine, last_day)
-        with time_machine.travel(step.moment, tick=False):
-            try:
-                step.run()
-            except TransitionNotAllowed:
-                pass  # an earlier step changed its course (e.g. returned): skip the rest
+        # An earlier step may have changed a complaint's course: the later ones then do not apply.
+        with time_machine.travel(step.moment, tick=False), suppress(TransitionNotAllowed):
+            step.run()
         last_day = day
     return count
 
