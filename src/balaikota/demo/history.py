@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
-from contextlib import suppress
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 
 from django.core.files.uploadedfile import SimpleUploadedFile
