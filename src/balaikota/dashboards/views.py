@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db.models import Avg
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -49,6 +50,9 @@ def map_page(request: HttpRequest) -> HttpResponse:
         request,
         "dashboards/map.html",
         {
+            "centre": Region.objects.filter(level=Level.VILLAGE).aggregate(
+                lat=Avg("centre_lat"), lon=Avg("centre_lon")
+            ),
             "filter": flt,
             "query": flt.query(),
             "status_labels": {value: str(label) for value, label in Status.choices},

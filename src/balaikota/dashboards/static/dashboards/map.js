@@ -11,7 +11,7 @@
   var OPEN = { submitted: 1, verified: 1, assigned: 1, in_progress: 1, reopened: 1 };
 
   // The view is kept in the address (#zoom/lat/lon), next to the filter in the query string.
-  var start = { zoom: 13, lat: -7.9666, lon: 112.6326 };
+  var start = { zoom: 12, lat: parseFloat(box.dataset.lat), lon: parseFloat(box.dataset.lon) };
   var saved = /^#(\d+)\/(-?[\d.]+)\/(-?[\d.]+)$/.exec(window.location.hash);
   if (saved) start = { zoom: +saved[1], lat: +saved[2], lon: +saved[3] };
   var map = L.map(box, { minZoom: 10, maxZoom: 19 }).setView([start.lat, start.lon], start.zoom);
