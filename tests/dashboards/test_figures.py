@@ -105,3 +105,16 @@ def test_ratings_count_and_mean() -> None:
     data = figures.summarise(rows, now=NOW)
     assert data["ratings"] == [0, 1, 0, 0, 1]
     assert (data["city"]["rated"], data["city"]["mean_rating"]) == (2, 3.5)
+
+
+def test_charts_escape_labels_and_name_every_series() -> None:
+    from balaikota.dashboards import svg
+
+    chart = svg.columns(
+        ["2026-10", "2026-11"],
+        [(f"<b>{n}</b>", [n, n + 1]) for n in range(6)],
+        title="Aduan",
+    )
+    assert "<b>" not in chart
+    assert chart.count("&lt;b&gt;") == 6  # a legend entry for each of the six series
+    assert chart.startswith("<svg") and 'aria-hidden="true"' in chart

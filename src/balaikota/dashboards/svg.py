@@ -93,18 +93,19 @@ def columns(
     parts.append(format_html('<text x="0" y="12">{}</text>', top))
     legend = "".join(
         format_html(
-            '<rect x="{}" y="172" width="10" height="10" fill="{}"></rect>'
-            '<text x="{}" y="181">{}</text>',
+            '<rect x="{}" y="{}" width="10" height="10" fill="{}"></rect>'
+            '<text x="{}" y="{}">{}</text>',
             10 + (s % 4) * 128,
+            172 + (s // 4) * 14,
             PALETTE[s % len(PALETTE)],
             24 + (s % 4) * 128,
-            label[:16],
+            181 + (s // 4) * 14,
+            label[:18],
         )
-        if s < 4
-        else ""
         for s, (label, _values) in enumerate(series)
     )
-    return _frame(title, CHART_WIDTH, 190, "".join(parts) + legend)
+    rows = (len(series) + 3) // 4
+    return _frame(title, CHART_WIDTH, 176 + rows * 14, "".join(parts) + legend)
 
 
 def _frame(title: str, width: int, height: int, body: str) -> SafeString:
