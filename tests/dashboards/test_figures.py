@@ -117,4 +117,5 @@ def test_charts_escape_labels_and_name_every_series() -> None:
     )
     assert "<b>" not in chart
     assert chart.count("&lt;b&gt;") == 6  # a legend entry for each of the six series
-    assert chart.startswith("<svg") and 'aria-hidden="true"' in chart
+    assert chart.startswith("<svg")
+    assert 'aria-hidden="true"' in chart
