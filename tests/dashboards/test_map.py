@@ -7,9 +7,11 @@ import json
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from balaikota.complaints import duplicates, services
+from balaikota.dashboards import tasks
 from balaikota.regions.models import Region
 from tests.conftest import KLOJEN, SUMBERSARI, Cast, submit
 from tests.dashboards.conftest import Story
@@ -166,3 +168,32 @@ def test_the_map_pages_answer_in_few_queries(
         client.get("/peta/wilayah")
     with django_assert_max_num_queries(6):
         assert client.get("/peta").status_code == 200
+
+
+def test_the_unfiltered_map_comes_from_the_workers_grid(cast: Cast, client: Client) -> None:
+    # given the worker's grid, made when there were two complaints
+    submit(at=SUMBERSARI)
+    submit(at=KLOJEN, category="sampah")
+    live = data(client, zoom=13)
+    tasks.refresh_map.call_local()
+    cache.clear()
+    # then the unfiltered map shows the same clusters, read from the grid
+    assert data(client, zoom=13)["items"] == live["items"]
+    # and a complaint made since joins the unfiltered map at the next refresh, but any
+    # filtered view at once
+    submit(text="Sampah di pinggir jalan belum diangkut tiga hari.", at=KLOJEN, category="sampah")
+    cache.clear()
+    assert data(client, zoom=13)["total"] == 2
+    assert data(client, "kategori=sampah", zoom=13)["total"] == 2
+    tasks.refresh_map.call_local()
+    cache.clear()
+    assert data(client, zoom=13)["total"] == 3
+
+
+def test_the_unfiltered_density_comes_from_the_workers_counts(
+    story: Story, client: Client, django_assert_max_num_queries: Any
+) -> None:
+    tasks.refresh_map.call_local()
+    with django_assert_max_num_queries(2):
+        areas = {a["code"]: a for a in client.get("/peta/wilayah").json()["areas"]}
+    assert areas["35.73.02.1001"]["count"] == 2

@@ -14,9 +14,8 @@ from django.http import QueryDict
 from balaikota.complaints.models import Status
 
 # Rejected complaints and duplicates are not on the map: they are not problems in the city.
-PUBLIC_STATUSES = tuple(
-    status for status in Status if status not in {Status.REJECTED, Status.DUPLICATE}
-)
+HIDDEN_STATUSES = (Status.REJECTED, Status.DUPLICATE)
+PUBLIC_STATUSES = tuple(status for status in Status if status not in HIDDEN_STATUSES)
 MAX_ZOOM = 20
 POINT_ZOOM = 16  # from this zoom on, single complaints instead of clusters
 
@@ -74,11 +73,11 @@ class Viewport:
     north: float
     zoom: int
 
-    @property
-    def cell_degrees(self) -> float:
-        """Grid cell size: about 48 screen pixels at this zoom (a 256-pixel tile spans
-        360 / 2^zoom degrees of longitude)."""
-        return 360.0 / (2**self.zoom) / (256 / 48)
+
+def cell_degrees(zoom: int) -> float:
+    """Grid cell size: about 48 screen pixels at this zoom (a 256-pixel tile spans
+    360 / 2^zoom degrees of longitude)."""
+    return 360.0 / (2**zoom) / (256 / 48)
 
 
 class BadViewport(ValueError):

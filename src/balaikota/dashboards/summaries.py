@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from balaikota.complaints.models import Complaint
 from balaikota.core.models import DayOff
-from balaikota.dashboards import figures
+from balaikota.dashboards import figures, selectors
+from balaikota.dashboards.filters import MapFilter
 from balaikota.dashboards.models import Summary
 
 PUBLIC = "public"
@@ -54,6 +55,25 @@ def refresh(now: dt.datetime | None = None) -> Summary:
         key=PUBLIC, defaults={"data": data, "computed_at": timezone.now()}
     )
     return summary
+
+
+@transaction.atomic
+def refresh_map() -> None:
+    """The whole city's clusters at each zoom below single points, for the map's unfiltered
+    views, and the complaints per kelurahan for its density layer."""
+    public = selectors.public_complaints(MapFilter())
+    for zoom in selectors.GRID_ZOOMS:
+        Summary.objects.update_or_create(
+            key=selectors.grid_key(zoom),
+            defaults={
+                "data": {"cells": selectors.grid_cells(public, zoom)},
+                "computed_at": timezone.now(),
+            },
+        )
+    Summary.objects.update_or_create(
+        key=selectors.VILLAGE_COUNTS,
+        defaults={"data": selectors.village_counts(public), "computed_at": timezone.now()},
+    )
 
 
 def current() -> Summary:

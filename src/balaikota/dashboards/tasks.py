@@ -10,3 +10,9 @@ from balaikota.dashboards import summaries
 def refresh_dashboard() -> None:
     """The public dashboard's figures, every quarter of an hour."""
     summaries.refresh()
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def refresh_map() -> None:
+    """The map's unfiltered clusters and kelurahan counts, every five minutes."""
+    summaries.refresh_map()

@@ -42,7 +42,9 @@
     div.appendChild(el("strong", c.count + " " + labels.complaints));
     div.appendChild(el("div", c.open + " " + labels.open));
     div.appendChild(el("div", c.supporters + " " + labels.supporters, { "class": "supporters" }));
-    if (c.ticket) div.appendChild(el("a", labels.track, { href: trackUrl(c.ticket) }));
+    var zoom = el("button", labels.zoom, { type: "button", "class": "btn btn-link btn-sm p-0 zoom-in" });
+    zoom.addEventListener("click", function () { map.setView([c.lat, c.lon], Math.min(map.getZoom() + 2, 18)); });
+    div.appendChild(zoom);
     return div;
   }
   function kind(open, count) { return open === count ? "open" : (open === 0 ? "done" : "mixed"); }

@@ -33,7 +33,9 @@ class Command(BaseCommand):
         router = current_router()  # trained now, so that the first report is not slowed
         history = load_history()
         created = loader.load_sample_complaints()
-        summaries.refresh()  # the dashboard's figures, before the worker's first refresh
+        # The dashboard's figures and the map's grid, before the worker's first refresh.
+        summaries.refresh()
+        summaries.refresh_map()
         self.stdout.write(
             "Boundaries: "
             + (
