@@ -112,7 +112,7 @@ def grid_cells(qs: QuerySet[Complaint], zoom: int) -> list[dict[str, Any]]:
             open=Count("id", filter=Q(status__in=list(OPEN_STATUSES))),
             supporters=Sum("supporters"),
         )
-        .order_by()
+        .order_by("cell_y", "cell_x")
     )
     return [
         {
