@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -187,3 +189,30 @@ def test_support_and_a_merged_duplicate_are_recorded_and_still_verify(
     assert supports.count() == 2
     ok, output = verify(capsys)
     assert ok, output
+
+
+@pytest.mark.parametrize("column", ["followed_up_at", "resolved_at", "assigned_at"])
+def test_a_moment_the_dashboard_counts_changed_in_the_database_is_named(
+    cast: Cast, capsys: pytest.CaptureFixture[str], column: str
+) -> None:
+    # given a complaint followed up late, then resolved
+    complaint = story(cast)
+    # when someone moves a moment to flatter the agency's figures
+    assert getattr(complaint, column) is not None
+    earlier = getattr(complaint, column) - dt.timedelta(days=3)
+    execute(f"UPDATE complaints_complaint SET {column} = %s WHERE id = %s", [earlier, complaint.pk])  # noqa: S608
+    # then
+    ok, output = verify(capsys)
+    assert not ok
+    assert f"{column} is" in output
+    assert complaint.ticket in output
+
+
+def test_a_rating_changed_in_the_database_is_named(
+    cast: Cast, capsys: pytest.CaptureFixture[str]
+) -> None:
+    complaint = story(cast)
+    execute("UPDATE complaints_complaint SET rating = %s WHERE id = %s", [5, complaint.pk])
+    ok, output = verify(capsys)
+    assert not ok
+    assert "rating is 5" in output

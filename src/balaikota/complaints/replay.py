@@ -8,11 +8,15 @@ Checked for every complaint, in batches:
   and the agency (and, for entries written since the digest was added, on every recorded
   field of the event: action, statuses, note, who, agency, photo and time);
 - the last audit entry's snapshot is the complaint's current status, agency, category and
-  kelurahan.
+  kelurahan (and rating, in entries written since it was added);
+- the moments the dashboard's figures are made of (assigned_at, followed_up_at,
+  resolved_at, closed_at) are those of the events that set them: the last assignment, the
+  last acceptance, the last resolution unless reopened since, the last closing.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterator
@@ -27,6 +31,19 @@ from balaikota.core.replay import History, Problem, StatusEventReplayer
 from balaikota.regions.models import Region
 
 EVENT_FIELDS = ("action", "from_status", "to_status", "note", "actor_id", "agency_id", "photo_id")
+# A service takes the time once for the complaint and once for its event, in the same
+# transaction: they differ by microseconds, never by this much.
+SAME_MOMENT = dt.timedelta(seconds=5)
+# Which field each action sets to the time it happened; and which actions clear it again.
+MOMENTS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "assigned_at": (frozenset({Action.ASSIGN}), frozenset()),
+    "followed_up_at": (frozenset({Action.ACCEPT}), frozenset()),
+    "resolved_at": (frozenset({Action.RESOLVE}), frozenset({Action.REOPEN})),
+    "closed_at": (
+        frozenset({Action.CONFIRM, Action.REJECT, Action.MARK_DUPLICATE}),
+        frozenset(),
+    ),
+}
 
 
 def event_digest(values: dict[str, Any]) -> str:
@@ -57,7 +74,7 @@ class ComplaintReplayer(StatusEventReplayer):
             event_model=Event,
             object_field="complaint",
             label_field="ticket",
-            object_fields=("agency_id", "category_id", "region_id"),
+            object_fields=("agency_id", "category_id", "region_id", "rating", *MOMENTS),
             event_fields=("note", "actor_id", "agency_id", "photo_id"),
             allowed=step_allowed,
         )
@@ -76,8 +93,12 @@ class ComplaintReplayer(StatusEventReplayer):
         ):
             entries[entry["object_id"]].append(dict(entry))
         for history in batch:
-            message = self.check_status(history) or self._check_audit(
-                history, entries[history.row["ticket"]], agencies, categories, regions
+            message = (
+                self.check_status(history)
+                or _check_moments(history)
+                or self._check_audit(
+                    history, entries[history.row["ticket"]], agencies, categories, regions
+                )
             )
             if message:
                 yield self.problem(history, message)
@@ -124,6 +145,8 @@ class ComplaintReplayer(StatusEventReplayer):
             "category": categories.get(row["category_id"]),
             "region": regions.get(row["region_id"]),
         }
+        if "rating" in last:
+            current["rating"] = row["rating"]
         for name, value in current.items():
             if last.get(name) != value:
                 return (
@@ -131,3 +154,19 @@ class ComplaintReplayer(StatusEventReplayer):
                     f"says {last.get(name)!r}"
                 )
         return None
+
+
+def _check_moments(history: History) -> str | None:
+    for name, (setters, clearers) in MOMENTS.items():
+        expected: dt.datetime | None = None
+        for event in history.events:
+            if event["action"] in setters:
+                expected = event["created_at"]
+            elif event["action"] in clearers:
+                expected = None
+        actual = history.row[name]
+        if (actual is None) != (expected is None) or (
+            actual is not None and expected is not None and abs(actual - expected) > SAME_MOMENT
+        ):
+            return f"{name} is {actual} but its events say {expected}"
+    return None

@@ -404,6 +404,7 @@ def _snapshot(complaint: Complaint) -> dict[str, Any]:
         "agency": complaint.agency.code if complaint.agency else None,
         "category": complaint.category.slug if complaint.category else None,
         "region": complaint.region.code if complaint.region else None,
+        "rating": complaint.rating,
     }
 
 
