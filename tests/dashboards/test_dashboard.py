@@ -99,6 +99,29 @@ def test_csv_downloads_hold_the_figures_and_no_personal_data(
     assert client.get("/dasbor/nothing.csv").status_code == 404
 
 
+def test_the_first_visit_asks_the_worker_instead_of_waiting(
+    story: Story, now: Any, client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    # given figures never computed (a million complaints take half a minute)
+    assert not Summary.objects.exists()
+    # when the first visitor comes
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.get("/dasbor").content.decode()
+    # then the page says so at once, and the worker computes them (at once, in tests)
+    assert 'id="computing"' in first
+    assert Summary.objects.get().data["city"]["complaints"] == 4
+    assert 'id="figure-agencies"' in client.get("/dasbor").content.decode()
+    assert client.get("/dasbor/agencies.csv").status_code == 200
+
+
+def test_a_csv_asked_for_before_the_first_computation_says_when_to_retry(
+    story: Story, client: Client
+) -> None:
+    response = client.get("/dasbor/agencies.csv")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "60"
+
+
 def test_the_worker_refreshes_the_figures(story: Story, now: Any) -> None:
     assert not Summary.objects.exists()
     tasks.refresh_dashboard.call_local()

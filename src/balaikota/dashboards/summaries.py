@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -76,7 +77,13 @@ def refresh_map() -> None:
     )
 
 
-def current() -> Summary:
-    """The figures as last computed; computed now when the worker has not yet done so."""
+def current() -> Summary | None:
+    """The figures as last computed, or None (and the worker asked to compute them) when
+    they have never been: at a million complaints that takes half a minute, too long for
+    a request."""
     summary = Summary.objects.filter(key=PUBLIC).first()
-    return summary if summary is not None else refresh()
+    if summary is None and cache.add("dashboards:refresh-asked", True, timeout=300):
+        from balaikota.dashboards import tasks
+
+        transaction.on_commit(tasks.refresh_dashboard, robust=True)
+    return summary

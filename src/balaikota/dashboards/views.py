@@ -124,8 +124,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "dashboards/dashboard.html",
         {
             "summary": summary,
-            "city": summary.data["city"],
-            "tables": tables.all_tables(summary.data, period),
+            "city": summary.data["city"] if summary else None,
+            "tables": tables.all_tables(summary.data, period) if summary else [],
             "period": period_name,
             "panels": panels.rendered_context(request),
             "is_staff_member": roles.is_staff_member(request.user),
@@ -136,7 +136,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_GET
 def dashboard_csv(request: HttpRequest, slug: str) -> HttpResponse:
     _name, period = _period(request)
-    table = tables.for_csv(summaries.current().data, slug, period)
+    summary = summaries.current()
+    if summary is None:
+        response = HttpResponse(_("The figures are being computed."), status=503)
+        response["Retry-After"] = "60"
+        return response
+    table = tables.for_csv(summary.data, slug, period)
     if table is None:
         return HttpResponse(status=404)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
