@@ -139,3 +139,11 @@ def test_the_page_reads_the_precomputed_figures_in_few_queries(
     # The summary, names of categories, agencies and kecamatan, and the session.
     with django_assert_max_num_queries(8):
         assert client.get("/dasbor").status_code == 200
+
+
+def test_the_city_headline_figures_download_too(story: Story, now: Any, client: Client) -> None:
+    summaries.refresh()
+    rows = dict(csv.reader(io.StringIO(client.get("/dasbor/city.csv").content.decode())))
+    assert rows["Complaints"] == "4"
+    assert rows["Overdue now"] == "2"
+    assert rows["Handled within the deadline"] == "0.5"  # A and D on time; B and C late

@@ -174,6 +174,23 @@ def ratings(data: dict[str, Any]) -> Table:
     return Table("ratings", title, [_("Rating"), _("Complaints")], rows, chart)
 
 
+def city(data: dict[str, Any]) -> Table:
+    """The headline figures of the whole city, for the CSV beside them."""
+    figures_ = data["city"]
+    rows: list[list[Cell]] = [
+        [_("Complaints"), figures_["complaints"]],
+        [_("Open"), figures_["open"]],
+        [_("Overdue now"), figures_["overdue"]],
+        [_("Handled within the deadline"), figures_["on_time_share"]],
+        [_("Deadlines counted"), figures_["eligible"]],
+        [_("Median working days to follow up"), figures_["median_followup_days"]],
+        [_("Median working days to resolve"), figures_["median_resolve_days"]],
+        [_("Ratings"), figures_["rated"]],
+        [_("Mean rating"), figures_["mean_rating"]],
+    ]
+    return Table("city", _("The whole city"), [_("Figure"), _("Value")], rows)
+
+
 def all_tables(data: dict[str, Any], period: str) -> list[Table]:
     return [
         agencies(data),
@@ -189,6 +206,6 @@ def for_csv(data: dict[str, Any], slug: str, period: str) -> Table | None:
     """The full table behind a figure (every period, not only the last ones shown)."""
     if slug.startswith("volume-") and slug.removeprefix("volume-") in figures.DIMENSIONS:
         return volume(data, slug.removeprefix("volume-"), period, last=None)
-    builders = {"agencies": agencies, "districts": districts, "ratings": ratings}
+    builders = {"city": city, "agencies": agencies, "districts": districts, "ratings": ratings}
     builder = builders.get(slug)
     return builder(data) if builder else None
