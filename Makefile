@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: install demo serve test test-postgres lint format eval-router bench bench-intake bench-lookup lock messages clean
+.PHONY: install demo serve test test-postgres lint format eval-router bench bench-intake bench-lookup bench-data bench-dashboards lock messages clean
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,15 @@ bench-intake: install
 
 bench-lookup: install
 	$(BIN)/python bench/run.py --skip-intake
+
+# A million complaints in their own database (SQLite under /tmp/balaikota-bench, or
+# BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_transp), never the dev one.
+BENCH_COUNT ?= 1000000
+bench-data: install
+	$(BIN)/python bench/transparency.py generate --count $(BENCH_COUNT) $(BENCH_ARGS)
+
+bench-dashboards: install
+	$(BIN)/python bench/transparency.py measure $(BENCH_ARGS)
 
 serve: install
 	$(BIN)/balaikota serve --port $(PORT)

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "balaikota.api",
     "balaikota.open311",
     "balaikota.opendata",
+    "balaikota.dashboards",
     "balaikota.demo",
 ]
 

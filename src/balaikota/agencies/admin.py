@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from balaikota.agencies.models import Agency, Assignment, Membership, Official, Position
+from balaikota.core.admin import AuditedAdmin
 
 
 class PositionInline(admin.TabularInline):
@@ -15,7 +16,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(AuditedAdmin):
     list_display = ("short_name", "code", "kind", "parent", "region", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("code", "name", "short_name")
@@ -23,12 +24,12 @@ class AgencyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Official)
-class OfficialAdmin(admin.ModelAdmin):
+class OfficialAdmin(AuditedAdmin):
     list_display = ("name", "nip", "user")
     search_fields = ("name", "nip")
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(AuditedAdmin):
     list_display = ("official", "position", "starts_on", "ends_on", "is_acting")
     list_filter = ("is_acting",)

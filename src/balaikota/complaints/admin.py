@@ -13,6 +13,7 @@ from balaikota.complaints.models import (
     RoutingExample,
     RoutingRule,
 )
+from balaikota.core.admin import AuditedAdmin
 
 
 class RuleInline(admin.TabularInline):
@@ -26,7 +27,7 @@ class AttributeInline(admin.TabularInline):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(AuditedAdmin):
     list_display = (
         "slug",
         "name",
@@ -42,7 +43,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(admin.ModelAdmin):
+class RoutingRuleAdmin(AuditedAdmin):
     list_display = ("category", "region", "agency")
     list_filter = ("agency",)
 

@@ -6,3 +6,9 @@ class ComplaintsConfig(AppConfig):
     name = "balaikota.complaints"
     label = "complaints"
     verbose_name = _("Complaints (SAMBAT)")
+
+    def ready(self) -> None:
+        from balaikota.complaints.replay import ComplaintReplayer
+        from balaikota.core import replay
+
+        replay.register(ComplaintReplayer())

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from balaikota.complaints.models import OPEN_STATUSES, Category, Complaint, Support
 from balaikota.complaints.textnorm import normalise
+from balaikota.core import audit
 
 RADIUS_M = 100.0
 PERIOD_DAYS = 30
@@ -98,6 +99,15 @@ def support(complaint: Complaint, supporter: str) -> bool:
         with transaction.atomic():
             Support.objects.create(complaint=complaint, supporter_key=key)
             Complaint.objects.filter(pk=complaint.pk).update(supporters=F("supporters") + 1)
+            # Who supported is not recorded (only a hash is kept, in Support); that one more
+            # person did is.
+            audit.record(
+                actor=None,
+                action="complaint.support",
+                object_type="complaint",
+                object_id=complaint.ticket,
+                after={"supporters": "+1"},
+            )
     except IntegrityError:
         return False
     return True

@@ -48,6 +48,7 @@ from balaikota.complaints.models import (
     Photo,
     Status,
 )
+from balaikota.complaints.replay import EVENT_FIELDS, event_digest
 from balaikota.complaints.routing import agency_for
 from balaikota.core import audit, plaintext, roles
 from balaikota.core.models import User
@@ -476,6 +477,7 @@ def _snapshot(complaint: Complaint) -> dict[str, Any]:
         "agency": complaint.agency.code if complaint.agency else None,
         "category": complaint.category.slug if complaint.category else None,
         "region": complaint.region.code if complaint.region else None,
+        "rating": complaint.rating,
     }
 
 
@@ -508,10 +510,15 @@ def _record(
         object_type="complaint",
         object_id=complaint.ticket,
         before=before,
-        after=_snapshot(complaint) | {"event": event.pk},
+        after=_snapshot(complaint)
+        | {"event": event.pk, "digest": event_digest(_event_values(event))},
     )
     signals.event_recorded.send(sender=Complaint, complaint=complaint, event=event)
     return event
+
+
+def _event_values(event: Event) -> dict[str, Any]:
+    return {name: getattr(event, name) for name in (*EVENT_FIELDS, "created_at")}
 
 
 def _assign(
@@ -684,8 +691,14 @@ def mark_duplicate(
         closed_at=timezone.now(),
     )
     # The duplicate's reporter and supporters now stand behind the original.
-    Complaint.objects.filter(pk=original.pk).update(
-        supporters=F("supporters") + complaint.supporters + 1
+    added = complaint.supporters + 1
+    Complaint.objects.filter(pk=original.pk).update(supporters=F("supporters") + added)
+    audit.record(
+        actor=user,
+        action="complaint.support",
+        object_type="complaint",
+        object_id=original.ticket,
+        after={"supporters": f"+{added}", "from": complaint.ticket},
     )
     notify.status_changed(complaint)
     return complaint

@@ -1,7 +1,9 @@
 """The append-only audit log: each entry is chained to the previous by SHA-256.
 
 Entries are only ever added through `record()`; nothing in the application updates or
-deletes them. `verify_chain()` recomputes every link.
+deletes them (the model refuses). `broken_links()` recomputes every link;
+`core.integrity` adds the published daily heads and the replay of each app's events, for
+`balaikota audit-verify`.
 """
 
 from __future__ import annotations

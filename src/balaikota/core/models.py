@@ -62,7 +62,38 @@ class DayOff(models.Model):
         return f"{self.date:%Y-%m-%d} {self.name}"
 
 
-class AuditEntry(models.Model):
+class AppendOnly(Exception):
+    """An attempt to change or remove a row of the append-only record."""
+
+
+class AppendOnlyQuerySet(models.QuerySet[Any]):
+    """Bulk updates and deletes are refused: corrections are new entries."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnly(f"{self.model.__name__} rows are never updated")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnly(f"{self.model.__name__} rows are never deleted")
+
+
+class AppendOnlyModel(models.Model):
+    """A row that is written once and never changed or deleted by the application."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnly(f"{type(self).__name__} #{self.pk} is never changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnly(f"{type(self).__name__} #{self.pk} is never deleted")
+
+
+class AuditEntry(AppendOnlyModel):
     """One link of the append-only, hash-chained record of every state change."""
 
     created_at = models.DateTimeField(_("time"), db_index=True)
@@ -86,3 +117,27 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.action} {self.object_type}:{self.object_id}"
+
+
+class AuditCheckpoint(AppendOnlyModel):
+    """The head of the audit chain at the end of a day, published on /audit.
+
+    Anyone who saved a day's head can later check that the same entry still has the same
+    hash; since every hash covers all earlier entries, history up to it cannot have changed.
+    """
+
+    date = models.DateField(_("date"), unique=True)
+    entry = models.ForeignKey(
+        AuditEntry, on_delete=models.PROTECT, related_name="+", verbose_name=_("entry")
+    )
+    entry_hash = models.CharField(_("hash"), max_length=64)
+    entry_count = models.PositiveBigIntegerField(_("entries"))
+    created_at = models.DateTimeField(_("published"))
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = _("audit checkpoint")
+        verbose_name_plural = _("audit checkpoints")
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} #{self.entry_id} {self.entry_hash[:12]}"

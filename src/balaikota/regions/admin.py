@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
+from balaikota.core.admin import AuditedAdmin
 from balaikota.regions.models import Region, RegionAlias
 from balaikota.regions.selectors import boundaries_are_approximate
 
@@ -18,7 +19,7 @@ class AliasInline(admin.TabularInline):
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(AuditedAdmin):
     list_display = ("code", "name", "level", "parent", "area_km2", "is_approximate")
     list_filter = ("level", "is_approximate")
     search_fields = ("code", "name", "aliases__name")

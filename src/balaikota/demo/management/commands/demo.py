@@ -6,7 +6,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from balaikota.complaints.router import current_router
+from balaikota.dashboards import summaries
 from balaikota.demo import loader, performance
+from balaikota.demo.history import load_history
 
 
 class Command(BaseCommand):
@@ -29,10 +31,14 @@ class Command(BaseCommand):
         loader.load_categories()
         logins = loader.load_users()
         router = current_router()  # trained now, so that the first report is not slowed
+        history = load_history()
         created = loader.load_sample_complaints()
         api_key = loader.load_api_client()
         commitments = performance.load_performance()
         logins += performance.LOGINS
+        # The dashboard's figures and the map's grid, before the worker's first refresh.
+        summaries.refresh()
+        summaries.refresh_map()
         self.stdout.write(
             "Boundaries: "
             + (
@@ -42,7 +48,7 @@ class Command(BaseCommand):
                 "file found); import real ones with `balaikota import-regions`"
             )
         )
-        self.stdout.write(f"Sample complaints created: {created}")
+        self.stdout.write(f"Sample complaints created: {created} (and {history} over half a year)")
         self.stdout.write(f"Performance commitments signed this year: {commitments}")
         self.stdout.write(
             f"Routing model {router.version}: accuracy {router.scores['accuracy']:.3f} on texts "

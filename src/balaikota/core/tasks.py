@@ -1,0 +1,52 @@
+"""The daily check of the record, and the daily head published on /audit."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from balaikota.core import integrity
+from balaikota.core.models import Role, User
+from balaikota.core.replay import Problem
+
+log = logging.getLogger(__name__)
+
+
+def verify_and_publish() -> bool:
+    """Verify the whole record; publish today's head when it holds, alert the admins when
+    it does not (a broken record's head is not published: it would vouch for the damage)."""
+    problems = list(itertools.islice(integrity.problems(), 5))
+    if problems:
+        log.error("audit record does not verify: %s", problems[0])
+        alert_admins(problems)
+        return False
+    integrity.publish_checkpoint()
+    return True
+
+
+@transaction.atomic
+def alert_admins(problems: list[Problem]) -> None:
+    from balaikota.notifications import services as outbox
+
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("The audit record does not verify")
+        body = _(
+            "The daily check found the problems below. Nobody should change the database "
+            "directly; find out who did, and record any correction as a new entry.\n\n"
+            "%(problems)s\n\nRun `balaikota audit-verify --all` for the full list."
+        ) % {"problems": "\n".join(str(problem) for problem in problems)}
+    for admin in User.objects.filter(role=Role.ADMIN, is_active=True):
+        outbox.notify_user(admin, event="audit.broken", subject=subject, body=body, link="/audit")
+
+
+# 16:55 UTC is 23:55 in Asia/Jakarta: the head of the day that is ending.
+@db_periodic_task(crontab(minute="55", hour="16"))
+def daily_audit_check() -> bool:
+    return verify_and_publish()

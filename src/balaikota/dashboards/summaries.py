@@ -1,0 +1,89 @@
+"""The dashboard's precomputed figures: computed by the worker, read by the page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from balaikota.complaints.models import Complaint
+from balaikota.core.models import DayOff
+from balaikota.dashboards import figures, selectors
+from balaikota.dashboards.filters import MapFilter
+from balaikota.dashboards.models import Summary
+
+PUBLIC = "public"
+CHUNK = 5000
+
+
+def _rows() -> Any:
+    return (
+        Complaint.objects.order_by()
+        .values_list(
+            "created_at",
+            "category_id",
+            "agency_id",
+            "region__parent_id",
+            "channel",
+            "status",
+            "assigned_at",
+            "followed_up_at",
+            "resolved_at",
+            "followup_due",
+            "resolve_due",
+            "rating",
+        )
+        .iterator(chunk_size=CHUNK)
+    )
+
+
+def compute(now: dt.datetime | None = None) -> dict[str, Any]:
+    return figures.summarise(
+        (figures.Row(*row) for row in _rows()),
+        now=now or timezone.now(),
+        days_off=DayOff.objects.values_list("date", flat=True),
+    )
+
+
+@transaction.atomic
+def refresh(now: dt.datetime | None = None) -> Summary:
+    """Compute the figures afresh and keep them as the one current summary."""
+    data = compute(now)
+    summary, _created = Summary.objects.update_or_create(
+        key=PUBLIC, defaults={"data": data, "computed_at": timezone.now()}
+    )
+    return summary
+
+
+@transaction.atomic
+def refresh_map() -> None:
+    """The whole city's clusters at each zoom below single points, for the map's unfiltered
+    views, and the complaints per kelurahan for its density layer."""
+    public = selectors.public_complaints(MapFilter())
+    for zoom in selectors.GRID_ZOOMS:
+        Summary.objects.update_or_create(
+            key=selectors.grid_key(zoom),
+            defaults={
+                "data": {"cells": selectors.grid_cells(public, zoom)},
+                "computed_at": timezone.now(),
+            },
+        )
+    Summary.objects.update_or_create(
+        key=selectors.VILLAGE_COUNTS,
+        defaults={"data": selectors.village_counts(public), "computed_at": timezone.now()},
+    )
+
+
+def current() -> Summary | None:
+    """The figures as last computed, or None (and the worker asked to compute them) when
+    they have never been: at a million complaints that takes half a minute, too long for
+    a request."""
+    summary = Summary.objects.filter(key=PUBLIC).first()
+    if summary is None and cache.add("dashboards:refresh-asked", True, timeout=300):
+        from balaikota.dashboards import tasks
+
+        transaction.on_commit(tasks.refresh_dashboard, robust=True)
+    return summary

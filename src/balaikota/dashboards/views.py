@@ -1,0 +1,216 @@
+"""Public map, list, dashboard and audit pages, and the staff dashboard. Reads only."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from dataclasses import asdict
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import Avg
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from balaikota.agencies.models import Agency
+from balaikota.complaints.models import Category, Status
+from balaikota.core import integrity, roles
+from balaikota.core.models import AuditCheckpoint, User
+from balaikota.dashboards import filters, panels, selectors, staff, summaries, tables
+from balaikota.dashboards.filters import PUBLIC_STATUSES
+from balaikota.regions.models import Level, Region
+
+PAGE_SIZE = 25
+MAP_CACHE_SECONDS = 60
+PERIODS = {"bulan": "month", "triwulan": "quarter"}
+
+
+def _filter_choices() -> dict[str, Any]:
+    return {
+        "categories": Category.objects.filter(is_active=True).only("slug", "name", "name_en"),
+        "agencies": Agency.objects.filter(is_active=True).only("code", "short_name"),
+        # Names and codes only: the boundaries are large and not needed here.
+        "districts": Region.objects.filter(level=Level.DISTRICT).only("code", "name"),
+        "villages": Region.objects.filter(level=Level.VILLAGE)
+        .only("code", "name")
+        .order_by("name"),
+        "statuses": [(status.value, status.label) for status in PUBLIC_STATUSES],
+    }
+
+
+@require_GET
+def map_page(request: HttpRequest) -> HttpResponse:
+    flt = filters.parse(request.GET)
+    return render(
+        request,
+        "dashboards/map.html",
+        {
+            "centre": Region.objects.filter(level=Level.VILLAGE).aggregate(
+                lat=Avg("centre_lat"), lon=Avg("centre_lon")
+            ),
+            "filter": flt,
+            "query": flt.query(),
+            "status_labels": {value: str(label) for value, label in Status.choices},
+            **_filter_choices(),
+        },
+    )
+
+
+@require_GET
+def map_data(request: HttpRequest) -> HttpResponse:
+    """Clusters (or, zoomed in, single complaints) in the viewport, under the filter."""
+    flt = filters.parse(request.GET)
+    try:
+        view = filters.parse_viewport(request.GET.get("bbox", ""), request.GET.get("zoom", ""))
+    except filters.BadViewport as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
+    key = "peta:" + hashlib.sha256(f"{flt.query()}|{view}".encode()).hexdigest()
+    body = cache.get(key)
+    if body is None:
+        answer = selectors.map_answer(flt, view)
+        body = asdict(answer)
+        cache.set(key, body, MAP_CACHE_SECONDS)
+    return JsonResponse(body)
+
+
+@require_GET
+def map_areas(request: HttpRequest) -> HttpResponse:
+    """Complaints per kelurahan (per km², per 1,000 residents) for the map's choropleth."""
+    flt = filters.parse(request.GET)
+    areas = [
+        {
+            "code": area.code,
+            "name": area.name,
+            "district": area.district,
+            "count": area.count,
+            "area_km2": area.area_km2,
+            "population": area.population,
+            "per_km2": area.per_km2,
+            "per_1000": area.per_1000,
+        }
+        for area in selectors.densities(flt)
+    ]
+    return JsonResponse({"areas": areas})
+
+
+@require_GET
+def complaint_list(request: HttpRequest) -> HttpResponse:
+    flt = filters.parse(request.GET)
+    page = Paginator(selectors.public_list(flt), PAGE_SIZE).get_page(request.GET.get("halaman"))
+    return render(
+        request,
+        "dashboards/list.html",
+        {"filter": flt, "query": flt.query(), "page": page, **_filter_choices()},
+    )
+
+
+def _period(request: HttpRequest) -> tuple[str, str]:
+    name = request.GET.get("periode", "bulan")
+    name = name if name in PERIODS else "bulan"
+    return name, PERIODS[name]
+
+
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    summary = summaries.current()
+    period_name, period = _period(request)
+    return render(
+        request,
+        "dashboards/dashboard.html",
+        {
+            "summary": summary,
+            "city": summary.data["city"] if summary else None,
+            "tables": tables.all_tables(summary.data, period) if summary else [],
+            "period": period_name,
+            "panels": panels.rendered_context(request),
+            "is_staff_member": roles.is_staff_member(request.user),
+        },
+    )
+
+
+@require_GET
+def dashboard_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    _name, period = _period(request)
+    summary = summaries.current()
+    if summary is None:
+        response = HttpResponse(_("The figures are being computed."), status=503)
+        response["Retry-After"] = "60"
+        return response
+    table = tables.for_csv(summary.data, slug, period)
+    if table is None:
+        return HttpResponse(status=404)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="sambat-{slug}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(table.headers)
+    writer.writerows(["" if cell is None else cell for cell in row] for row in table.rows)
+    return response
+
+
+@login_required
+def staff_dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not isinstance(user, User) or not roles.is_staff_member(user):
+        return HttpResponseForbidden(_("This page is for city staff."))
+    agency = staff.agency_for_dashboard(user, request.GET.get("opd", ""))
+    now = timezone.now()
+    return render(
+        request,
+        "dashboards/staff.html",
+        {
+            "health": staff.agency_health(agency, now) if agency else None,
+            "agencies": staff.agencies_for(user),
+            "intake": staff.operator_intake(now) if roles.reads_whole_city(user) else None,
+            "now": now,
+        },
+    )
+
+
+def _audit_context(request: HttpRequest) -> dict[str, Any]:
+    checkpoints = AuditCheckpoint.objects.order_by("-date").only(
+        "date", "entry_id", "entry_hash", "entry_count", "created_at"
+    )
+    return {
+        "head": integrity.current_head(),
+        "page": Paginator(checkpoints, 60).get_page(request.GET.get("halaman")),
+    }
+
+
+@require_GET
+def audit_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "dashboards/audit.html", _audit_context(request))
+
+
+@require_GET
+def audit_json(request: HttpRequest) -> HttpResponse:
+    context = _audit_context(request)
+    head = context["head"]
+    return JsonResponse(
+        {
+            "algorithm": "sha256",
+            "head": {
+                "entry": head.entry_id,
+                "hash": head.entry_hash,
+                "time": head.created_at.isoformat(),
+                "entries": head.count,
+            }
+            if head
+            else None,
+            "checkpoints": [
+                {
+                    "date": checkpoint.date.isoformat(),
+                    "entry": checkpoint.entry_id,
+                    "hash": checkpoint.entry_hash,
+                    "entries": checkpoint.entry_count,
+                    "published": checkpoint.created_at.isoformat(),
+                }
+                for checkpoint in context["page"]
+            ],
+            "next_page": context["page"].next_page_number() if context["page"].has_next() else None,
+        }
+    )
