@@ -91,11 +91,11 @@ def test_deactivating_a_category_from_the_list_is_recorded(
         for key, value in page.context["adminform"].form.initial.items()
         if value is not None and key != "is_active"
     }
-    formset = page.context["inline_admin_formsets"][0].formset
-    management = {
-        f"{formset.prefix}-TOTAL_FORMS": "0",
-        f"{formset.prefix}-INITIAL_FORMS": "0",
-    }
+    # Every inline (routing rules, questions) posted empty.
+    management = {}
+    for inline in page.context["inline_admin_formsets"]:
+        management[f"{inline.formset.prefix}-TOTAL_FORMS"] = "0"
+        management[f"{inline.formset.prefix}-INITIAL_FORMS"] = "0"
     response = admin_client.post(
         f"/admin/complaints/category/{category.pk}/change/", data | management
     )
