@@ -197,3 +197,18 @@ def test_the_sender_number_never_reaches_public_output(
     ]
 
     assert all(b"081299998888" not in page for page in pages)
+
+
+def test_the_audit_record_verifies_after_messages(
+    client: Client, city: None, gateway: Receiver
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    send(
+        client, id="m-10", sender="081234567890", text="SAMBAT got mampet di gang lima, bau sekali"
+    )
+    send(client, sender="081234567890", text=f"CEK {Complaint.objects.get().ticket}")
+
+    call_command("audit_verify", stdout=StringIO())

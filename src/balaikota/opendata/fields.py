@@ -208,8 +208,8 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "working_days_to_resolve",
         "integer",
-        _("Working days from created_at to resolved_at."),
-        lambda c, x: _days(c.created_at, c.resolved_at, x),
+        _("Working days from assigned_at to resolved_at."),
+        lambda c, x: _days(c.assigned_at, c.resolved_at, x),
     ),
     Column(
         "rating",
