@@ -21,7 +21,7 @@ from django.utils import translation
 from huey.contrib.djhuey import HUEY
 
 from balaikota.agencies.models import Agency, Membership
-from balaikota.complaints import services
+from balaikota.complaints import intake
 from balaikota.complaints.models import Category, Complaint
 from balaikota.core.models import Role, User
 from balaikota.demo import images, loader
@@ -143,7 +143,7 @@ def submit(
     **kwargs: Any,
 ) -> Complaint:
     lat, lon = at if at else (None, None)
-    return services.submit_complaint(
+    return intake.submit_complaint(
         text=text,
         category=Category.objects.get(slug=category) if category else None,
         lat=lat,

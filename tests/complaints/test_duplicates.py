@@ -9,7 +9,7 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from balaikota.complaints import duplicates, services
+from balaikota.complaints import duplicates, intake, services
 from balaikota.complaints.models import Category, Complaint, Status
 from balaikota.core.workdays import JAKARTA
 from tests.conftest import SUMBERSARI, Cast, submit
@@ -85,7 +85,7 @@ def test_merging_a_duplicate_gives_its_supporters_to_the_original(cast: Cast) ->
 
 def test_the_report_form_api_offers_similar_complaints_without_personal_data(cast: Cast) -> None:
     earlier = submit(
-        text=HOLE, at=NEAR, contact=services.Contact(name="Siti Aminah", phone="081234567890")
+        text=HOLE, at=NEAR, contact=intake.Contact(name="Siti Aminah", phone="081234567890")
     )
     answer = Client().get(
         "/api/v1/complaints/similar",

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from balaikota.complaints import services
+from balaikota.complaints import intake, services
 from balaikota.complaints.models import Channel, Complaint
 from balaikota.notifications.models import OutboxMessage
 from tests.conftest import Cast, jpeg
@@ -110,10 +110,10 @@ def test_the_same_message_twice_makes_one_complaint_and_one_reply(
 def test_cek_replies_with_the_status(
     client: Client, cast: Cast, gateway: Receiver, django_capture_on_commit_callbacks: Any
 ) -> None:
-    complaint = services.submit_complaint(
+    complaint = intake.submit_complaint(
         text="Jalan berlubang besar di depan sekolah.",
         category=None,
-        contact=services.Contact(phone="081234567890"),
+        contact=intake.Contact(phone="081234567890"),
         channel=Channel.SMS,
         require_location=False,
     ).complaint
@@ -130,7 +130,7 @@ def test_a_status_change_is_texted_to_an_sms_reporter(
 ) -> None:
     from tests.conftest import submit
 
-    complaint = submit(contact=services.Contact(phone="081234567890"), channel=Channel.SMS)
+    complaint = submit(contact=intake.Contact(phone="081234567890"), channel=Channel.SMS)
 
     with django_capture_on_commit_callbacks(execute=True):
         services.accept_complaint(complaint, cast.pupr_staff)

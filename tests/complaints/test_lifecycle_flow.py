@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from balaikota.agencies.models import Agency
-from balaikota.complaints import services
+from balaikota.complaints import intake, services
 from balaikota.complaints.lifecycle import TransitionNotAllowed
 from balaikota.complaints.models import Category, Complaint, Status
 from balaikota.complaints.tickets import new_reporter_key
@@ -20,7 +20,7 @@ def statuses(complaint: Complaint) -> list[str]:
 
 
 def test_the_whole_road_from_report_to_closed(cast: Cast) -> None:
-    complaint = submit(contact=services.Contact(email="warga@example.test"))
+    complaint = submit(contact=intake.Contact(email="warga@example.test"))
     services.accept_complaint(complaint, cast.pupr_staff, "Tim dijadwalkan.")
     services.add_progress_note(complaint, cast.pupr_staff, "Material sudah dipesan.")
     services.resolve_complaint(complaint, cast.pupr_staff, "Sudah ditambal.", jpeg("after.jpg"))
@@ -145,7 +145,7 @@ def test_mayor_office_reads_but_does_not_act(cast: Cast) -> None:
 
 
 def test_only_the_reporter_key_opens_the_reporter_actions(cast: Cast) -> None:
-    submission = services.submit_complaint(
+    submission = intake.submit_complaint(
         text="Pohon besar miring hampir tumbang.",
         category=Category.objects.get(slug="pohon-tumbang"),
         lat=SUMBERSARI[0],

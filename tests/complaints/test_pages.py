@@ -8,13 +8,13 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from balaikota.complaints import services
+from balaikota.complaints import intake, services
 from balaikota.complaints.models import Complaint, Status
 from tests.conftest import SUMBERSARI, Cast, jpeg, submit
 
 pytestmark = pytest.mark.django_db
 
-PERSONAL = services.Contact(
+PERSONAL = intake.Contact(
     name="Siti Aminah", phone="081234567890", email="siti@example.test", nik="3573010101010001"
 )
 SECRETS = ("Siti Aminah", "081234567890", "siti@example.test", "3573010101010001")
@@ -235,7 +235,7 @@ def test_tracking_page_query_count_is_fixed(cast: Cast, django_assert_max_num_qu
 def test_reporter_confirms_with_the_private_link(cast: Cast) -> None:
     from balaikota.complaints.models import Category
 
-    submission = services.submit_complaint(
+    submission = intake.submit_complaint(
         text="Lampu PJU mati di depan masjid.",
         category=Category.objects.get(slug="jalan-rusak"),
         lat=SUMBERSARI[0],

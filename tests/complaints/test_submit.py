@@ -8,7 +8,7 @@ import pytest
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from balaikota.complaints import services
+from balaikota.complaints import intake, services
 from balaikota.complaints.models import Category, Complaint, Event, Photo, Status
 from balaikota.core.models import AuditEntry
 from balaikota.notifications.models import OutboxMessage
@@ -78,7 +78,7 @@ def test_a_pin_on_the_map_wins_over_the_photo(cast: Cast) -> None:
 
 
 def test_point_outside_the_city_is_refused_and_nothing_is_stored(cast: Cast) -> None:
-    with pytest.raises(services.SubmissionInvalid) as caught:
+    with pytest.raises(intake.SubmissionInvalid) as caught:
         submit(at=OUTSIDE)
     assert "outside the service area" in " ".join(caught.value.errors["location"])
     assert not Complaint.objects.exists()
@@ -86,7 +86,7 @@ def test_point_outside_the_city_is_refused_and_nothing_is_stored(cast: Cast) -> 
 
 
 def test_complaint_without_any_location_is_refused(cast: Cast) -> None:
-    with pytest.raises(services.SubmissionInvalid) as caught:
+    with pytest.raises(intake.SubmissionInvalid) as caught:
         submit(at=None, photo_files=[jpeg()])
     assert "location" in caught.value.errors
 
@@ -104,21 +104,21 @@ def test_a_non_image_upload_is_refused_with_its_file_name(cast: Cast) -> None:
     fake = SimpleUploadedFile(
         "laporan.jpg", b"not really a picture" * 50, content_type="image/jpeg"
     )
-    with pytest.raises(services.SubmissionInvalid) as caught:
+    with pytest.raises(intake.SubmissionInvalid) as caught:
         submit(photo_files=[fake])
     assert "laporan.jpg" in caught.value.errors["photos"][0]
     assert not Complaint.objects.exists()
 
 
 def test_more_than_five_photos_are_refused(cast: Cast) -> None:
-    with pytest.raises(services.SubmissionInvalid) as caught:
+    with pytest.raises(intake.SubmissionInvalid) as caught:
         submit(photo_files=[jpeg(f"{i}.jpg") for i in range(6)])
     assert "photos" in caught.value.errors
 
 
 def test_an_oversized_photo_is_refused(cast: Cast, settings: Any) -> None:
     settings.PHOTO_MAX_BYTES = 20_000
-    with pytest.raises(services.SubmissionInvalid) as caught:
+    with pytest.raises(intake.SubmissionInvalid) as caught:
         submit(photo_files=[jpeg(width=1600, height=1200)])
     assert "too large" in caught.value.errors["photos"][0]
 
@@ -128,26 +128,26 @@ def test_an_oversized_photo_is_refused(cast: Cast, settings: Any) -> None:
     [("nik", "12345"), ("email", "not-an-address"), ("phone", "12")],
 )
 def test_malformed_contact_is_refused(cast: Cast, field: str, value: str) -> None:
-    with pytest.raises(services.SubmissionInvalid) as caught:
-        submit(contact=services.Contact(**{field: value}))
+    with pytest.raises(intake.SubmissionInvalid) as caught:
+        submit(contact=intake.Contact(**{field: value}))
     assert field in caught.value.errors
 
 
 def test_too_short_a_description_is_refused(cast: Cast) -> None:
-    with pytest.raises(services.SubmissionInvalid) as caught:
+    with pytest.raises(intake.SubmissionInvalid) as caught:
         submit(text="rusak")
     assert "text" in caught.value.errors
 
 
 def test_the_same_submission_sent_twice_makes_one_complaint(cast: Cast) -> None:
-    first = services.submit_complaint(
+    first = intake.submit_complaint(
         text="Lampu jalan mati di depan balai RW.",
         category=Category.objects.get(slug="penerangan-jalan"),
         lat=SUMBERSARI[0],
         lon=SUMBERSARI[1],
         submission_key="web:abc-123",
     )
-    again = services.submit_complaint(
+    again = intake.submit_complaint(
         text="Lampu jalan mati di depan balai RW.",
         category=Category.objects.get(slug="penerangan-jalan"),
         lat=SUMBERSARI[0],

@@ -10,7 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from balaikota.complaints import duplicates, services
+from balaikota.complaints import duplicates, intake, services
 from balaikota.dashboards import tasks
 from balaikota.regions.models import Region
 from tests.conftest import KLOJEN, SUMBERSARI, Cast, submit
@@ -118,7 +118,7 @@ def test_the_list_links_each_complaint_to_its_tracking_page(story: Story, client
 
 def test_no_personal_data_on_the_map_or_the_list(cast: Cast, client: Client) -> None:
     submit(
-        contact=services.Contact(
+        contact=intake.Contact(
             name="Siti Rahayu",
             phone="081234567890",
             email="siti@example.test",

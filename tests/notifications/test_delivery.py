@@ -51,7 +51,7 @@ def test_agency_is_told_by_email_in_app_and_signed_webhook(
 
 
 def test_webhook_payload_carries_no_personal_data(cast: Cast, webhook_receiver: Receiver) -> None:
-    from balaikota.complaints.services import Contact
+    from balaikota.complaints.intake import Contact
 
     use_webhook(webhook_receiver)
     submit(

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from balaikota.agencies.models import Agency
+from balaikota.complaints import intake
 from balaikota.complaints import services as complaints
 from balaikota.complaints.models import Category, Channel, Complaint
 from balaikota.open311 import services, tasks
@@ -43,7 +44,7 @@ def test_a_forwarded_complaint_comes_back_closed_when_the_other_system_closes_it
         "Izin usaha saya sudah tiga bulan tidak diproses, mohon ditindaklanjuti.",
         category="perizinan",
         at=KLOJEN,
-        contact=complaints.Contact(name="Budi", phone="081298765432"),
+        contact=intake.Contact(name="Budi", phone="081298765432"),
     )
 
     # then: the worker posted it to the other system, which made its own request

@@ -13,7 +13,7 @@ import pytest
 import time_machine
 from django.test import Client
 
-from balaikota.complaints import services
+from balaikota.complaints import intake, services
 from balaikota.complaints.models import Complaint
 from tests.conftest import KLOJEN, jpeg, submit
 
@@ -83,7 +83,7 @@ def test_service_definition_lists_the_questions_with_their_choices(
 
 
 def test_requests_have_the_spec_shape_and_types(client: Client, city: None, schema: Any) -> None:
-    complaint = submit(contact=services.Contact(name="Siti", phone="081234567890"))
+    complaint = submit(contact=intake.Contact(name="Siti", phone="081234567890"))
 
     rows = get_json(client, "requests")
 
@@ -128,7 +128,7 @@ def test_single_request_is_a_list_of_one_in_both_formats(client: Client, city: N
 
 def test_personal_data_is_never_in_get_output(client: Client, city: None) -> None:
     submit(
-        contact=services.Contact(
+        contact=intake.Contact(
             name="Siti Rahayu",
             phone="081234567890",
             email="siti@example.test",

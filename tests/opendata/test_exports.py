@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
-from balaikota.complaints import services
+from balaikota.complaints import intake, services
 from balaikota.opendata import fields
 from tests.conftest import KLOJEN, Cast, jpeg, submit
 
@@ -35,7 +35,7 @@ def two_complaints(cast: Cast, django_capture_on_commit_callbacks: Any) -> tuple
     with django_capture_on_commit_callbacks(execute=True):
         road = submit(
             photo_files=[jpeg()],
-            contact=services.Contact(
+            contact=intake.Contact(
                 name=PERSONAL[0], phone=PERSONAL[1], email=PERSONAL[2], nik=PERSONAL[3]
             ),
         )

@@ -25,7 +25,7 @@ from balaikota.api.schemas import (
     PhotoOut,
     RegionOut,
 )
-from balaikota.complaints import duplicates, selectors, services
+from balaikota.complaints import duplicates, intake, selectors
 from balaikota.complaints.lifecycle import ACTION_LABELS, Action
 from balaikota.complaints.models import Category, Channel, Complaint, Photo
 from balaikota.regions import selectors as regions
@@ -151,23 +151,23 @@ def submit(
         return Status(400, ErrorOut(detail=_("The complaint was not accepted."), errors=errors))
     key = request.headers.get("Idempotency-Key", "").strip()[:255] or None
     try:
-        submission = services.submit_complaint(
+        submission = intake.submit_complaint(
             text=text,
             category=chosen,
             lat=lat_value,
             lon=lon_value,
             location_source=location_source or "map",
             photo_files=list(photos or []),
-            contact=services.Contact(
+            contact=intake.Contact(
                 name=name or "", phone=phone or "", email=email or "", nik=nik or ""
             ),
             channel=Channel.API,
             reporter=request.user if request.user.is_authenticated else None,
             submission_key=f"api:{key}" if key else None,
         )
-    except services.SubmissionInvalid as exc:
+    except intake.SubmissionInvalid as exc:
         return Status(400, ErrorOut(detail=_("The complaint was not accepted."), errors=exc.errors))
-    except services.SubmissionConflict as exc:
+    except intake.SubmissionConflict as exc:
         return Status(409, ErrorOut(detail=str(exc)))
     return Status(201 if submission.created else 200, created_body(submission.complaint))
 

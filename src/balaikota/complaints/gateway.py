@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from balaikota.complaints import services
+from balaikota.complaints import intake
 from balaikota.complaints.models import Channel, Complaint
 from balaikota.complaints.tickets import normalise_ticket
 from balaikota.notifications import services as outbox
@@ -110,13 +110,13 @@ def handle(message: Message) -> str:
 def _complain(message: Message, text: str) -> tuple[str, bool]:
     """The reply, and whether this message was new (not a repeat of one already taken)."""
     try:
-        submission = services.submit_complaint(
+        submission = intake.submit_complaint(
             text=text,
             category=None,
             lat=message.lat,
             lon=message.lon,
             location_source="device",
-            contact=services.Contact(phone=message.sender),
+            contact=intake.Contact(phone=message.sender),
             channel=Channel(message.channel),
             # A gateway that sends the same message twice gets the same complaint.
             submission_key=f"gateway:{message.channel}:{message.id}" if message.id else None,
@@ -124,10 +124,10 @@ def _complain(message: Message, text: str) -> tuple[str, bool]:
             # An operator puts the place on the map when the message does not carry it.
             require_location=False,
         )
-    except services.SubmissionInvalid as exc:
+    except intake.SubmissionInvalid as exc:
         problems = " ".join(m for messages in exc.errors.values() for m in messages)
         return _("Your complaint was not accepted: %(problems)s") % {"problems": problems}, True
-    except services.SubmissionConflict:
+    except intake.SubmissionConflict:
         return _("This message was already received."), False
     reply = _(
         "Thank you, your complaint has been received. Tracking code: %(ticket)s. Send "

@@ -22,6 +22,7 @@ from balaikota.complaints import (
     duplicates,
     forms,
     gateway,
+    intake,
     lifecycle,
     router,
     selectors,
@@ -55,10 +56,10 @@ def report(request: HttpRequest) -> HttpResponse:
             try:
                 try:
                     submission = _submit_from_form(request, data, key)
-                except services.SubmissionConflict:
+                except intake.SubmissionConflict:
                     # The page was reused (Back button) for another report: it is a new one.
                     submission = _submit_from_form(request, data, None)
-            except services.SubmissionInvalid as exc:
+            except intake.SubmissionInvalid as exc:
                 for field, errors in exc.errors.items():
                     for error in errors:
                         form.add_error(field if field in form.fields else None, error)
@@ -90,16 +91,16 @@ def report(request: HttpRequest) -> HttpResponse:
 
 def _submit_from_form(
     request: HttpRequest, data: dict[str, Any], key: str | None
-) -> services.Submission:
+) -> intake.Submission:
     """May raise SubmissionInvalid (shown on the form) or SubmissionConflict."""
-    return services.submit_complaint(
+    return intake.submit_complaint(
         text=data["text"],
         category=data["category"],
         lat=data["lat"],
         lon=data["lon"],
         location_source=data["location_source"],
         photo_files=data["photos"],
-        contact=services.Contact(
+        contact=intake.Contact(
             name=data["name"], phone=data["phone"], email=data["email"], nik=data["nik"]
         ),
         channel=Channel.WEB,

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from balaikota.complaints import services
+from balaikota.complaints import intake, services
 from balaikota.complaints.lifecycle import TransitionNotAllowed
 from balaikota.complaints.models import Category, Channel, Complaint
 from balaikota.complaints.router import DATA_DIR
@@ -122,14 +122,14 @@ def _plan(
     state: dict[str, Complaint] = {}
 
     def submit() -> None:
-        state["complaint"] = services.submit_complaint(
+        state["complaint"] = intake.submit_complaint(
             text=rng.choice(texts[slug]),
             category=categories[slug],
             lat=lat,
             lon=lon,
             location_source="device",
             channel=Channel(rng.choice(channels)),
-            contact=services.Contact(name=REPORTER_NAME),
+            contact=intake.Contact(name=REPORTER_NAME),
         ).complaint
 
     def staff() -> User | None:

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from balaikota.agencies.models import Agency, Assignment, Membership, Official, Position
-from balaikota.complaints import services
+from balaikota.complaints import intake, services
 from balaikota.complaints.models import (
     Category,
     CategoryAttribute,
@@ -208,12 +208,12 @@ def load_sample_complaints(seed: int = 2018) -> int:
             content_type="image/jpeg",
         )
         category = Category.objects.get(slug=slug)
-        submission = services.submit_complaint(
+        submission = intake.submit_complaint(
             text=text,
             category=category if stage not in {"submitted", "rejected"} else None,
             photo_files=[photo],
             channel=Channel.WEB,
-            contact=services.Contact(name="Warga Demo", phone="081234567890"),
+            contact=intake.Contact(name="Warga Demo", phone="081234567890"),
         )
         _advance(submission.complaint, stage, operator, rng)
         count += 1

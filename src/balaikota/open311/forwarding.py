@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from balaikota.complaints import services as complaints
 from balaikota.complaints.models import Complaint, Photo
-from balaikota.complaints.services import city_text
+from balaikota.complaints.steps import city_text
 from balaikota.core import audit, outbound
 from balaikota.open311.models import Forward, ForwardingTarget, ForwardState
 

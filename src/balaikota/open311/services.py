@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from balaikota.complaints import services as complaints
+from balaikota.complaints import intake
 from balaikota.complaints.models import Category, Channel, LocationSource
 from balaikota.core import audit
 from balaikota.core.models import User
@@ -81,16 +81,16 @@ def post_request(
     address: str,
     answers: Mapping[str, Sequence[str]],
     media_urls: Sequence[str],
-    contact: complaints.Contact,
+    contact: intake.Contact,
     device_id: str = "",
     account_id: str = "",
     idempotency_key: str | None = None,
     require_location: bool = True,
 ) -> Posted:
     """Create the complaint through the same path as the web form, marked as posted by
-    `client`. Raises complaints.SubmissionInvalid / SubmissionConflict."""
+    `client`. Raises intake.SubmissionInvalid / SubmissionConflict."""
     with transaction.atomic():
-        submission = complaints.submit_complaint(
+        submission = intake.submit_complaint(
             text=description,
             category=category,
             lat=lat,

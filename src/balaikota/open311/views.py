@@ -25,7 +25,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from balaikota.complaints import services as complaints
+from balaikota.complaints import intake
 from balaikota.core import ratelimit
 from balaikota.open311 import formats, georeport, keys, selectors, services
 from balaikota.open311.models import ApiClient, ClientRequest
@@ -353,7 +353,7 @@ def _post(request: HttpRequest, fmt: str, client: ApiClient | None) -> HttpRespo
             address=address,
             answers=_answers(request.POST),
             media_urls=[media] if media else [],
-            contact=complaints.Contact(
+            contact=intake.Contact(
                 name=name, phone=_param(request, "phone"), email=_param(request, "email")
             ),
             device_id=_param(request, "device_id"),
@@ -362,7 +362,7 @@ def _post(request: HttpRequest, fmt: str, client: ApiClient | None) -> HttpRespo
             # Without coordinates the operator puts the address on the map.
             require_location=not address,
         )
-    except complaints.SubmissionInvalid as exc:
+    except intake.SubmissionInvalid as exc:
         raise Refused(
             400,
             *[
@@ -371,7 +371,7 @@ def _post(request: HttpRequest, fmt: str, client: ApiClient | None) -> HttpRespo
                 for message in messages
             ],
         ) from None
-    except complaints.SubmissionConflict as exc:
+    except intake.SubmissionConflict as exc:
         raise Refused(409, str(exc)) from None
     row = {
         "service_request_id": posted.ticket,
