@@ -7,6 +7,7 @@ import datetime as dt
 import time_machine
 from django.utils import timezone
 
+from balaikota.core import integrity
 from balaikota.demo import loader, performance
 from balaikota.performance import selectors
 from balaikota.performance.models import (
@@ -43,3 +44,5 @@ def test_the_demo_loads_this_years_auction_with_every_step(city: None) -> None:
         assert ranking[0].achievement is not None
         # DPMPTSP's licences keep taking too long: a review is open
         assert Commitment.objects.get(agency__code="dpmptsp").reviews.exists()
+        # and every step the demo took replays from its events and audit entries
+        assert [str(p) for p in integrity.problems()] == []

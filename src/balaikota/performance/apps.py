@@ -6,3 +6,15 @@ class PerformanceConfig(AppConfig):
     name = "balaikota.performance"
     label = "performance"
     verbose_name = _("Performance auction (lelang kinerja)")
+
+    def ready(self) -> None:
+        from balaikota.core import replay
+        from balaikota.dashboards import panels
+        from balaikota.performance import panel
+        from balaikota.performance import replay as performance_replay
+
+        for replayer in performance_replay.replayers():
+            replay.register(replayer)
+        panels.register(
+            panels.Panel("performance", "performance/_dashboard_panel.html", panel.context)
+        )

@@ -97,7 +97,7 @@ def log(
         object_type=f"performance.{subject}",
         object_id=obj.pk,
         before={"status": from_status} if from_status else None,
-        after={"status": to_status, "note": note, **payload},
+        after={"status": to_status, "note": note, **payload, "event": event.pk},
     )
     return event
 

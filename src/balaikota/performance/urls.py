@@ -6,6 +6,7 @@ app_name = "performance"
 
 urlpatterns = [
     path("kinerja", views.board, name="board"),
+    path("kinerja/peringkat.csv", views.ranking_csv, name="ranking_csv"),
     path("kinerja/saya", views.mine, name="mine"),
     path("kinerja/tawaran/<int:pk>/<str:kind>", views.answer, name="answer"),
     path("kinerja/komitmen/<int:pk>", views.commitment, name="commitment"),

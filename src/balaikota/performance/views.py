@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable
 from typing import Any
 
@@ -15,11 +16,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from balaikota.agencies.models import Agency, Official, Position
 from balaikota.core.models import User
-from balaikota.performance import access, exports, forms, monitoring, periods, selectors, services
+from balaikota.performance import (
+    access,
+    exports,
+    forms,
+    monitoring,
+    panel,
+    periods,
+    selectors,
+    services,
+)
 from balaikota.performance.access import NotAllowed
 from balaikota.performance.models import (
     Auction,
@@ -103,6 +113,37 @@ def board(request: HttpRequest) -> HttpResponse:
             **_labels(),
         },
     )
+
+
+@require_GET
+def ranking_csv(request: HttpRequest) -> HttpResponse:
+    """The city dashboard's ranking of agencies as CSV (public, verified figures only)."""
+    year = _year(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="kinerja-peringkat-{year}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("Rank"),
+            _("Agency code"),
+            _("Agency"),
+            _("Achievement (%)"),
+            _("Band"),
+            _("Commitments"),
+        ]
+    )
+    for row in panel.ranking_rows(year):
+        writer.writerow(
+            [
+                row["rank"],
+                row["code"],
+                row["agency"],
+                "" if row["achievement"] is None else row["achievement"],
+                row["band_label"],
+                row["commitments"],
+            ]
+        )
+    return response
 
 
 # --- Heads of agency ----------------------------------------------------------------------

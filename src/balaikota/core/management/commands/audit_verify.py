@@ -11,8 +11,8 @@ from balaikota.core import integrity
 class Command(BaseCommand):
     help = (
         "Check the audit log's hash chain, the published daily heads, and that every "
-        "complaint's state is what its recorded events produce. Exits non-zero on the "
-        "first problem."
+        "complaint's and performance commitment's, offer's and check-in's state is what "
+        "its recorded events produce. Exits non-zero on the first problem."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
