@@ -1,6 +1,7 @@
 """Sections other apps add to the public dashboard (the performance module's figures).
 
-An app registers a panel in its `AppConfig.ready()`:
+A panel is registered in `DashboardsConfig.ready()` (it reads the other app through that
+app's selectors):
 
     panels.register(Panel("performance", "performance/dashboard_panel.html", context_fn))
 

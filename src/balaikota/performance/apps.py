@@ -9,12 +9,7 @@ class PerformanceConfig(AppConfig):
 
     def ready(self) -> None:
         from balaikota.core import replay
-        from balaikota.dashboards import panels
-        from balaikota.performance import panel
         from balaikota.performance import replay as performance_replay
 
         for replayer in performance_replay.replayers():
             replay.register(replayer)
-        panels.register(
-            panels.Panel("performance", "performance/_dashboard_panel.html", panel.context)
-        )

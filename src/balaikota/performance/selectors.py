@@ -11,6 +11,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
@@ -21,6 +22,7 @@ from balaikota.performance import access, scoring
 from balaikota.performance.models import (
     Answer,
     Auction,
+    BandChoice,
     CheckIn,
     CheckInStatus,
     Commitment,
@@ -312,3 +314,20 @@ def agreement_items(offer: Offer) -> list[Commitment]:
         .select_related("indicator", "official")
         .order_by("indicator__name")
     )
+
+
+def ranking_rows(year: int) -> list[dict[str, Any]]:
+    """One row per agency, best first: what the panel's table and its CSV hold."""
+    labels = dict(BandChoice.choices)
+    return [
+        {
+            "rank": index,
+            "code": score.agency.code,
+            "agency": score.agency.short_name,
+            "achievement": score.achievement,
+            "band": score.band.value if score.band else "",
+            "band_label": str(labels[score.band.value]) if score.band else "",
+            "commitments": score.commitments,
+        }
+        for index, score in enumerate(agency_ranking(year), start=1)
+    ]

@@ -25,7 +25,6 @@ from balaikota.performance import (
     exports,
     forms,
     monitoring,
-    panel,
     periods,
     selectors,
     services,
@@ -132,7 +131,7 @@ def ranking_csv(request: HttpRequest) -> HttpResponse:
             _("Commitments"),
         ]
     )
-    for row in panel.ranking_rows(year):
+    for row in selectors.ranking_rows(year):
         writer.writerow(
             [
                 row["rank"],

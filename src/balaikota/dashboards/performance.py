@@ -1,6 +1,7 @@
 """The performance auction's section of the public city dashboard (`/dasbor`).
 
-Registered with `dashboards.panels` in `PerformanceConfig.ready()`. It shows what the
+Registered with `panels` in `DashboardsConfig.ready()` (the dashboards read the
+performance module through its selectors, never the other way). It shows what the
 public target board (`/kinerja`) shows, summed up: the current year's agencies ranked by
 the mean achievement of their commitments, on verified figures only. A handful of
 queries whatever the number of agencies (`selectors.agency_ranking` prefetches).
@@ -23,26 +24,9 @@ from balaikota.performance.models import BandChoice
 CHART_MAXIMUM = 120.0
 
 
-def ranking_rows(year: int) -> list[dict[str, Any]]:
-    """One row per agency, best first: what the panel's table and its CSV hold."""
-    labels = dict(BandChoice.choices)
-    return [
-        {
-            "rank": index,
-            "code": score.agency.code,
-            "agency": score.agency.short_name,
-            "achievement": score.achievement,
-            "band": score.band.value if score.band else "",
-            "band_label": str(labels[score.band.value]) if score.band else "",
-            "commitments": score.commitments,
-        }
-        for index, score in enumerate(selectors.agency_ranking(year), start=1)
-    ]
-
-
 def context(request: HttpRequest) -> dict[str, Any]:
     year = timezone.localdate().year
-    rows = ranking_rows(year)
+    rows = selectors.ranking_rows(year)
     scored = [row for row in rows if row["achievement"] is not None]
     chart = (
         svg.bars(
