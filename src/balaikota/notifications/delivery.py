@@ -128,24 +128,13 @@ def _send_email(message: OutboxMessage) -> None:
 def _post_webhook(message: OutboxMessage) -> None:
     body = json.dumps(message.payload, sort_keys=True, ensure_ascii=False).encode()
     headers = {
-        "Content-Type": "application/json",
         "User-Agent": "Balaikota-Webhook/1",
         "X-Balaikota-Event": message.event,
         "X-Balaikota-Delivery": str(message.pk),
     }
     if message.secret:
         headers[signing.HEADER] = signing.sign(body, message.secret)
-    request = urllib.request.Request(  # noqa: S310 - admins configure http(s) URLs only
-        message.address, data=body, headers=headers, method="POST"
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310
-            if not 200 <= response.status < 300:
-                raise DeliveryError(f"receiver answered HTTP {response.status}")
-    except urllib.error.HTTPError as exc:
-        raise DeliveryError(f"receiver answered HTTP {exc.code}") from exc
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        raise DeliveryError(f"receiver unreachable: {exc}") from exc
+    _post_json(message.address, body, headers, "receiver")
 
 
 def _send_text(message: OutboxMessage) -> None:
@@ -156,17 +145,22 @@ def _send_text(message: OutboxMessage) -> None:
         {"to": message.address, "text": message.body, "channel": message.subject},
         ensure_ascii=False,
     ).encode()
-    headers = {"Content-Type": "application/json", "User-Agent": "Balaikota-Gateway/1"}
+    headers = {"User-Agent": "Balaikota-Gateway/1"}
     if settings.GATEWAY_SEND_TOKEN:
         headers["Authorization"] = f"Bearer {settings.GATEWAY_SEND_TOKEN}"
-    request = urllib.request.Request(  # noqa: S310 - the admin configures this URL
-        settings.GATEWAY_SEND_URL, data=body, headers=headers, method="POST"
+    _post_json(settings.GATEWAY_SEND_URL, body, headers, "gateway")
+
+
+def _post_json(url: str, body: bytes, headers: dict[str, str], peer: str) -> None:
+    """One POST; anything but a 2xx answer is a DeliveryError (the message is retried)."""
+    request = urllib.request.Request(  # noqa: S310 - admins configure http(s) URLs only
+        url, data=body, headers={"Content-Type": "application/json", **headers}, method="POST"
     )
     try:
         with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310
             if not 200 <= response.status < 300:
-                raise DeliveryError(f"gateway answered HTTP {response.status}")
+                raise DeliveryError(f"{peer} answered HTTP {response.status}")
     except urllib.error.HTTPError as exc:
-        raise DeliveryError(f"gateway answered HTTP {exc.code}") from exc
+        raise DeliveryError(f"{peer} answered HTTP {exc.code}") from exc
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        raise DeliveryError(f"gateway unreachable: {exc}") from exc
+        raise DeliveryError(f"{peer} unreachable: {exc}") from exc
