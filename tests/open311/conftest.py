@@ -1,25 +1,34 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
 from balaikota.complaints.models import Category, CategoryAttribute
 from balaikota.open311 import services
 from balaikota.open311.models import ApiClient
+from tests.open311 import georeport_schemas
 from tests.peers import smtp_server, unused_port, webhook_receiver
 
 SCHEMAS = Path(__file__).resolve().parents[2].parent / "shared" / "open311-schemas"
 
 
 @pytest.fixture
-def schema() -> Any:
-    """The GeoReport v2 JSON schemas, when ../shared is beside the project."""
-    if not SCHEMAS.exists():
-        pytest.skip("../shared/open311-schemas is not beside the project")
-    return lambda name: json.loads((SCHEMAS / f"{name}.json").read_text())
+def conforms() -> Callable[[Any, str], None]:
+    """Validates a GeoReport v2 object against the team's schema of it and, when
+    ../shared/open311-schemas is beside the project, against the shared one too."""
+
+    def check(document: Any, name: str) -> None:
+        jsonschema.validate(document, georeport_schemas.OURS[name])
+        shared = SCHEMAS / f"{name}.json"
+        if shared.exists():
+            jsonschema.validate(document, json.loads(shared.read_text()))
+
+    return check
 
 
 @pytest.fixture
