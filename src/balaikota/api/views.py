@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Literal
 
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
@@ -133,10 +133,13 @@ def submit(
     phone: Form[str | None] = None,
     email: Form[str | None] = None,
     nik: Form[str | None] = None,
+    privacy: Form[Literal["public", "anonymous", "confidential"]] = "public",
     photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> Status[Any]:
     """Multipart form: `text`, optional `category` (slug), `lat`/`lon` (or a photo with GPS),
-    up to 5 `photos` (JPEG, PNG, HEIC) and the reporter's contact. An `Idempotency-Key`
+    up to 5 `photos` (JPEG, PNG, HEIC), the reporter's contact and `privacy`: `public` (the
+    default), `anonymous` (the reporter's identity is shown to nobody in the city) or
+    `confidential` (nothing of the complaint is published). An `Idempotency-Key`
     header makes a retried request return the complaint made the first time (200); the same
     key with a different complaint is refused (409)."""
     errors: dict[str, list[str]] = {}
@@ -164,6 +167,7 @@ def submit(
             channel=Channel.API,
             reporter=request.user if request.user.is_authenticated else None,
             submission_key=f"api:{key}" if key else None,
+            privacy=privacy,
         )
     except intake.SubmissionInvalid as exc:
         return Status(400, ErrorOut(detail=_("The complaint was not accepted."), errors=exc.errors))

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from balaikota.agencies.models import Agency
-from balaikota.complaints.models import Category, LocationSource
+from balaikota.complaints.models import Category, LocationSource, Privacy
 
 
 class MultiplePhotoInput(forms.ClearableFileInput):
@@ -74,6 +74,23 @@ class ReportForm(forms.Form):
     phone = forms.CharField(label=_("Phone / WhatsApp"), required=False, max_length=30)
     email = forms.EmailField(label=_("E-mail (to receive updates)"), required=False)
     nik = forms.CharField(label=_("NIK"), required=False, max_length=16)
+    privacy = forms.ChoiceField(
+        label=_("Who may know of this complaint?"),
+        choices=[
+            (Privacy.PUBLIC, _("Public: the complaint is published, your name is not")),
+            (
+                Privacy.ANONYMOUS,
+                _("Anonymous: the complaint is published; nobody in the city sees who you are"),
+            ),
+            (
+                Privacy.CONFIDENTIAL,
+                _("Confidential: nothing is published; only the officers handling it see it"),
+            ),
+        ],
+        initial=Privacy.PUBLIC,
+        required=False,
+        widget=forms.RadioSelect,
+    )
     submission_key = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
 
 

@@ -1,7 +1,8 @@
 """Complaints by SMS or WhatsApp, through a gateway's inbound webhook.
 
-"SAMBAT <isi>" makes a complaint through the same path as the web form; "CEK <kode>"
-answers with its status. Replies go through the outbox. The sender's number is the
+"SAMBAT <isi>" makes a complaint through the same path as the web form ("SAMBAT ANONIM
+<isi>" an anonymous one, "SAMBAT RAHASIA <isi>" a confidential one); "CEK <kode>" answers
+with its status. Replies go through the outbox. The sender's number is the
 reporter's phone: personal data, never shown publicly.
 """
 
@@ -19,11 +20,24 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from balaikota.complaints import intake
-from balaikota.complaints.models import Channel, Complaint
+from balaikota.complaints.models import Channel, Complaint, Privacy
 from balaikota.complaints.tickets import normalise_ticket
 from balaikota.notifications import services as outbox
 
 COMMAND = re.compile(r"^\s*(SAMBAT|CEK|LAPOR)\b[\s:.,-]*(.*)$", re.IGNORECASE | re.DOTALL)
+# The mode, as the first word after SAMBAT: Indonesian first, English understood too.
+MODE = re.compile(
+    r"^(ANONIM|ANONYMOUS|RAHASIA|CONFIDENTIAL|BIASA|PUBLIC)\b[\s:.,-]*(.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+_MODES = {
+    "ANONIM": Privacy.ANONYMOUS,
+    "ANONYMOUS": Privacy.ANONYMOUS,
+    "RAHASIA": Privacy.CONFIDENTIAL,
+    "CONFIDENTIAL": Privacy.CONFIDENTIAL,
+    "BIASA": Privacy.PUBLIC,
+    "PUBLIC": Privacy.PUBLIC,
+}
 
 
 class GatewayInvalid(ValueError):
@@ -109,6 +123,10 @@ def handle(message: Message) -> str:
 
 def _complain(message: Message, text: str) -> tuple[str, bool]:
     """The reply, and whether this message was new (not a repeat of one already taken)."""
+    privacy = Privacy.PUBLIC
+    mode = MODE.match(text)
+    if mode:
+        privacy, text = _MODES[mode.group(1).upper()], mode.group(2).strip()
     try:
         submission = intake.submit_complaint(
             text=text,
@@ -123,6 +141,7 @@ def _complain(message: Message, text: str) -> tuple[str, bool]:
             photo_urls=[message.media_url] if message.media_url else [],
             # An operator puts the place on the map when the message does not carry it.
             require_location=False,
+            privacy=privacy,
         )
     except intake.SubmissionInvalid as exc:
         problems = " ".join(m for messages in exc.errors.values() for m in messages)
@@ -130,9 +149,12 @@ def _complain(message: Message, text: str) -> tuple[str, bool]:
     except intake.SubmissionConflict:
         return _("This message was already received."), False
     reply = _(
-        "Thank you, your complaint has been received. Tracking code: %(ticket)s. Send "
-        "CEK %(ticket)s to follow it."
-    ) % {"ticket": submission.complaint.ticket}
+        "Thank you, your complaint has been received (%(mode)s). Tracking code: %(ticket)s. "
+        "Send CEK %(ticket)s to follow it."
+    ) % {
+        "ticket": submission.complaint.ticket,
+        "mode": submission.complaint.get_privacy_display(),
+    }
     return reply, submission.created
 
 

@@ -21,7 +21,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from balaikota.complaints import attributes, deadlines, learning, photos, steps, tickets
+from balaikota.complaints import (
+    attributes,
+    deadlines,
+    learning,
+    photos,
+    publication,
+    steps,
+    tickets,
+)
 from balaikota.complaints import notifications as notify
 from balaikota.complaints.lifecycle import Action, Actor
 from balaikota.complaints.models import (
@@ -31,6 +39,7 @@ from balaikota.complaints.models import (
     Complaint,
     LocationSource,
     Photo,
+    Privacy,
     Status,
 )
 from balaikota.complaints.routing import agency_for
@@ -153,25 +162,112 @@ def submit_complaint(
     photo_urls: Sequence[str] = (),
     require_location: bool = True,
     answers_required: bool = True,
+    privacy: str = Privacy.PUBLIC,
 ) -> Submission:
     """Accept a citizen's complaint, find its kelurahan and agency, and send it there.
 
     A repeated `submission_key` (the form's or the API client's idempotency key) with the
     same content returns the complaint already made instead of a second one; the same key
-    with other content is a `SubmissionConflict`.
+    with other content is a `SubmissionConflict`. `privacy` is the reporter's choice of
+    mode; a category may make it stricter.
     """
     key_hash = tickets.hash_submission_key(submission_key) if submission_key else None
     fingerprint = _fingerprint(
-        text, category, lat, lon, photo_files or [], [*photo_urls, *_flat(answers)]
+        text, category, lat, lon, photo_files or [], [*photo_urls, *_flat(answers), privacy]
     )
     if key_hash:
         replay = _replay(key_hash, fingerprint, submission_key or "")
         if replay is not None:
             return replay
 
-    errors: dict[str, list[str]] = {}
+    draft = _check(
+        _Input(
+            text=text,
+            category=category,
+            lat=lat,
+            lon=lon,
+            location_source=location_source,
+            photo_files=photo_files or [],
+            contact=contact or Contact(),
+            address=address,
+            answers=answers,
+            photo_urls=photo_urls,
+            require_location=require_location,
+            answers_required=answers_required,
+            privacy=privacy,
+        )
+    )
+    _classify(draft)
+    reporter_key = (
+        tickets.reporter_key_for(submission_key) if submission_key else tickets.new_reporter_key()
+    )
+    try:
+        complaint = _store(
+            draft,
+            _Origin(
+                channel=channel,
+                reporter=reporter,
+                submission_key=key_hash,
+                submission_hash=fingerprint,
+                reporter_key=reporter_key,
+            ),
+        )
+    except IntegrityError:
+        # Two identical submissions raced; the other one won and is the answer.
+        replay = _replay(key_hash, fingerprint, submission_key or "") if key_hash else None
+        if replay is None:
+            raise
+        return replay
+    return Submission(complaint, reporter_key, created=True)
+
+
+@dataclass
+class _Input:
+    """What the citizen sent, as the channel passed it on."""
+
+    text: str
+    category: Category | None
+    lat: float | None
+    lon: float | None
+    location_source: str
+    photo_files: list[UploadedFile]
+    contact: Contact
+    address: str
+    answers: Mapping[str, Sequence[str]] | None
+    photo_urls: Sequence[str]
+    require_location: bool
+    answers_required: bool
+    privacy: str
+
+
+@dataclass
+class _Draft:
+    """A checked submission, ready to be stored."""
+
+    text: str
+    category: Category | None
+    checked: _Checked
+    village: Any
+    contact: Contact
+    privacy: Privacy
+    extra: _Extra
+    category_source: CategorySource = CategorySource.CITIZEN
+    suggestions: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class _Origin:
+    """Who sent it, and how: the channel, the account and the idempotency key."""
+
+    channel: Channel
+    reporter: User | None
+    submission_key: str | None
+    submission_hash: str
+    reporter_key: str
+
+
+def _check_text(text: str, errors: dict[str, list[str]]) -> str:
     text = plaintext.clean(text).strip()
-    address = plaintext.clean(address)
     if len(text) < MIN_TEXT:
         errors.setdefault("text", []).append(
             _("Describe the problem in at least %(count)d characters.") % {"count": MIN_TEXT}
@@ -180,34 +276,35 @@ def submit_complaint(
         errors.setdefault("text", []).append(
             _("The description is too long (at most %(count)d characters).") % {"count": MAX_TEXT}
         )
-    checked = _Checked()
-    _check_photos(photo_files or [], checked, errors)
-    urls = _check_photo_urls(photo_urls, len(photo_files or []), errors)
-    # None: the channel does not ask the category's questions (the web form, SMS), so a
-    # required one cannot be held against the citizen.
-    clean_answers = (
-        attributes.clean_answers(category, answers, errors, enforce_required=answers_required)
-        if answers is not None
-        else {}
-    )
-    _check_location(lat, lon, location_source, checked, errors)
-    clean_contact = _clean_contact(contact or Contact(), errors)
+    return text
 
-    place = None
+
+def _check_privacy(value: str, errors: dict[str, list[str]]) -> Privacy:
+    if value in Privacy.values:
+        return Privacy(value)
+    errors.setdefault("privacy", []).append(
+        _("Choose the privacy of the complaint: public, anonymous or confidential.")
+    )
+    return Privacy.PUBLIC
+
+
+def _check_place(given: _Input, checked: _Checked, errors: dict[str, list[str]]) -> Any:
+    """The kelurahan of the complaint's point, or None when it has none (yet)."""
     if checked.lat is not None and checked.lon is not None and "location" not in errors:
         place = regions.locate(checked.lat, checked.lon)
-        if not place.inside_city:
-            errors.setdefault("location", []).append(
-                _(
-                    "This place is outside the service area of %(city)s. Move the pin to a "
-                    "place inside the city."
-                )
-                % {"city": settings.CITY_NAME}
+        if place.inside_city:
+            return place.village
+        errors.setdefault("location", []).append(
+            _(
+                "This place is outside the service area of %(city)s. Move the pin to a "
+                "place inside the city."
             )
+            % {"city": settings.CITY_NAME}
+        )
     elif (
-        require_location
+        given.require_location
         and "location" not in errors
-        and (category is None or category.location_required)
+        and (given.category is None or given.category.location_required)
     ):
         errors.setdefault("location", []).append(
             _(
@@ -215,60 +312,70 @@ def submit_complaint(
                 "on the map."
             )
         )
+    return None
+
+
+def _check(given: _Input) -> _Draft:
+    """Every check of the submission at once, so the citizen sees every problem together."""
+    errors: dict[str, list[str]] = {}
+    text = _check_text(given.text, errors)
+    privacy = _check_privacy(given.privacy, errors)
+    checked = _Checked()
+    _check_photos(given.photo_files, checked, errors)
+    urls = _check_photo_urls(given.photo_urls, len(given.photo_files), errors)
+    # None: the channel does not ask the category's questions (the web form, SMS), so a
+    # required one cannot be held against the citizen.
+    clean_answers = (
+        attributes.clean_answers(
+            given.category, given.answers, errors, enforce_required=given.answers_required
+        )
+        if given.answers is not None
+        else {}
+    )
+    _check_location(given.lat, given.lon, given.location_source, checked, errors)
+    contact = _clean_contact(given.contact, errors)
+    village = _check_place(given, checked, errors)
     if errors:
         raise SubmissionInvalid(errors)
-
-    # Without the citizen's choice, the routing model reads the text: a sure answer is
-    # used (and recorded as suggested), an unsure one only shown to the operator.
-    category_source = CategorySource.CITIZEN
-    suggestions: list[dict[str, Any]] = []
-    if category is None:
-        ranking, sure = learning.suggest(text)
-        suggestions = [{"category": c.category, "score": c.score} for c in ranking[:3]]
-        if sure is not None:
-            category = Category.objects.filter(slug=sure, is_active=True).first()
-            category_source = CategorySource.SUGGESTED
-
-    reporter_key = (
-        tickets.reporter_key_for(submission_key) if submission_key else tickets.new_reporter_key()
+    address = plaintext.clean(given.address).strip()[:250]
+    return _Draft(
+        text=text,
+        category=given.category,
+        checked=checked,
+        village=village,
+        contact=contact,
+        privacy=privacy,
+        extra=_Extra(address=address, answers=clean_answers, urls=urls),
     )
+
+
+def _classify(draft: _Draft) -> None:
+    """Without the citizen's choice, the routing model reads the text: a sure answer is used
+    (and recorded as suggested), an unsure one only shown to the operator."""
+    if draft.category is not None:
+        return
+    ranking, sure = learning.suggest(draft.text)
+    draft.suggestions = [{"category": c.category, "score": c.score} for c in ranking[:3]]
+    if sure is not None:
+        draft.category = Category.objects.filter(slug=sure, is_active=True).first()
+        draft.category_source = CategorySource.SUGGESTED
+
+
+def _store(draft: _Draft, origin: _Origin) -> Complaint:
     ticket = _unused_ticket()
     # Uploads are written before the transaction, so that the database's write lock is not
     # held while megabytes go to disk; if the transaction fails they are removed again.
     stored = [
         (steps.save_upload(ticket, upload, result, Photo.Kind.BEFORE), result)
-        for upload, result in checked.photos
+        for upload, result in draft.checked.photos
     ]
     try:
         with transaction.atomic():
-            complaint = _create(
-                ticket=ticket,
-                stored=stored,
-                suggestions=suggestions,
-                category_source=category_source,
-                text=text,
-                category=category,
-                checked=checked,
-                village=place.village if place else None,
-                contact=clean_contact,
-                channel=channel,
-                reporter=reporter,
-                submission_key=key_hash,
-                submission_hash=fingerprint,
-                reporter_key=reporter_key,
-                extra=_Extra(address=address.strip()[:250], answers=clean_answers, urls=urls),
-            )
-    except BaseException as exc:
+            return _create(ticket, stored, draft, origin)
+    except BaseException:
         for name, _result in stored:
             storages["private"].delete(name)
-        if not isinstance(exc, IntegrityError):
-            raise
-        # Two identical submissions raced; the other one won and is the answer.
-        replay = _replay(key_hash, fingerprint, submission_key or "") if key_hash else None
-        if replay is None:
-            raise
-        return replay
-    return Submission(complaint, reporter_key, created=True)
+        raise
 
 
 def _unused_ticket() -> str:
@@ -344,54 +451,42 @@ def _replay(key_hash: str, fingerprint: str, raw_key: str) -> Submission | None:
 
 
 def _create(
-    *,
-    ticket: str,
-    stored: list[tuple[str, photos.Checked]],
-    suggestions: list[dict[str, Any]],
-    category_source: CategorySource,
-    text: str,
-    category: Category | None,
-    checked: _Checked,
-    village: Any,
-    contact: Contact,
-    channel: Channel,
-    reporter: User | None,
-    submission_key: str | None,
-    submission_hash: str,
-    reporter_key: str,
-    extra: _Extra,
+    ticket: str, stored: list[tuple[str, photos.Checked]], draft: _Draft, origin: _Origin
 ) -> Complaint:
     now = timezone.now()
+    category, contact, checked = draft.category, draft.contact, draft.checked
+    reporter = origin.reporter
     complaint = Complaint(
         ticket=ticket,
-        text=text,
+        text=draft.text,
         category=category,
-        category_source=category_source,
-        suggestions=suggestions,
-        region=village,
+        category_source=draft.category_source,
+        suggestions=draft.suggestions,
+        region=draft.village,
         lat=checked.lat,
         lon=checked.lon,
         location_source=checked.source,
         status=Status.SUBMITTED,
-        channel=channel,
+        channel=origin.channel,
         reporter=reporter,
         reporter_name=contact.name,
         reporter_phone=contact.phone,
         reporter_email=contact.email or (reporter.email if reporter else ""),
         reporter_nik=contact.nik,
-        reporter_key_hash=tickets.hash_key(reporter_key),
-        submission_key=submission_key or None,
-        submission_hash=submission_hash,
+        reporter_key_hash=tickets.hash_key(origin.reporter_key),
+        submission_key=origin.submission_key or None,
+        submission_hash=origin.submission_hash,
         created_at=now,
         dispose_due=deadlines.dispose_due(now, category),
-        address=extra.address,
-        attributes=extra.answers,
+        address=draft.extra.address,
+        attributes=draft.extra.answers,
     )
+    publication.prepare(complaint, draft.privacy)
     complaint.due_at = complaint.dispose_due
     complaint.save(force_insert=True)
     saved_photos = [
         steps.add_photo(complaint, name, result, Photo.Kind.BEFORE) for name, result in stored
-    ] + [steps.add_remote_photo(complaint, url) for url in extra.urls]
+    ] + [steps.add_remote_photo(complaint, url) for url in draft.extra.urls]
     steps.record(
         complaint,
         Action.SUBMIT,
@@ -401,7 +496,7 @@ def _create(
         Status.SUBMITTED,
         photo=saved_photos[0] if saved_photos else None,
     )
-    agency = agency_for(category, village)
+    agency = agency_for(category, draft.village)
     if agency is not None:
         # The reporter hears of it once, in the acknowledgement that names the agency.
         steps.assign(complaint, agency, None, Actor.SYSTEM, "", tell_reporter=False)

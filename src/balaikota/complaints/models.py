@@ -37,6 +37,19 @@ class Channel(models.TextChoices):
     WHATSAPP = "whatsapp", _("WhatsApp")
 
 
+class Privacy(models.TextChoices):
+    """Who may know of a complaint and of its reporter. Only ever made stricter, except by
+    the reporter themself."""
+
+    PUBLIC = "public", _("Public")
+    ANONYMOUS = "anonymous", _("Anonymous")
+    CONFIDENTIAL = "confidential", _("Confidential")
+
+
+# From the least to the most strict: a change may only go up, unless the reporter asks.
+PRIVACY_RANK = {Privacy.PUBLIC: 0, Privacy.ANONYMOUS: 1, Privacy.CONFIDENTIAL: 2}
+
+
 class LocationSource(models.TextChoices):
     EXIF = "exif", _("Photo's GPS")
     DEVICE = "device", _("Device location")
@@ -86,6 +99,21 @@ class Category(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("order"), default=100)
     is_active = models.BooleanField(_("active"), default=True)
+    force_confidential = models.BooleanField(
+        _("always confidential"),
+        default=False,
+        help_text=_(
+            "Every complaint in this category is confidential, whatever the reporter chose "
+            "(e.g. extortion by an official, harassment)."
+        ),
+    )
+    requires_moderation = models.BooleanField(
+        _("moderated before publication"),
+        default=False,
+        help_text=_(
+            "Nothing of a complaint in this category is published until an operator has checked it."
+        ),
+    )
 
     class Meta:
         ordering = ["position", "name"]
@@ -240,6 +268,22 @@ class Complaint(models.Model):
         _("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    privacy = models.CharField(
+        _("privacy"), max_length=12, choices=Privacy.choices, default=Privacy.PUBLIC
+    )
+
+    # What the public sees instead of `text`: personal data found in it replaced by
+    # "[disamarkan]" at intake, and edited by moderators. Staff read `text`.
+    public_text = models.TextField(_("public text"), blank=True)
+    # Whether anything of the complaint is published: not when it is confidential, withheld
+    # by a moderator, or waiting for moderation. Kept by `refresh_published()`.
+    published = models.BooleanField(_("published"), default=True)
+    withheld = models.BooleanField(_("withheld from publication"), default=False)
+    awaiting_moderation = models.BooleanField(_("waiting for moderation"), default=False)
+    moderated_at = models.DateTimeField(_("last moderated"), null=True, blank=True)
+    # The reporter's contact was withdrawn by them, erased on request or by retention:
+    # the complaint stays, anonymised, and the reporter hears nothing more of it.
+    contact_removed_at = models.DateTimeField(_("contact removed"), null=True, blank=True)
 
     # Personal data: never shown on public pages, the public API or open data.
     reporter = models.ForeignKey(
@@ -303,6 +347,11 @@ class Complaint(models.Model):
             # is in this index, so the table itself is not visited.
             models.Index(fields=["lat", "lon", "status", "supporters"], name="complaint_map_idx"),
             models.Index(fields=["agency", "created_at"], name="complaint_agency_idx"),
+            models.Index(fields=["published", "created_at"], name="complaint_published_idx"),
+            # Retention: closed complaints whose reporter's contact is still kept.
+            models.Index(
+                fields=["closed_at", "contact_removed_at"], name="complaint_retention_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -311,6 +360,26 @@ class Complaint(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def hides_identity(self) -> bool:
+        """Whether the reporter's identity is kept from everyone in the city (unless revealed)."""
+        return self.privacy == Privacy.ANONYMOUS
+
+    @property
+    def is_confidential(self) -> bool:
+        return self.privacy == Privacy.CONFIDENTIAL
+
+    def refresh_published(self) -> None:
+        self.published = (
+            self.privacy != Privacy.CONFIDENTIAL
+            and not self.withheld
+            and not self.awaiting_moderation
+        )
+
+    def public_version_text(self) -> str:
+        """The text the public sees: never the stored original."""
+        return self.public_text
 
     def is_overdue(self, now: datetime.datetime | None = None) -> bool:
         moment = now or timezone.now()
@@ -339,6 +408,14 @@ class Photo(models.Model):
     # Coordinates read from the photo's EXIF: kept here, never in a served file.
     gps_lat = models.FloatField(null=True, blank=True)
     gps_lon = models.FloatField(null=True, blank=True)
+    # The metadata-free copy staff see, unblurred, in private storage (served to staff
+    # only); `image` and `thumbnail` are the public copies, with faces and plates blurred.
+    staff_image = models.CharField(max_length=300, blank=True)
+    faces_blurred = models.PositiveSmallIntegerField(_("areas blurred automatically"), default=0)
+    # Moderation: a hidden photo is not published; `blur_areas` are more rectangles to blur,
+    # drawn by a moderator, as [x, y, width, height] fractions of the picture.
+    hidden = models.BooleanField(_("hidden from the public"), default=False)
+    blur_areas = models.JSONField(_("areas blurred by a moderator"), default=list, blank=True)
     # A photo given by address (Open311 media_url, an SMS gateway's media): the worker
     # fetches it into private storage, then processes it like an upload.
     source_url = models.URLField(max_length=500, blank=True)
@@ -400,6 +477,29 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint_id} {self.action} {self.from_status}→{self.to_status}"
+
+
+class IdentityReveal(models.Model):
+    """A designated officer saw the identity of an anonymous complaint's reporter, for a
+    written reason. Each reveal is also an audit entry, and the reporter is told."""
+
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="reveals", verbose_name=_("complaint")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    reason = models.TextField(_("reason"))
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("identity reveal")
+        verbose_name_plural = _("identity reveals")
+        indexes = [models.Index(fields=["complaint", "user"], name="reveal_lookup_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} → {self.user_id}"
 
 
 class RoutingExample(models.Model):

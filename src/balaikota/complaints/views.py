@@ -29,7 +29,7 @@ from balaikota.complaints import (
     services,
 )
 from balaikota.complaints.lifecycle import ACTION_LABELS, Action, TransitionNotAllowed
-from balaikota.complaints.models import Category, Channel, Complaint, Status
+from balaikota.complaints.models import Category, Channel, Complaint, Privacy, Status
 from balaikota.complaints.tickets import normalise_ticket
 from balaikota.core import roles
 from balaikota.core.models import User
@@ -109,6 +109,7 @@ def _submit_from_form(
         answers=_answers(request, data["category"]),
         # Questions help the agency; on the form none may stop a citizen from reporting.
         answers_required=False,
+        privacy=data["privacy"] or Privacy.PUBLIC,
     )
 
 

@@ -14,6 +14,7 @@ class Role(models.TextChoices):
     AGENCY_HEAD = "agency_head", _("Head of agency")
     MAYOR_OFFICE = "mayor_office", _("Mayor's office")
     VERIFIER = "verifier", _("Verifier (Bappeda / inspectorate)")
+    PRIVACY_OFFICER = "privacy_officer", _("Data protection officer")
     ADMIN = "admin", _("Administrator")
 
 

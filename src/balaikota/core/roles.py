@@ -10,7 +10,7 @@ AnyUser = User | AnonymousUser
 
 OPERATOR_ROLES = frozenset({Role.OPERATOR, Role.ADMIN})
 AGENCY_ROLES = frozenset({Role.AGENCY_STAFF, Role.AGENCY_HEAD})
-CITYWIDE_READERS = frozenset({Role.OPERATOR, Role.ADMIN, Role.MAYOR_OFFICE})
+CITYWIDE_READERS = frozenset({Role.OPERATOR, Role.ADMIN, Role.MAYOR_OFFICE, Role.PRIVACY_OFFICER})
 
 
 def is_operator(user: AnyUser) -> bool:
@@ -27,3 +27,12 @@ def reads_whole_city(user: AnyUser) -> bool:
 
 def is_staff_member(user: AnyUser) -> bool:
     return user.is_authenticated and user.role != Role.CITIZEN
+
+
+def may_reveal_identity(user: AnyUser) -> bool:
+    """Only the designated data protection officer may see who reported anonymously."""
+    return user.is_authenticated and user.role == Role.PRIVACY_OFFICER
+
+
+def may_moderate(user: AnyUser) -> bool:
+    return is_operator(user)

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from balaikota.complaints import intake
-from balaikota.complaints.models import Category, Channel, LocationSource
+from balaikota.complaints.models import Category, Channel, LocationSource, Privacy
 from balaikota.core import audit
 from balaikota.core.models import User
 from balaikota.open311 import keys, receivers
@@ -86,6 +86,7 @@ def post_request(
     account_id: str = "",
     idempotency_key: str | None = None,
     require_location: bool = True,
+    privacy: str = Privacy.PUBLIC,
 ) -> Posted:
     """Create the complaint through the same path as the web form, marked as posted by
     `client`. Raises intake.SubmissionInvalid / SubmissionConflict."""
@@ -104,6 +105,7 @@ def post_request(
             answers=answers,
             photo_urls=media_urls,
             require_location=require_location,
+            privacy=privacy,
         )
         link, _created = ClientRequest.objects.get_or_create(
             complaint=submission.complaint,

@@ -361,6 +361,8 @@ def _post(request: HttpRequest, fmt: str, client: ApiClient | None) -> HttpRespo
             idempotency_key=request.headers.get("Idempotency-Key", "").strip()[:200] or None,
             # Without coordinates the operator puts the address on the map.
             require_location=not address,
+            # An extension: public (the default), anonymous or confidential.
+            privacy=_param(request, "privacy") or "public",
         )
     except intake.SubmissionInvalid as exc:
         raise Refused(

@@ -1,0 +1,72 @@
+"""The public version of a complaint: what pages, the map, feeds, alerts, open data,
+Open311, `/api/v1` GETs and community webhooks may show of it.
+
+Every public output reads complaints through `published()` and their text through
+`Complaint.public_text`, never `Complaint.text`; photos through `public_photos()`. A
+confidential complaint, one withheld by a moderator, and one waiting for moderation are not
+published at all. Staff pages read the stored original.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+
+from balaikota.complaints.models import PRIVACY_RANK, Complaint, Photo, Privacy
+from balaikota.core.redaction import PLACEHOLDER, redact
+
+__all__ = ["PLACEHOLDER", "prepare", "public_note", "public_photos", "published", "stricter"]
+
+
+def published() -> QuerySet[Complaint]:
+    """Every complaint anything of which may be shown to the public."""
+    return Complaint.objects.filter(published=True)
+
+
+def stricter(current: str, wanted: str) -> Privacy:
+    """The stricter of two modes: a mode is only ever made stricter."""
+    return max(Privacy(current), Privacy(wanted), key=lambda mode: PRIVACY_RANK[mode])
+
+
+def _contact(complaint: Complaint) -> list[str]:
+    return [
+        complaint.reporter_name,
+        complaint.reporter_phone,
+        complaint.reporter_email,
+        complaint.reporter_nik,
+    ]
+
+
+def public_text_of(complaint: Complaint) -> str:
+    """The complaint's text with personal data, the reporter's contact above all, hidden."""
+    return redact(complaint.text, _contact(complaint))
+
+
+def prepare(complaint: Complaint, privacy: str) -> None:
+    """Set a new complaint's mode, its public text and whether it may be published.
+
+    The category may force the mode to confidential, or require moderation first.
+    """
+    mode = Privacy(privacy)
+    category = complaint.category
+    if category is not None and category.force_confidential:
+        mode = Privacy.CONFIDENTIAL
+    complaint.privacy = mode
+    complaint.public_text = public_text_of(complaint)
+    complaint.awaiting_moderation = bool(category is not None and category.requires_moderation)
+    complaint.refresh_published()
+
+
+def public_note(note: str) -> str:
+    """A timeline note as the public sees it: staff notes and the reporter's own words
+    (on reopening) may name people too."""
+    return redact(note)
+
+
+def public_photos(complaint: Complaint, photos: Iterable[Photo] | None = None) -> list[Photo]:
+    """The photos the public may see: ready, not hidden, of a published complaint."""
+    if not complaint.published:
+        return []
+    candidates = complaint.photos.all() if photos is None else photos
+    return [p for p in candidates if p.state == Photo.State.READY and not p.hidden and p.image]

@@ -1,0 +1,217 @@
+"""Finding personal data in what citizens write, so that it is never published.
+
+Complaints carry phone numbers, e-mail addresses, NIK and KK numbers, vehicle plates, bank
+accounts and people's names: the reporter's own and their neighbours'. `redact()` replaces
+each with "[disamarkan]" before anything is published; staff keep reading the original.
+
+Pure functions over text: no database, tested on their own. The patterns err on the side of
+hiding: a house number taken for part of a plate costs the public a detail, a published
+phone number costs a citizen their privacy.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+PLACEHOLDER = "[disamarkan]"
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+
+# A run of digits with the separators people type inside numbers: "0812-3456-7890",
+# "+62 812 3456 7890", "(0341) 551234", "3573.0112.3456.0001".
+_NUMBER = re.compile(r"(?<![\w])\+?\(?\d(?:[\d\s.\-()]*\d)?(?![\w])")
+
+# "rek", "rek.", "no rek", "norek", "rekening", then an optional bank name, then the number.
+_ACCOUNT = re.compile(
+    r"\b(?:no\.?\s*)?rek(?:ening)?\b\.?\s*(?:(?:bank\s+)?[a-z]{2,12}\s*)?[:.]?\s*"
+    r"(\d[\d\s.\-]{4,30}\d)",
+    re.IGNORECASE,
+)
+
+# Indonesian plates: the region's letters (the official list), 1 to 4 digits, 1 to 3 letters.
+_PLATE_REGIONS = frozenset(
+    "A B D E F G H K L M N P R S T W Z AA AB AD AE AG BA BB BD BE BG BH BK BL BM BN BP DA DB "
+    "DD DE DG DH DK DL DM DN DR DS DT EA EB ED KB KH KT KU PA PB".split()
+)
+    "A",
+    "B",
+    "D",
+    "E",
+    "F",
+    "G",
+    "H",
+    "K",
+    "L",
+    "M",
+    "N",
+    "P",
+    "R",
+    "S",
+    "T",
+    "W",
+    "Z",
+    "AA",
+    "AB",
+    "AD",
+    "AE",
+    "AG",
+    "BA",
+    "BB",
+    "BD",
+    "BE",
+    "BG",
+    "BH",
+    "BK",
+    "BL",
+    "BM",
+    "BN",
+    "BP",
+    "DA",
+    "DB",
+    "DD",
+    "DE",
+    "DG",
+    "DH",
+    "DK",
+    "DL",
+    "DM",
+    "DN",
+    "DR",
+    "DS",
+    "DT",
+    "EA",
+    "EB",
+    "ED",
+    "KB",
+    "KH",
+    "KT",
+    "KU",
+    "PA",
+    "PB",
+]
+_PLATE = re.compile(
+    r"\b(" + "|".join(sorted(_PLATE_REGIONS, key=len, reverse=True)) + r")"
+    r"[\s-]?(\d{1,4})[\s-]?([A-Z]{1,3})\b",
+    re.IGNORECASE,
+)
+# Letters after a number that are words of an address, not a plate's suffix.
+_NOT_PLATE_SUFFIX = frozenset(
+    {"no", "rt", "rw", "km", "m", "di", "dan", "yg", "ke", "gg", "jl", "x", "kali", "jam", "th"}
+)
+
+# A name introduced the way people introduce one: "nama saya Budi Santoso", "Pak Slamet",
+# "a.n. Siti Aminah". Up to three capitalised words after the introduction.
+_NAME_INTRO = re.compile(
+    r"\b(?P<intro>nama\s+saya|saya\s+bernama|bernama|atas\s+nama|a\.\s?n\.|"
+    r"(?:[Bb]apak|[Pp]ak|[Ii]bu|[Bb]u|[Mm]as|[Mm]bak|[Ss]dr[ia]?\.?|[Ss]audara(?:i)?)(?=\s))"
+    r"\s+(?P<name>[A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+){0,2})"
+)
+# Words after "Pak" or "Bu" that name a post, not a person.
+_NOT_NAMES = frozenset(
+    {
+        "RT",
+        "RW",
+        "Lurah",
+        "Camat",
+        "Wali",
+        "Walikota",
+        "Bupati",
+        "Gubernur",
+        "Kades",
+        "Polisi",
+        "Satpam",
+        "Guru",
+        "Dokter",
+        "Bidan",
+        "Kepala",
+        "Ketua",
+        "Dinas",
+        "Presiden",
+        "Menteri",
+        "Dewan",
+        "Hansip",
+        "Linmas",
+    }
+)
+
+
+def _is_phone(digits: str) -> bool:
+    if digits.startswith("+62"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("62") and len(digits) >= 10 and digits[2] != "0":
+        digits = "0" + digits[2:]
+    if not digits.startswith("0") or digits.startswith("00"):
+        return False
+    if digits.startswith("08"):
+        return 10 <= len(digits) <= 13
+    # Fixed lines: an area code (0341 for Malang) and the subscriber's number.
+    return 9 <= len(digits) <= 12
+
+
+def _numbers(text: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        raw = match.group(0)
+        digits = "".join(ch for ch in raw if ch.isdigit() or ch == "+")
+        if "+" in digits[1:]:
+            return raw
+        plain = digits.lstrip("+")
+        before = text[max(0, match.start() - 4) : match.start()].lower()
+        if "rp" in before:  # an amount of money, not a number of someone's
+            return raw
+        if len(plain) == 16 or _is_phone(digits):  # NIK / KK, or a telephone
+            return PLACEHOLDER
+        if len(plain) >= 17:  # longer than any address: an account or card number
+            return PLACEHOLDER
+        return raw
+
+    return _NUMBER.sub(replace, text)
+
+
+def _plates(text: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        suffix = match.group(3)
+        if suffix.lower() in _NOT_PLATE_SUFFIX:
+            return match.group(0)
+        # Lower-case writing counts only when region and suffix agree in case; "di 3 rumah"
+        # and the like do not look like plates, "n 1234 ab" does.
+        region = match.group(1)
+        if region.islower() != suffix.islower():
+            return match.group(0)
+        return PLACEHOLDER
+
+    return _PLATE.sub(replace, text)
+
+
+def _names(text: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        words = match.group("name").split()
+        if words[0] in _NOT_NAMES:
+            return match.group(0)
+        return f"{match.group('intro')} {PLACEHOLDER}"
+
+    return _NAME_INTRO.sub(replace, text)
+
+
+def _known(text: str, known: Iterable[str]) -> str:
+    """The reporter's own contact, wherever it is written in the text."""
+    for value in sorted({v.strip() for v in known if v and len(v.strip()) >= 3}, key=len)[::-1]:
+        text = re.sub(rf"(?<!\w){re.escape(value)}(?!\w)", PLACEHOLDER, text, flags=re.IGNORECASE)
+    return text
+
+
+def redact(text: str, known: Iterable[str] = ()) -> str:
+    """`text` with every piece of personal data found replaced by "[disamarkan]".
+
+    `known` are values to hide wherever they appear: the reporter's name, phone, e-mail, NIK.
+    """
+    text = _known(text, known)
+    text = _EMAIL.sub(PLACEHOLDER, text)
+    text = _ACCOUNT.sub(lambda m: m.group(0).replace(m.group(1), PLACEHOLDER), text)
+    text = _numbers(text)
+    text = _plates(text)
+    return _names(text)
+
+
+def contains_personal_data(text: str) -> bool:
+    return redact(text) != text
