@@ -30,12 +30,14 @@ _ACCOUNT = re.compile(
 )
 
 # Indonesian plates: the region's letters (the official list), 1 to 4 digits, 1 to 3 letters.
-_PLATE_REGIONS = frozenset(
-    "A B D E F G H K L M N P R S T W Z AA AB AD AE AG BA BB BD BE BG BH BK BL BM BN BP DA DB "
-    "DD DE DG DH DK DL DM DN DR DS DT EA EB ED KB KH KT KU PA PB".split()
+# Two-letter codes first, so that "AG" is not read as "A".
+_PLATE_REGIONS = (
+    "AA|AB|AD|AE|AG|BA|BB|BD|BE|BG|BH|BK|BL|BM|BN|BP|DA|DB|DD|"
+    "DE|DG|DH|DK|DL|DM|DN|DR|DS|DT|EA|EB|ED|KB|KH|KT|KU|PA|PB|"
+    "A|B|D|E|F|G|H|K|L|M|N|P|R|S|T|W|Z"
 )
 _PLATE = re.compile(
-    r"\b(" + "|".join(sorted(_PLATE_REGIONS, key=len, reverse=True)) + r")"
+    r"\b(" + _PLATE_REGIONS + r")"
     r"[\s-]?(\d{1,4})[\s-]?([A-Z]{1,3})\b",
     re.IGNORECASE,
 )
