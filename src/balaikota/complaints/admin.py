@@ -10,6 +10,7 @@ from balaikota.complaints.models import (
     CategoryAttribute,
     Complaint,
     Event,
+    IdentityReveal,
     RoutingExample,
     RoutingRule,
 )
@@ -36,6 +37,8 @@ class CategoryAdmin(AuditedAdmin):
         "dispose_days",
         "followup_days",
         "resolve_days",
+        "force_confidential",
+        "requires_moderation",
         "is_active",
     )
     list_editable = ("is_active",)
@@ -72,10 +75,48 @@ class ComplaintAdmin(admin.ModelAdmin):
     """Read-only here: every change goes through the staff pages, which record events."""
 
     list_display = ("ticket", "status", "category", "agency", "region", "created_at", "due_at")
-    list_filter = ("status", "category", "agency", "channel")
+    list_filter = ("status", "privacy", "published", "category", "agency", "channel")
     search_fields = ("ticket",)
     inlines = [EventInline]
     list_select_related = ("category", "agency", "region")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_exclude(self, request: HttpRequest, obj: Any = None) -> Any:
+        # Nobody in the city sees an anonymous reporter's identity, administrators included;
+        # the data protection officer opens it on the staff page, for a recorded reason.
+        hidden = ("reporter_key_hash", "submission_key", "submission_hash")
+        if obj is not None and obj.hides_identity:
+            hidden += ANONYMOUS_HIDDEN
+        return hidden
+
+
+# Every field that tells who an anonymous reporter is, and the original text that may name them.
+ANONYMOUS_HIDDEN = (
+    "reporter",
+    "reporter_name",
+    "reporter_phone",
+    "reporter_email",
+    "reporter_nik",
+    "text",
+)
+
+
+@admin.register(IdentityReveal)
+class IdentityRevealAdmin(admin.ModelAdmin):
+    """Who opened which anonymous reporter's identity, and why: read-only."""
+
+    list_display = ("complaint", "user", "created_at")
+    list_select_related = ("complaint", "user")
+    search_fields = ("complaint__ticket",)
+    readonly_fields = ("complaint", "user", "reason", "created_at")
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

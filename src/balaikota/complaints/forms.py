@@ -152,3 +152,11 @@ class ReopenForm(StyledForm):
     reason = forms.CharField(
         label=_("What is still wrong?"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
+
+
+class PublicTextForm(StyledForm):
+    public_text = forms.CharField(
+        label=_("Text the public reads"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+    )

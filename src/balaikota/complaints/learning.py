@@ -21,10 +21,13 @@ def suggest(text: str) -> tuple[list[router.Candidate], str | None]:
 
 
 def record_correction(complaint: Complaint, category: Category, user: User | None) -> None:
-    """An operator set the category: the complaint's text becomes a labelled example."""
+    """An operator set the category: the complaint's text becomes a labelled example.
+
+    The public version of the text: a training example outlives the reporter's data, so it
+    must hold none (and the model has nothing to learn from phone numbers)."""
     suggested = complaint.suggestions[0]["category"] if complaint.suggestions else ""
     RoutingExample.objects.create(
-        text=complaint.text,
+        text=complaint.public_text or complaint.text,
         category=category,
         complaint=complaint,
         suggested=suggested,

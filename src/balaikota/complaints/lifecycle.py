@@ -37,6 +37,8 @@ class Action(enum.StrEnum):
     REOPEN = "reopen"
     ESCALATE = "escalate"
     FORWARD = "forward"
+    MODERATE = "moderate"
+    CHANGE_PRIVACY = "privacy"
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,13 @@ RULES: dict[Action, Rule] = {
     Action.ESCALATE: Rule(_OPEN, None, frozenset({Actor.SYSTEM})),
     # Sent on to another system, or news from it: the status stays, at any time.
     Action.FORWARD: Rule(frozenset(Status), None, frozenset({Actor.SYSTEM}), needs_note=True),
+    # What the public sees of it changed (text edited, photo hidden or blurred, withheld or
+    # released), at any time, always with a reason.
+    Action.MODERATE: Rule(frozenset(Status), None, frozenset({Actor.OPERATOR}), needs_note=True),
+    # The privacy mode changed: stricter by staff or the category, any way by the reporter.
+    Action.CHANGE_PRIVACY: Rule(
+        frozenset(Status), None, frozenset({Actor.OPERATOR, Actor.REPORTER, Actor.SYSTEM})
+    ),
 }
 
 # Plain Bahasa Indonesia (and English) for the citizen's timeline.
@@ -104,7 +113,12 @@ ACTION_LABELS = {
     Action.REOPEN: _("Reopened: the citizen says it is not fixed"),
     Action.ESCALATE: _("Past its deadline: reported to the head of the agency"),
     Action.FORWARD: _("Forwarded to another system"),
+    Action.MODERATE: _("Edited by a moderator"),
+    Action.CHANGE_PRIVACY: _("Privacy of the complaint changed"),
 }
+
+# Actions whose note is for staff only: the public timeline shows the label alone.
+STAFF_ONLY_NOTES = frozenset({Action.MODERATE, Action.CHANGE_PRIVACY})
 
 
 class TransitionNotAllowed(Exception):

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from balaikota.agencies import selectors as agencies
 from balaikota.agencies.models import Agency
-from balaikota.complaints.models import Complaint
+from balaikota.complaints import publication
+from balaikota.complaints.models import Complaint, Privacy
 from balaikota.core.models import Role, User
 from balaikota.notifications import services as outbox
 
@@ -31,7 +32,9 @@ def public_payload(complaint: Complaint, event: str) -> dict[str, Any]:
         "region": complaint.region.code if complaint.region else None,
         "lat": complaint.lat,
         "lon": complaint.lon,
-        "text": complaint.text,
+        # The agency's own system: the public version, and no identity under any mode.
+        "text": complaint.public_text,
+        "privacy": complaint.privacy,
         "due_at": complaint.due_at.isoformat() if complaint.due_at else None,
         "url": settings.SITE_URL + reverse("complaints:track", args=[complaint.ticket]),
     }
@@ -47,6 +50,22 @@ def _operators() -> list[User]:
 
 def _place(complaint: Complaint) -> str:
     return complaint.region.name if complaint.region else _("no location")
+
+
+def mode_sentence(privacy: str) -> str:
+    """What the reporter's choice of mode means, in one sentence (acknowledgements)."""
+    return {
+        Privacy.PUBLIC: _("Mode: public. The complaint is published without your name or contact."),
+        Privacy.ANONYMOUS: _(
+            "Mode: anonymous. The complaint is published, and nobody in the city sees who you "
+            "are unless the data protection officer opens it for a written reason; you would "
+            "be told."
+        ),
+        Privacy.CONFIDENTIAL: _(
+            "Mode: confidential. Nothing of the complaint is published; only the officers "
+            "handling it see it."
+        ),
+    }[Privacy(privacy)]
 
 
 def complaint_received(complaint: Complaint) -> None:
@@ -73,7 +92,9 @@ def complaint_received(complaint: Complaint) -> None:
             % {
                 "ticket": complaint.ticket,
                 "agency": complaint.agency.name if complaint.agency else "",
-            },
+            }
+            + "\n\n"
+            + mode_sentence(complaint.privacy),
             link=reverse("complaints:track", args=[complaint.ticket]),
         )
 
@@ -91,7 +112,7 @@ def assigned(complaint: Complaint, *, tell_reporter: bool = True) -> None:
             "category": complaint.category.name if complaint.category else "-",
             "place": _place(complaint),
             "due": complaint.due_at.strftime("%d-%m-%Y") if complaint.due_at else "-",
-            "text": complaint.text[:500],
+            "text": publication.text_for_staff_messages(complaint)[:500],
         }
         for person in agencies.members_of(agency):
             outbox.notify_user(
@@ -129,7 +150,7 @@ def moved_away(complaint: Complaint, previous: Agency) -> None:
                 event="complaint.moved",
                 subject=_("Complaint %(ticket)s was moved to %(agency)s")
                 % {"ticket": complaint.ticket, "agency": complaint.agency or "-"},
-                body=complaint.text[:500],
+                body=publication.text_for_staff_messages(complaint)[:500],
                 link="",
             )
 
@@ -141,7 +162,7 @@ def needs_operator(complaint: Complaint) -> None:
                 person,
                 event="complaint.needs_operator",
                 subject=_("Complaint %(ticket)s needs an agency") % {"ticket": complaint.ticket},
-                body=complaint.text[:500],
+                body=publication.text_for_staff_messages(complaint)[:500],
                 link=_staff_link(complaint),
             )
 
@@ -207,4 +228,44 @@ def status_changed(complaint: Complaint) -> None:
             agency.webhook_secret,
             event="complaint.status",
             payload=public_payload(complaint, "complaint.status"),
+        )
+
+
+def _tell_reporter(complaint: Complaint, subject: str, body: str, event: str) -> None:
+    if complaint.reporter_email:
+        outbox.send_email(
+            complaint.reporter_email,
+            event=event,
+            subject=subject,
+            body=body,
+            link=reverse("complaints:track", args=[complaint.ticket]),
+        )
+    if complaint.channel in {"sms", "whatsapp"} and complaint.reporter_phone:
+        outbox.send_text(
+            complaint.reporter_phone, channel=complaint.channel, event=event, text=body
+        )
+
+
+def privacy_changed(complaint: Complaint) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        _tell_reporter(
+            complaint,
+            _("Complaint %(ticket)s: privacy changed") % {"ticket": complaint.ticket},
+            mode_sentence(complaint.privacy),
+            "complaint.privacy",
+        )
+
+
+def identity_revealed(complaint: Complaint, reason: str) -> None:
+    """The reporter of an anonymous complaint is told that their identity was opened."""
+    with translation.override(settings.LANGUAGE_CODE):
+        _tell_reporter(
+            complaint,
+            _("Complaint %(ticket)s: your identity was opened") % {"ticket": complaint.ticket},
+            _(
+                "The data protection officer of %(city)s opened your identity on complaint "
+                "%(ticket)s, for this reason: %(reason)s"
+            )
+            % {"city": settings.CITY_NAME, "ticket": complaint.ticket, "reason": reason},
+            "complaint.identity_revealed",
         )

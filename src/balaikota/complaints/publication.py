@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from django.db.models import QuerySet
 
 from balaikota.complaints.models import PRIVACY_RANK, Complaint, Photo, Privacy
-from balaikota.core.redaction import PLACEHOLDER, redact
+from balaikota.core.redaction import PLACEHOLDER, hide_values, redact
 
 __all__ = ["PLACEHOLDER", "prepare", "public_note", "public_photos", "published", "stricter"]
 
@@ -41,6 +41,14 @@ def _contact(complaint: Complaint) -> list[str]:
 def public_text_of(complaint: Complaint) -> str:
     """The complaint's text with personal data, the reporter's contact above all, hidden."""
     return redact(complaint.text, _contact(complaint))
+
+
+def text_for_staff_messages(complaint: Complaint) -> str:
+    """The text as it goes to staff in notices, e-mails and agency webhooks: the original,
+    but under the anonymous mode without the reporter's own contact written into it."""
+    if complaint.hides_identity:
+        return hide_values(complaint.text, _contact(complaint))
+    return complaint.text
 
 
 def prepare(complaint: Complaint, privacy: str) -> None:

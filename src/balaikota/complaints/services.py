@@ -23,6 +23,7 @@ from balaikota.complaints import (
     deadlines,
     learning,
     lifecycle,
+    moderation,
     photos,
     steps,
     tickets,
@@ -140,7 +141,10 @@ def correct_complaint(
         changes.update(lat=lat, lon=lon, region=place.village, location_source=LocationSource.MAP)
     if not changes:
         raise TransitionNotAllowed(_("Nothing was changed."))
-    return _transition(complaint, Action.CORRECT, user, actor, note, **changes)
+    complaint = _transition(complaint, Action.CORRECT, user, actor, note, **changes)
+    # A category that is always confidential (or moderated first) applies at once.
+    moderation.follow_category(complaint, user)
+    return complaint
 
 
 @transaction.atomic

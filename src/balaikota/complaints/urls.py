@@ -1,6 +1,6 @@
 from django.urls import path
 
-from balaikota.complaints import views
+from balaikota.complaints import moderation_views, views
 
 app_name = "complaints"
 
@@ -18,5 +18,11 @@ urlpatterns = [
     path("staf/operator", views.operator_queue, name="operator_queue"),
     path("staf/pemberitahuan", views.notices, name="notices"),
     path("staf/aduan/<str:ticket>", views.staff_detail, name="staff_detail"),
+    path("staf/aduan/<str:ticket>/moderasi", moderation_views.moderate, name="moderate"),
+    path(
+        "staf/aduan/<str:ticket>/buka-identitas",
+        moderation_views.reveal_identity,
+        name="reveal_identity",
+    ),
     path("staf/aduan/<str:ticket>/<str:action>", views.staff_action, name="staff_action"),
 ]

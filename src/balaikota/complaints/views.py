@@ -22,6 +22,7 @@ from balaikota.complaints import (
     duplicates,
     forms,
     gateway,
+    identity,
     intake,
     lifecycle,
     router,
@@ -342,6 +343,10 @@ def staff_detail(request: HttpRequest, ticket: str) -> HttpResponse:
         "complaints/staff/detail.html",
         {
             "complaint": complaint,
+            "staff_text": identity.staff_text(complaint, user),
+            "identity": identity.identity_for(complaint, user),
+            "may_reveal": complaint.hides_identity and roles.may_reveal_identity(user),
+            "may_moderate": roles.may_moderate(user),
             "suggestions": _suggestions(complaint),
             "similar": duplicates.find_similar(
                 category=complaint.category,

@@ -448,3 +448,44 @@ CATEGORY_QUESTIONS: tuple[tuple[str, str, str, bool, str, str, list[dict[str, st
         ],
     ),
 )
+
+
+# One complaint of each privacy mode, and one a moderator edited: (mode, category, kelurahan,
+# text, (name, phone, e-mail)). The names, numbers and plates are made up for the demo.
+PRIVACY_SAMPLES: tuple[tuple[str, str, str, str, tuple[str, str, str]], ...] = (
+    (
+        "public",
+        "parkir-liar",
+        "35.73.02.1006",
+        "Mobil N 1234 AB parkir di trotoar depan toko setiap hari, pejalan kaki turun ke jalan. "
+        "Kalau perlu hubungi saya 0812-3456-7890.",
+        ("Sri Wahyuni", "081234567890", "sri.wahyuni@contoh.id"),
+    ),
+    (
+        "anonymous",
+        "sampah",
+        "35.73.05.1005",
+        "Nama saya Budi Santoso, tumpukan sampah di pojok gang sudah seminggu tidak diangkut "
+        "dan baunya sampai ke rumah warga.",
+        ("Budi Santoso", "+62 813 1111 2222", ""),
+    ),
+    (
+        "confidential",
+        "integritas-pungli",
+        "35.73.04.1005",
+        "Petugas loket meminta uang Rp 50.000 di luar tarif resmi untuk mempercepat surat "
+        "pengantar. Saya punya bukti kuitansi.",
+        ("Rina Kartika", "085700001111", "rina.k@contoh.id"),
+    ),
+    (
+        "moderated",
+        "ketertiban-umum",
+        "35.73.01.1008",
+        "Tetangga saya Pak Slamet setiap malam menyalakan musik keras sampai jam 2, dia memang "
+        "orangnya tidak tahu diri.",
+        ("Dewi Lestari", "082233445566", ""),
+    ),
+)
+MODERATED_PUBLIC_TEXT = (
+    "Musik keras dari sebuah rumah setiap malam sampai jam 2, mengganggu istirahat warga."
+)

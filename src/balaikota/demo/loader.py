@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from balaikota.agencies.models import Agency, Assignment, Membership, Official, Position
-from balaikota.complaints import intake, services
+from balaikota.complaints import intake, moderation, services
 from balaikota.complaints.models import (
     Category,
     CategoryAttribute,
@@ -162,11 +162,13 @@ def load_users() -> list[Login]:
         Login("operator", "operator"),
         Login("walikota", "mayor_office"),
         Login("warga", "citizen"),
+        Login("pdp", "privacy_officer"),
     ]
     _user("admin", Role.ADMIN, "Admin", "Balaikota")
     _user("operator", Role.OPERATOR, "Operator", "Command Center")
     _user("walikota", Role.MAYOR_OFFICE, "Kantor", "Wali Kota")
     _user("warga", Role.CITIZEN, "Warga", "Malang")
+    _user("pdp", Role.PRIVACY_OFFICER, "Petugas", "Pelindungan Data")
     today = timezone.localdate()
     for agency in Agency.objects.exclude(code="setda").order_by("code"):
         head = _user(f"{agency.code}.kepala", Role.AGENCY_HEAD, "Kepala", agency.short_name)
@@ -217,7 +219,32 @@ def load_sample_complaints(seed: int = 2018) -> int:
         )
         _advance(submission.complaint, stage, operator, rng)
         count += 1
-    return count
+    return count + _privacy_samples(operator)
+
+
+def _privacy_samples(operator: User) -> int:
+    """One complaint of each privacy mode, and one a moderator edited: personal data written
+    into the text shows as [disamarkan] on the public pages."""
+    for mode, slug, village_code, text, contact in data.PRIVACY_SAMPLES:
+        village = Region.objects.get(code=village_code, level=Level.VILLAGE)
+        submission = intake.submit_complaint(
+            text=text,
+            category=Category.objects.get(slug=slug),
+            lat=village.centre_lat,
+            lon=village.centre_lon,
+            channel=Channel.WEB,
+            contact=intake.Contact(name=contact[0], phone=contact[1], email=contact[2]),
+            privacy="public" if mode == "moderated" else mode,
+        )
+        complaint = submission.complaint
+        if mode == "moderated":
+            moderation.edit_public_text(
+                complaint,
+                operator,
+                data.MODERATED_PUBLIC_TEXT,
+                "Nama tetangga dan tuduhan pribadi dihapus dari teks publik.",
+            )
+    return len(data.PRIVACY_SAMPLES)
 
 
 def _advance(complaint: Complaint, stage: str, operator: User, rng: random.Random) -> None:
