@@ -23,6 +23,8 @@ class ComplaintCreated(Schema):
     agency: str | None
     region: RegionOut | None
     location: LocationOut
+    # public, anonymous or confidential: the category may have made it stricter.
+    privacy: str
 
 
 class EventOut(Schema):

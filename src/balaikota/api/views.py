@@ -58,6 +58,7 @@ def created_body(complaint: Complaint) -> ComplaintCreated:
         agency=complaint.agency.code if complaint.agency else None,
         region=_region(complaint.region),
         location=_location(complaint),
+        privacy=complaint.privacy,
     )
 
 

@@ -69,6 +69,7 @@ class Posted:
     ticket: str
     token: str
     created: bool
+    privacy: str
 
 
 def post_request(
@@ -119,4 +120,6 @@ def post_request(
         if _created and client.webhook_url and client.webhook_scope == WebhookScope.OWN:
             # The complaint's first events were recorded before it was linked to the client.
             receivers.tell_client_of_events(client, submission.complaint)
-    return Posted(submission.complaint.ticket, link.token, submission.created)
+    return Posted(
+        submission.complaint.ticket, link.token, submission.created, submission.complaint.privacy
+    )

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from balaikota.complaints import intake
+from balaikota.complaints.models import Privacy
 from balaikota.core import ratelimit
 from balaikota.open311 import formats, georeport, keys, selectors, services
 from balaikota.open311.models import ApiClient, ClientRequest
@@ -378,8 +379,8 @@ def _post(request: HttpRequest, fmt: str, client: ApiClient | None) -> HttpRespo
     row = {
         "service_request_id": posted.ticket,
         "token": posted.token,
-        "service_notice": _("Keep this code to follow your complaint: %(ticket)s")
-        % {"ticket": posted.ticket},
+        "service_notice": _("Keep this code to follow your complaint: %(ticket)s (%(mode)s)")
+        % {"ticket": posted.ticket, "mode": Privacy(posted.privacy).label},
         "account_id": None,
     }
     # 200 whether new or a replay of the same Idempotency-Key: clients of the spec expect it.
