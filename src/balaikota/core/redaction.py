@@ -152,6 +152,14 @@ def _known(text: str, known: Iterable[str]) -> str:
     values = {v.strip() for v in known if v and len(v.strip()) >= 3}
     for value in sorted(values, key=len, reverse=True):
         text = re.sub(rf"(?<!\w){re.escape(value)}(?!\w)", PLACEHOLDER, text, flags=re.IGNORECASE)
+    # A name is also hidden word by word, where a word is written as a name ("Budi" of
+    # "Budi Santoso"): people often give only their first name in the text.
+    for value in values:
+        if "@" in value or any(ch.isdigit() for ch in value):
+            continue
+        for word in {w for w in re.split(r"[\s.,]+", value) if len(w) >= 3}:
+            for form in {word.capitalize(), word.upper()}:
+                text = re.sub(rf"(?<!\w){re.escape(form)}(?!\w)", PLACEHOLDER, text)
     numbers = {_national(v) for v in values if sum(ch.isdigit() for ch in v) >= 6}
     if numbers:
         text = _NUMBER.sub(
