@@ -44,10 +44,16 @@ class PhotoOut(Schema):
 
 
 class ComplaintPublic(Schema):
+    """The public version of a published complaint (for its reporter, all of it)."""
+
     ticket: str
     status: str
     status_label: str
+    published: bool
+    # Personal data in it hidden as "[disamarkan]"; the reporter reads their own words.
     text: str
+    # A moderator edited what the public sees ("Disunting oleh moderator").
+    moderated: bool
     category: str | None
     agency: str | None
     agency_name: str | None
@@ -61,6 +67,19 @@ class ComplaintPublic(Schema):
     supporters: int
     photos: list[PhotoOut]
     events: list[EventOut]
+
+
+class ComplaintRestricted(Schema):
+    """All the public may know of a complaint that is not published: confidential, withheld
+    by a moderator, or waiting for moderation."""
+
+    ticket: str
+    status: str
+    status_label: str
+    published: bool = False
+    agency: str | None
+    agency_name: str | None
+    due_at: datetime | None
 
 
 class ErrorOut(Schema):

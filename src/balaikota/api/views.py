@@ -18,6 +18,7 @@ from balaikota.api.schemas import (
     CategoryOut,
     ComplaintCreated,
     ComplaintPublic,
+    ComplaintRestricted,
     ErrorOut,
     EventOut,
     LocateOut,
@@ -25,7 +26,7 @@ from balaikota.api.schemas import (
     PhotoOut,
     RegionOut,
 )
-from balaikota.complaints import duplicates, intake, selectors
+from balaikota.complaints import disclosure, duplicates, intake, selectors, services
 from balaikota.complaints.lifecycle import ACTION_LABELS, Action
 from balaikota.complaints.models import Category, Channel, Complaint, Photo
 from balaikota.regions import selectors as regions
@@ -63,19 +64,38 @@ def created_body(complaint: Complaint) -> ComplaintCreated:
 
 
 def _photo_url(request: HttpRequest, photo: Photo | None, thumb: bool = False) -> str | None:
-    if photo is None or photo.state != Photo.State.READY:
+    if photo is None or photo.state != Photo.State.READY or not photo.image:
         return None
     field = photo.thumbnail if thumb else photo.image
     return request.build_absolute_uri(field.url)
 
 
-def public_body(request: HttpRequest, complaint: Complaint) -> ComplaintPublic:
+def restricted_body(complaint: Complaint) -> ComplaintRestricted:
+    """All the public may know of a complaint that is not published."""
+    return ComplaintRestricted(
+        ticket=complaint.ticket,
+        status=complaint.status,
+        status_label=complaint.get_status_display(),
+        agency=complaint.agency.code if complaint.agency else None,
+        agency_name=complaint.agency.display_name if complaint.agency else None,
+        due_at=complaint.due_at if complaint.is_open else None,
+    )
+
+
+def public_body(
+    request: HttpRequest, complaint: Complaint, *, reporter: bool = False
+) -> ComplaintPublic:
+    """The public version of a published complaint; for its `reporter`, all of it."""
     region = complaint.region
+    photos = disclosure.photos_for(complaint, complaint.photos.all(), reporter=reporter)
+    shown = {p.pk for p in photos}
     return ComplaintPublic(
         ticket=complaint.ticket,
         status=complaint.status,
         status_label=complaint.get_status_display(),
-        text=complaint.text,
+        published=complaint.published,
+        text=complaint.text if reporter else complaint.public_text,
+        moderated=complaint.moderated_at is not None,
         category=complaint.category.slug if complaint.category else None,
         agency=complaint.agency.code if complaint.agency else None,
         agency_name=complaint.agency.display_name if complaint.agency else None,
@@ -91,7 +111,7 @@ def public_body(request: HttpRequest, complaint: Complaint) -> ComplaintPublic:
             PhotoOut(
                 kind=p.kind, url=_photo_url(request, p), thumbnail=_photo_url(request, p, True)
             )
-            for p in complaint.photos.all()
+            for p in photos
         ],
         events=[
             EventOut(
@@ -99,9 +119,9 @@ def public_body(request: HttpRequest, complaint: Complaint) -> ComplaintPublic:
                 action=e.action,
                 label=str(ACTION_LABELS[Action(e.action)]),
                 status=e.to_status,
-                note=e.note,
+                note=disclosure.event_note(e),
                 agency=e.agency.code if e.agency else None,
-                photo=_photo_url(request, e.photo),
+                photo=_photo_url(request, e.photo) if e.photo_id in shown else None,
             )
             for e in complaint.events.all()
         ],
@@ -196,14 +216,14 @@ class SimilarQuery(Schema):
 
 @api.get("/complaints/similar", response=list[SimilarOut], summary="Open complaints like this one")
 def similar(request: HttpRequest, q: Query[SimilarQuery]) -> Any:
-    """Open complaints of the same category within 100 m and 30 days with similar words:
-    the report form asks the citizen whether it is already reported."""
+    """Published open complaints of the same category within 100 m and 30 days with
+    similar words: the report form asks the citizen whether it is already reported."""
     category = Category.objects.filter(slug=q.category).first()
     found = duplicates.find_similar(category=category, lat=q.lat, lon=q.lon, text=q.text)
     return [
         SimilarOut(
             ticket=s.complaint.ticket,
-            text=s.complaint.text[:200],
+            text=s.complaint.public_text[:200],
             status=s.complaint.status,
             status_label=s.complaint.get_status_display(),
             distance_m=s.distance_m,
@@ -216,15 +236,25 @@ def similar(request: HttpRequest, q: Query[SimilarQuery]) -> Any:
 
 @api.get(
     "/complaints/{ticket}",
-    response={200: ComplaintPublic, 404: ErrorOut},
+    response={200: ComplaintPublic | ComplaintRestricted, 404: ErrorOut},
     summary="Track a complaint",
 )
 def track(request: HttpRequest, ticket: str) -> Any:
+    """The public version of a published complaint. Of one that is not published
+    (confidential, withheld or awaiting moderation) only its ticket, status, agency and next
+    deadline, unless the request comes from its reporter: signed in, or in the browser
+    session that holds the complaint's private link."""
     try:
         complaint = selectors.public_complaint(ticket)
     except Http404:
         return Status(404, ErrorOut(detail=_("No complaint has this tracking code.")))
-    return public_body(request, complaint)
+    user = request.user if request.user.is_authenticated else None
+    reporter = services.reporter_may_act(
+        complaint, key=request.session.get(f"key:{complaint.ticket}"), user=user
+    )
+    if not complaint.published and not reporter:
+        return restricted_body(complaint)
+    return public_body(request, complaint, reporter=reporter)
 
 
 @api.get("/categories", response=list[CategoryOut], summary="Complaint categories")

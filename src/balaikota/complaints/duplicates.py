@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from balaikota.complaints import publication
 from balaikota.complaints.models import OPEN_STATUSES, Category, Complaint, Support
 from balaikota.complaints.textnorm import normalise
 from balaikota.core import audit
@@ -62,13 +63,20 @@ def find_similar(
     radius_m: float = RADIUS_M,
     days: int = PERIOD_DAYS,
     limit: int = 5,
+    public: bool = True,
 ) -> list[Similar]:
-    """Open complaints of `category` within `radius_m` and the last `days`, most alike first."""
+    """Open complaints of `category` within `radius_m` and the last `days`, most alike first.
+
+    `public` (the citizen's report form): only published complaints, compared by their
+    public text, which is all the citizen may be shown. Operators (`public=False`) look
+    among every complaint, by its original text.
+    """
     if category is None or lat is None or lon is None:
         return []
     dlat = radius_m / _METRES_PER_DEGREE
     dlon = dlat / max(0.1, math.cos(math.radians(lat)))
-    candidates = Complaint.objects.filter(
+    pool = publication.published() if public else Complaint.objects.all()
+    candidates = pool.filter(
         category=category,
         status__in=list(OPEN_STATUSES),
         created_at__gte=timezone.now() - dt.timedelta(days=days),
@@ -82,7 +90,7 @@ def find_similar(
         if other.lat is None or other.lon is None:
             continue
         metres = distance_m(lat, lon, other.lat, other.lon)
-        alike = similarity(text, other.text)
+        alike = similarity(text, other.public_text if public else other.text)
         if metres <= radius_m and alike >= MIN_SIMILARITY:
             found.append(Similar(other, round(metres), round(alike, 3)))
     found.sort(key=lambda s: (-s.similarity, s.distance_m))

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from balaikota.agencies.models import Membership
+from balaikota.complaints import publication
 from balaikota.complaints.models import OPEN_STATUSES, Complaint, Event, Photo, Status
 from balaikota.complaints.tickets import normalise_ticket
 from balaikota.core import roles
@@ -121,11 +122,15 @@ def complaint_for_staff(user: User, ticket: str) -> Complaint:
 
 
 def public_complaint(ticket: str) -> Complaint:
-    """The complaint with its timeline and photos, for the public view; otherwise 404."""
+    """The complaint with its timeline and photos, for its tracking page; otherwise 404.
+
+    Any complaint, published or not: the page itself decides how much of it to show.
+    """
     return _with_timeline(Complaint.objects.all(), ticket)
 
 
 def recent_public(limit: int = 10) -> QuerySet[Complaint]:
+    """The newest published complaints (the home page)."""
     return _with_relations(
-        Complaint.objects.exclude(status__in=[Status.REJECTED, Status.DUPLICATE])
+        publication.published().exclude(status__in=[Status.REJECTED, Status.DUPLICATE])
     ).order_by("-created_at")[:limit]

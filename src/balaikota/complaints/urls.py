@@ -5,6 +5,7 @@ from balaikota.complaints import moderation_views, views
 app_name = "complaints"
 
 urlpatterns = [
+    path("", views.home, name="home"),
     path("lapor", views.report, name="report"),
     path("lapor/terkirim/<str:ticket>", views.submitted, name="submitted"),
     path("lacak", views.track_lookup, name="track_lookup"),

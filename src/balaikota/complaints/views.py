@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidde
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_POST
 from balaikota.agencies.models import Agency
 from balaikota.complaints import (
     attributes,
+    disclosure,
     duplicates,
     forms,
     gateway,
@@ -30,7 +32,7 @@ from balaikota.complaints import (
     services,
 )
 from balaikota.complaints.lifecycle import ACTION_LABELS, Action, TransitionNotAllowed
-from balaikota.complaints.models import Category, Channel, Complaint, Privacy, Status
+from balaikota.complaints.models import Category, Channel, Complaint, Photo, Privacy, Status
 from balaikota.complaints.tickets import normalise_ticket
 from balaikota.core import roles
 from balaikota.core.models import User
@@ -124,6 +126,18 @@ def _answers(request: HttpRequest, category: Category | None) -> dict[str, list[
     }
 
 
+def home(request: HttpRequest) -> HttpResponse:
+    """The front page: what to report, and the newest published complaints."""
+    return render(
+        request,
+        "complaints/home.html",
+        {
+            "categories": Category.objects.filter(is_active=True),
+            "recent": selectors.recent_public(8),
+        },
+    )
+
+
 def my_complaints(request: HttpRequest) -> HttpResponse:
     """The complaints this browser sent and, when signed in, all of the citizen's own."""
     user = request.user if request.user.is_authenticated else None
@@ -133,8 +147,13 @@ def my_complaints(request: HttpRequest) -> HttpResponse:
 
 
 def submitted(request: HttpRequest, ticket: str) -> HttpResponse:
+    """The reporter's receipt: the ticket, the mode chosen and the private link. Anyone else
+    who opens it is sent to the tracking page, which shows what they may see."""
     complaint = selectors.public_complaint(ticket)
     key = request.session.get(f"key:{complaint.ticket}")
+    user = request.user if request.user.is_authenticated else None
+    if not services.reporter_may_act(complaint, key=key, user=user):
+        return redirect("complaints:track", ticket=complaint.ticket)
     private_link = None
     if key:
         private_link = request.build_absolute_uri(
@@ -161,7 +180,9 @@ def _reporter_key(request: HttpRequest, ticket: str) -> str | None:
 
 
 def track(request: HttpRequest, ticket: str) -> HttpResponse:
-    """The public tracking page: timeline and photos, never the reporter's personal data."""
+    """The tracking page. The public sees the public version of a published complaint
+    (never the reporter's personal data), and of any other only its ticket, status, agency
+    and next deadline; the reporter, through the private link, sees all of their own."""
     complaint = selectors.public_complaint(ticket)
     if "kunci" in request.GET:
         # The private link's key moves into the session at once, so it does not stay in the
@@ -176,30 +197,44 @@ def track(request: HttpRequest, ticket: str) -> HttpResponse:
         key=_reporter_key(request, complaint.ticket),
         user=user,
     )
-    photos = list(complaint.photos.all())
-    return render(
-        request,
-        "complaints/track.html",
-        {
-            "complaint": complaint,
-            "events": _timeline(complaint),
-            "before_photos": [p for p in photos if p.kind == "before"],
-            "after_photos": [p for p in photos if p.kind == "after"],
-            "is_reporter": is_reporter and complaint.status == Status.RESOLVED,
+    shown = complaint.published or is_reporter
+    photos = disclosure.photos_for(complaint, complaint.photos.all(), reporter=is_reporter)
+    context: dict[str, Any] = {
+        "complaint": complaint,
+        "shown": shown,
+        "is_reporter": is_reporter,
+        "may_confirm": is_reporter and complaint.status == Status.RESOLVED,
+        "may_support": complaint.published and complaint.is_open,
+    }
+    if shown:
+        context |= {
+            # The reporter reads their own words; everyone else the public version.
+            "text": complaint.text if is_reporter else complaint.public_text,
+            "events": _timeline(complaint, photos=photos),
+            "before_photos": [p for p in photos if p.kind == Photo.Kind.BEFORE],
+            "after_photos": [p for p in photos if p.kind == Photo.Kind.AFTER],
             "confirm_form": forms.ConfirmForm(),
             "reopen_form": forms.ReopenForm(),
-        },
-    )
+        }
+    response = render(request, "complaints/track.html", context)
+    if is_reporter:
+        # The reporter's view holds what the public may not read: no shared cache keeps it.
+        patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
-def _timeline(complaint: Complaint, *, staff: bool = False) -> list[dict[str, Any]]:
+def _timeline(
+    complaint: Complaint, *, staff: bool = False, photos: list[Photo] | None = None
+) -> list[dict[str, Any]]:
+    """Every step. Staff read each note as written and who acted; anyone else reads the
+    notes with personal data hidden (staff-only notes left out) and only `photos`."""
+    shown = {p.pk for p in photos or []}
     return [
         {
             "event": event,
             "label": ACTION_LABELS[Action(event.action)],
-            # A reporter's own words on reopening are public; staff notes are public too,
-            # since they tell the citizen what was done. Only staff see who acted.
-            "note": event.note,
+            "note": event.note if staff else disclosure.event_note(event),
+            "photo": event.photo if staff or event.photo_id in shown else None,
             "actor": (event.actor.get_full_name() or event.actor.username)
             if staff and event.actor
             else "",
@@ -210,8 +245,11 @@ def _timeline(complaint: Complaint, *, staff: bool = False) -> list[dict[str, An
 
 @require_POST
 def support(request: HttpRequest, ticket: str) -> HttpResponse:
-    """ "Saya juga": a citizen has the same problem. Once per signed-in user or browser."""
+    """ "Saya juga": a citizen has the same problem. Once per signed-in user or browser.
+    Only for published complaints: the others are not shown to anyone to support."""
     complaint = selectors.public_complaint(ticket)
+    if not complaint.published:
+        raise Http404("no such published complaint")
     if request.user.is_authenticated:
         key = f"user:{request.user.pk}"
     else:
@@ -277,7 +315,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         return redirect("complaints:operator_queue")
     if roles.is_staff_member(request.user):
         return redirect("complaints:inbox")
-    return redirect("core:home")
+    return redirect("complaints:home")
 
 
 def _page(request: HttpRequest, qs: Any) -> Any:
@@ -354,6 +392,7 @@ def staff_detail(request: HttpRequest, ticket: str) -> HttpResponse:
                 lon=complaint.lon,
                 text=complaint.text,
                 exclude=complaint,
+                public=False,
             )
             if Action.MARK_DUPLICATE in actions
             else [],

@@ -6,8 +6,9 @@ from balaikota.core import views
 app_name = "core"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("masuk/", views.LoginView.as_view(), name="login"),
-    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    # The front page belongs to the complaints app, which core does not know: named here by
+    # its URL name only.
+    path("keluar/", auth_views.LogoutView.as_view(next_page="complaints:home"), name="logout"),
 ]

@@ -3,25 +3,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.static import serve
-
-from balaikota.complaints import selectors as complaints
-from balaikota.complaints.models import Category
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "core/home.html",
-        {
-            "categories": Category.objects.filter(is_active=True),
-            "recent": complaints.recent_public(8),
-        },
-    )
 
 
 @never_cache

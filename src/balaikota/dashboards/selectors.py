@@ -1,4 +1,5 @@
-"""Reads for the public map and list: only public fields, aggregated in the database."""
+"""Reads for the public map and list: only published complaints and their public fields,
+aggregated in the database."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from balaikota.agencies.models import Agency
+from balaikota.complaints import publication
 from balaikota.complaints.models import OPEN_STATUSES, Category, Complaint
 from balaikota.core.workdays import JAKARTA
 from balaikota.dashboards.filters import (
@@ -31,14 +33,17 @@ def _start_of(day: dt.date) -> dt.datetime:
 
 
 def public_complaints(flt: MapFilter) -> QuerySet[Complaint]:
-    """Complaints the public sees, narrowed by the filter. Codes are turned into ids first,
-    so the big table is filtered on its own indexed columns, without joins."""
+    """Published complaints, narrowed by the filter: nothing of a confidential, withheld or
+    unmoderated complaint reaches the map, its clusters, the density layer or the list.
+    Codes are turned into ids first, so the big table is filtered on its own indexed
+    columns, without joins."""
     # Without a status filter, "not rejected, not a duplicate": a condition no index can
     # serve, so the map's bounding box picks the covering (lat, lon, status, supporters) one.
+    published = publication.published()
     if flt.status:
-        qs = Complaint.objects.filter(status=flt.status)
+        qs = published.filter(status=flt.status)
     else:
-        qs = Complaint.objects.exclude(status__in=HIDDEN_STATUSES)
+        qs = published.exclude(status__in=HIDDEN_STATUSES)
     lookups: list[tuple[str, Any, dict[str, Any]]] = [
         ("category_id", Category, {"slug": flt.kategori}),
         ("agency_id", Agency, {"code": flt.opd}),

@@ -3,7 +3,8 @@
 The forward is a real Open311 POST from the worker; the request id it returns (or its
 token, exchanged later for an id) is kept, and the worker asks for the status until the
 other system closes the request. What it says appears in the complaint's timeline.
-Personal data is not forwarded: the other system gets the public view of the complaint.
+Personal data is not forwarded: the other system gets the public version of the complaint
+(its public text, and only public photos), whatever its mode.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from balaikota.complaints import services as complaints
 from balaikota.complaints.models import Complaint, Photo
+from balaikota.complaints.publication import public_note, public_photos
 from balaikota.complaints.steps import city_text
 from balaikota.core import audit, outbound
 from balaikota.open311.models import Forward, ForwardingTarget, ForwardState
@@ -86,14 +88,21 @@ def _form(forward: Forward) -> dict[str, str]:
         "jurisdiction_id": target.jurisdiction_id,
         "service_code": target.service_code
         or (complaint.category.slug if complaint.category else ""),
-        "description": complaint.text,
+        # Whatever the mode: the public text, never the reporter's contact.
+        "description": complaint.public_text,
         "address_string": ", ".join(
-            p for p in (complaint.address, complaint.region.name if complaint.region else "") if p
+            p
+            for p in (
+                public_note(complaint.address),
+                complaint.region.name if complaint.region else "",
+            )
+            if p
         ),
     }
     if complaint.lat is not None and complaint.lon is not None:
         form["lat"], form["long"] = str(complaint.lat), str(complaint.lon)
-    photo = complaint.photos.filter(state=Photo.State.READY, kind=Photo.Kind.BEFORE).first()
+    before = complaint.photos.filter(kind=Photo.Kind.BEFORE).order_by("id")
+    photo = next(iter(public_photos(complaint, before)), None)
     if photo is not None:
         form["media_url"] = absolute(photo.image.url)
     return {k: v for k, v in form.items() if v}

@@ -1,6 +1,8 @@
 """Complaints, categories and events in the shapes of GeoReport v2 (plain dicts).
 
-Only public fields: the reporter's name, phone, e-mail, NIK and account never appear here.
+The public version of published complaints only (the selectors pass no other): the public
+text, notes with personal data hidden, public photos. The reporter's name, phone, e-mail,
+NIK and account never appear here.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from balaikota.complaints.disclosure import event_note
 from balaikota.complaints.lifecycle import ACTION_LABELS, Action
 from balaikota.complaints.models import (
     AttributeType,
@@ -22,6 +25,7 @@ from balaikota.complaints.models import (
     Photo,
     Status,
 )
+from balaikota.complaints.publication import public_note, public_photos
 
 # What Open311 calls closed: the agency's work is done, or the complaint ended otherwise.
 CLOSED_STATUSES = frozenset({Status.RESOLVED, Status.CLOSED, Status.REJECTED, Status.DUPLICATE})
@@ -76,14 +80,15 @@ def service_definition(category: Category) -> dict[str, Any]:
 
 
 def _photo_url(request: HttpRequest, photo: Photo | None, thumbnail: bool = False) -> str | None:
-    if photo is None or photo.state != Photo.State.READY:
+    if photo is None or photo.state != Photo.State.READY or not photo.image:
         return None
     return request.build_absolute_uri((photo.thumbnail if thumbnail else photo.image).url)
 
 
 def _address(complaint: Complaint) -> str | None:
     region = complaint.region
-    parts = [complaint.address] if complaint.address else []
+    # In the citizen's words ("depan rumah Pak Budi"): hidden like the text.
+    parts = [public_note(complaint.address)] if complaint.address else []
     if region is not None:
         parts.append(f"Kel. {region.name}")
         if region.parent is not None:
@@ -93,18 +98,19 @@ def _address(complaint: Complaint) -> str | None:
 
 def _status_notes(complaint: Complaint) -> str | None:
     if complaint.status == Status.REJECTED and complaint.rejection_reason:
-        return complaint.rejection_reason
+        return public_note(complaint.rejection_reason)
     if complaint.status == Status.DUPLICATE and complaint.duplicate_of_id:
         original = getattr(complaint, "duplicate_ticket", None)
         if original:
             return f"{complaint.get_status_display()}: {original}"
     note = getattr(complaint, "last_note", None)
-    return note or str(complaint.get_status_display())
+    return public_note(note) if note else str(complaint.get_status_display())
 
 
 def request(request: HttpRequest, complaint: Complaint, *, extensions: bool) -> dict[str, Any]:
-    """One service request. Expects the selectors' annotations (`last_note`, photos)."""
-    photos = [p for p in complaint.photos.all() if p.state == Photo.State.READY]
+    """One published service request. Expects the selectors' annotations (`last_note`,
+    photos)."""
+    photos = public_photos(complaint, complaint.photos.all())
     before = next((p for p in photos if p.kind == Photo.Kind.BEFORE), None)
     row: dict[str, Any] = {
         "service_request_id": complaint.ticket,
@@ -112,7 +118,7 @@ def request(request: HttpRequest, complaint: Complaint, *, extensions: bool) -> 
         "status_notes": _status_notes(complaint),
         "service_name": complaint.category.display_name if complaint.category else None,
         "service_code": complaint.category.slug if complaint.category else "",
-        "description": complaint.text[:4000],
+        "description": complaint.public_text[:4000],
         "agency_responsible": complaint.agency.display_name if complaint.agency else None,
         "service_notice": None,
         "requested_datetime": iso(complaint.created_at),
@@ -137,7 +143,9 @@ def request(request: HttpRequest, complaint: Complaint, *, extensions: bool) -> 
             "agency_code": complaint.agency.code if complaint.agency else None,
             "supporters": complaint.supporters,
             # A list, not an object: attribute codes are not always valid XML names.
-            "answers": [{"code": k, "value": v} for k, v in complaint.attributes.items()],
+            "answers": [
+                {"code": k, "value": _public_answer(v)} for k, v in complaint.attributes.items()
+            ],
             "photos": [
                 {
                     "kind": p.kind,
@@ -153,15 +161,27 @@ def request(request: HttpRequest, complaint: Complaint, *, extensions: bool) -> 
     return row
 
 
+def _public_answer(value: Any) -> Any:
+    """An answer to a category's question: free text may name people too."""
+    if isinstance(value, str):
+        return public_note(value)
+    if isinstance(value, list):
+        return [public_note(v) if isinstance(v, str) else v for v in value]
+    return value
+
+
 def update(request: HttpRequest, event: Event) -> dict[str, Any]:
-    """One entry of mySociety's servicerequestupdates extension."""
+    """One entry of mySociety's servicerequestupdates extension (of a published complaint)."""
     label = ACTION_LABELS.get(Action(event.action), event.action)
+    photo = event.photo
+    if photo is not None and not public_photos(event.complaint, [photo]):
+        photo = None
     return {
         "update_id": str(event.pk),
         "service_request_id": event.complaint.ticket,
         "status": open311_status(event.to_status),
         "updated_datetime": iso(event.created_at),
-        "description": event.note or str(label),
-        "media_url": _photo_url(request, event.photo),
+        "description": event_note(event) or str(label),
+        "media_url": _photo_url(request, photo),
         "external_status_code": event.to_status,
     }

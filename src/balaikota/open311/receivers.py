@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.dispatch import receiver
+from django.urls import reverse
 
+from balaikota.complaints.disclosure import event_note
 from balaikota.complaints.lifecycle import Action
 from balaikota.complaints.models import Complaint, Event
-from balaikota.complaints.notifications import public_payload
 from balaikota.complaints.signals import event_recorded
 from balaikota.notifications import services as outbox
 from balaikota.open311.models import ApiClient, ClientRequest, WebhookScope
@@ -18,7 +20,10 @@ from balaikota.open311.models import ApiClient, ClientRequest, WebhookScope
 
 @receiver(event_recorded, dispatch_uid="open311.client_webhooks")
 def tell_clients(sender: Any, complaint: Complaint, event: Event, **kwargs: Any) -> None:
-    """Each active client with a webhook hears of the complaints it follows."""
+    """Each active client with a webhook hears of the published complaints it follows: a
+    community app is the public, and learns nothing of a complaint that is not published."""
+    if not complaint.published:
+        return
     clients = ApiClient.objects.filter(revoked_at__isnull=True).exclude(webhook_url="")
     poster = ClientRequest.objects.filter(complaint=complaint).values("client_id")
     for client in clients.filter(Q(webhook_scope=WebhookScope.ALL) | Q(pk__in=poster)):
@@ -26,17 +31,39 @@ def tell_clients(sender: Any, complaint: Complaint, event: Event, **kwargs: Any)
 
 
 def tell_client_of_events(client: ApiClient, complaint: Complaint) -> None:
+    if not complaint.published:
+        return
     for event in complaint.events.order_by("created_at", "id"):
         _post(client, complaint, event)
 
 
-def _post(client: ApiClient, complaint: Complaint, event: Event) -> None:
+def client_payload(complaint: Complaint, event: Event) -> dict[str, Any]:
+    """What a community client's webhook learns of a published complaint: its public
+    version (public text, the step's note with personal data hidden), no identity."""
     name = f"complaint.{event.action}"
-    payload = public_payload(complaint, name) | {
-        "update_id": str(event.pk),
+    return {
+        "event": name,
+        "ticket": complaint.ticket,
         "service_request_id": complaint.ticket,
+        "update_id": str(event.pk),
+        "status": complaint.status,
+        "category": complaint.category.slug if complaint.category else None,
+        "agency": complaint.agency.code if complaint.agency else None,
+        "region": complaint.region.code if complaint.region else None,
+        "lat": complaint.lat,
+        "lon": complaint.lon,
+        "text": complaint.public_text,
+        "note": event_note(event),
+        "due_at": complaint.due_at.isoformat() if complaint.due_at else None,
+        "url": settings.SITE_URL + reverse("complaints:track", args=[complaint.ticket]),
     }
-    outbox.post_webhook(client.webhook_url, client.webhook_secret, event=name, payload=payload)
+
+
+def _post(client: ApiClient, complaint: Complaint, event: Event) -> None:
+    payload = client_payload(complaint, event)
+    outbox.post_webhook(
+        client.webhook_url, client.webhook_secret, event=payload["event"], payload=payload
+    )
 
 
 @receiver(event_recorded, dispatch_uid="open311.forwarding")

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
+from balaikota.complaints.lifecycle import STAFF_ONLY_NOTES
 from balaikota.complaints.models import Category, Complaint, Event, Photo, RoutingRule
 from balaikota.open311.georeport import CLOSED_STATUSES
 from balaikota.regions.models import Region
@@ -47,12 +48,16 @@ def service(code: str) -> Category | None:
 
 
 def _public(qs: QuerySet[Complaint]) -> QuerySet[Complaint]:
+    """Published complaints only, with what their public version needs. The last note
+    is read as written: `georeport` hides the personal data in it."""
     last_note = (
         Event.objects.filter(complaint=OuterRef("pk"))
         .exclude(note="")
+        .exclude(action__in=[str(a) for a in STAFF_ONLY_NOTES])
         .order_by("-created_at", "-id")
         .values("note")[:1]
     )
+    qs = qs.filter(published=True)
     return (
         qs.select_related("category", "agency", "region", "region__parent")
         .annotate(
@@ -93,9 +98,10 @@ def request(ticket: str) -> Complaint | None:
 
 
 def updates(start: dt.datetime, end: dt.datetime) -> QuerySet[Event]:
-    """Every recorded step in the period, oldest first (a follower keeps its place by time)."""
+    """Every recorded step of a published complaint in the period, oldest first (a follower
+    keeps its place by time)."""
     return (
-        Event.objects.filter(created_at__gte=start, created_at__lte=end)
+        Event.objects.filter(created_at__gte=start, created_at__lte=end, complaint__published=True)
         .select_related("complaint", "photo")
         .order_by("created_at", "id")
     )

@@ -1,6 +1,7 @@
 """Atom feeds of new and updated complaints, per kecamatan, kelurahan and category.
 
-Newest change first; each entry is the public view of a complaint (no personal data).
+Newest change first; each entry is the public version of a published complaint (its public
+text, no personal data).
 """
 
 from __future__ import annotations
@@ -29,13 +30,13 @@ class _ComplaintFeed(Feed):
 
     def _complaints(self, qs: QuerySet[Complaint]) -> list[Complaint]:
         return list(
-            qs.select_related("category", "agency", "region", "region__parent").order_by(
-                "-updated_at", "-id"
-            )[:ENTRIES]
+            qs.filter(published=True)
+            .select_related("category", "agency", "region", "region__parent")
+            .order_by("-updated_at", "-id")[:ENTRIES]
         )
 
     def link(self, obj: Any) -> str:
-        return reverse("core:home")
+        return reverse("complaints:home")
 
     def item_title(self, item: Complaint) -> str:
         category = item.category.display_name if item.category else _("Uncategorised")
@@ -45,7 +46,7 @@ class _ComplaintFeed(Feed):
         )
 
     def item_description(self, item: Complaint) -> str:
-        return plaintext.clean(item.text)
+        return plaintext.clean(item.public_text)
 
     def item_link(self, item: Complaint) -> str:
         return reverse("complaints:track", args=[item.ticket])

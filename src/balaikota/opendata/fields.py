@@ -1,5 +1,6 @@
 """The open-data export's columns: name, type and meaning (the data dictionary), and how
-each is read from a complaint. No personal data: no name, phone, e-mail, NIK or account.
+each is read from a published complaint's public version. No personal data: no name,
+phone, e-mail, NIK or account, and the public text instead of the original.
 
 Every figure on the public dashboard can be recomputed from these columns.
 """
@@ -153,8 +154,11 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "description",
         "text",
-        _("The complaint's text as the citizen wrote it."),
-        lambda c, x: c.text,
+        _(
+            "The complaint's text as the public reads it: personal data in it (phone "
+            "numbers, e-mail addresses, NIK, plates, names) replaced by “[disamarkan]”."
+        ),
+        lambda c, x: c.public_text,
     ),
     Column(
         "assigned_at",

@@ -1,4 +1,5 @@
-"""Reads for open data: complaints by filter, oldest first, with their first photo."""
+"""Reads for open data: published complaints by filter, oldest first, with their first
+public photo."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
+from balaikota.complaints import publication
 from balaikota.complaints.models import Complaint, Photo
 from balaikota.core.models import DayOff
 from balaikota.open311.georeport import CLOSED_STATUSES
@@ -25,7 +27,8 @@ class ExportFilter:
 
 
 def complaints(flt: ExportFilter) -> QuerySet[Complaint]:
-    qs = Complaint.objects.all()
+    """Published complaints only: open data is the public version."""
+    qs = publication.published()
     if flt.start is not None:
         qs = qs.filter(created_at__gte=flt.start)
     if flt.end is not None:
@@ -46,9 +49,14 @@ def complaints(flt: ExportFilter) -> QuerySet[Complaint]:
     elif flt.status:
         qs = qs.filter(status=flt.status)
     first_photo = (
+        # A public photo (as `publication.public_photos` has it) of a published complaint.
         Photo.objects.filter(
-            complaint=OuterRef("pk"), state=Photo.State.READY, kind=Photo.Kind.BEFORE
+            complaint=OuterRef("pk"),
+            state=Photo.State.READY,
+            kind=Photo.Kind.BEFORE,
+            hidden=False,
         )
+        .exclude(image="")
         .order_by("id")
         .values("image")[:1]
     )

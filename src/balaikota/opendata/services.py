@@ -128,7 +128,10 @@ def subscribers_for(complaint: Complaint) -> list[Subscription]:
 
 
 def alert(complaint: Complaint) -> int:
-    """One e-mail per matching alert (an address with two matching alerts gets one)."""
+    """One e-mail per matching alert (an address with two matching alerts gets one), of a
+    published complaint only, with its public text."""
+    if not complaint.published:
+        return 0
     sent: set[str] = set()
     with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
         for subscription in subscribers_for(complaint):
@@ -145,7 +148,7 @@ def alert(complaint: Complaint) -> int:
                 subject=_("New complaint in %(area)s: %(category)s")
                 % {"area": area_name(subscription), "category": category},
                 body=_("%(text)s\n\nTo stop these e-mails with one click: %(unsubscribe)s")
-                % {"text": complaint.text[:500], "unsubscribe": unsubscribe_url},
+                % {"text": complaint.public_text[:500], "unsubscribe": unsubscribe_url},
                 link=reverse("complaints:track", args=[complaint.ticket]),
                 headers={
                     "List-Unsubscribe": f"<{unsubscribe_url}>",
