@@ -11,6 +11,7 @@ import xstatic.pkg.leaflet
 import xstatic.pkg.leaflet_markercluster
 from django.utils.translation import gettext_lazy as _
 
+from balaikota.core import mailconfig
 from balaikota.core.envvars import ConfigurationError, env_bool, env_int, env_list, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "balaikota.open311",
     "balaikota.opendata",
     "balaikota.dashboards",
+    "balaikota.privacy",
     "balaikota.demo",
 ]
 
@@ -229,17 +231,26 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-_email_host = env_str("EMAIL_HOST")
-if _email_host:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = _email_host
-    EMAIL_PORT = env_int("EMAIL_PORT")
-    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
-    EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
-    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
-    EMAIL_TIMEOUT = 20
-else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Never the console backend: it prints recipients and bodies into the log. Files under
+# VAR_DIR/mail are removed by the retention job; with DEBUG off and nothing chosen, `serve`
+# refuses to start (core/mailconfig.py).
+EMAIL_HOST = env_str("EMAIL_HOST")
+try:
+    EMAIL_BACKEND_KIND = mailconfig.resolve(
+        env_str("EMAIL_BACKEND_KIND"), debug=DEBUG, email_host=EMAIL_HOST
+    )
+except ValueError as _exc:
+    raise ConfigurationError(str(_exc)) from _exc
+EMAIL_BACKEND_PROBLEM = mailconfig.problem(
+    env_str("EMAIL_BACKEND_KIND"), debug=DEBUG, email_host=EMAIL_HOST
+)
+EMAIL_BACKEND = mailconfig.BACKENDS[EMAIL_BACKEND_KIND]
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+EMAIL_PORT = env_int("EMAIL_PORT")
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -264,6 +275,17 @@ OPEN311_RATE_LIMIT = env_int("OPEN311_RATE_LIMIT")
 GATEWAY_SECRET = env_str("GATEWAY_SECRET")
 GATEWAY_SEND_URL = env_str("GATEWAY_SEND_URL")
 GATEWAY_SEND_TOKEN = env_str("GATEWAY_SEND_TOKEN")
+
+# Personal data: how long each kind is kept (balaikota.privacy applies it nightly), and the
+# data protection officer named on /privasi.
+RETENTION_CONTACT_DAYS = env_int("RETENTION_CONTACT_DAYS")
+RETENTION_OUTBOX_DAYS = env_int("RETENTION_OUTBOX_DAYS")
+RETENTION_GATEWAY_DAYS = env_int("RETENTION_GATEWAY_DAYS")
+RETENTION_DEVICE_ID_DAYS = env_int("RETENTION_DEVICE_ID_DAYS")
+RETENTION_REQUESTS_DAYS = env_int("RETENTION_REQUESTS_DAYS")
+PRIVACY_OFFICER_NAME = env_str("PRIVACY_OFFICER_NAME")
+PRIVACY_OFFICER_EMAIL = env_str("PRIVACY_OFFICER_EMAIL")
+PRIVACY_OFFICER_ADDRESS = env_str("PRIVACY_OFFICER_ADDRESS")
 
 # Content-Security-Policy: everything from this site, map tiles from the tile host.
 _tile_origin = ""

@@ -17,9 +17,13 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from balaikota.core.models import AuditEntry, User
+from balaikota.core.models import AuditEntry, Role, User
 
 GENESIS = "0" * 64
+# How new entries name a citizen who acted: a citizen's user name is often their e-mail
+# address or phone number, and the chain keeps every entry for ever (erasure cannot touch
+# it). Entries written before keep their label: their hashes cover it.
+CITIZEN_LABEL = "warga"
 
 
 def canonical(payload: dict[str, Any]) -> str:
@@ -43,7 +47,11 @@ def compute_hash(entry: AuditEntry, previous_hash: str) -> str:
 
 
 def actor_label(actor: User | None) -> str:
-    return actor.get_username() if actor is not None else "sistem"
+    if actor is None:
+        return "sistem"
+    if actor.role == Role.CITIZEN:
+        return CITIZEN_LABEL
+    return actor.get_username()
 
 
 # Any constant: the key of the transaction-scoped advisory lock that orders audit writers.

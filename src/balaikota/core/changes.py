@@ -9,11 +9,40 @@ from typing import Any
 from django.db import models
 
 from balaikota.core import audit
-from balaikota.core.models import AuditEntry, User
+from balaikota.core.models import AuditEntry, Role, User
 
 # Never copied into the record: secrets, and what changes on every log-in.
 _SECRET_WORDS = ("password", "secret")
 _SKIPPED = {"last_login", "updated_at", "geometry"}
+# Personal data: the record is kept for ever, so it says that such a field changed, never
+# what it held (a citizen's user name too: it is often their e-mail address or number).
+_PERSONAL = frozenset(
+    {
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "reporter_name",
+        "reporter_phone",
+        "reporter_email",
+        "reporter_nik",
+        "requester_name",
+        "requester_email",
+        "requester_phone",
+        "requester_address",
+    }
+)
+HIDDEN = "[disamarkan]"
+
+
+def _hidden(values: dict[str, Any] | None, citizen: bool) -> dict[str, Any] | None:
+    if values is None:
+        return None
+    personal = _PERSONAL | {"username"} if citizen else _PERSONAL
+    return {
+        key: (HIDDEN if value else value) if key in personal else value
+        for key, value in values.items()
+    }
 
 
 def snapshot(instance: models.Model) -> dict[str, Any]:
@@ -57,11 +86,12 @@ def record_change(
         before = {key: before.get(key) for key in sorted(changed)}
         after = {key: after[key] for key in sorted(changed)}
     meta = instance._meta
+    citizen = Role.CITIZEN in {getattr(instance, "role", None), (before or {}).get("role")}
     return audit.record(
         actor=actor,
         action=f"{meta.model_name}.{verb}",
         object_type=meta.label_lower,
         object_id=object_id if object_id is not None else instance.pk,
-        before=before,
-        after=after,
+        before=_hidden(before, citizen),
+        after=_hidden(after, citizen),
     )

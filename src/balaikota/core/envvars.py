@@ -45,7 +45,14 @@ SCHEMA: tuple[Var, ...] = (
     Var("REDIS_URL", "", "redis://host:6379/0 for the task queue and cache; empty for SQLite."),
     Var("WORKERS", "2", "Worker threads of the background queue started by `balaikota serve`."),
     Var("WEB_CONCURRENCY", "3", "Web server processes started by `balaikota serve`."),
-    Var("EMAIL_HOST", "", "SMTP server; empty writes e-mails to the log instead."),
+    Var(
+        "EMAIL_BACKEND_KIND",
+        "",
+        "How e-mail leaves: smtp (through EMAIL_HOST), file (files under VAR_DIR/mail, removed "
+        "after RETENTION_OUTBOX_DAYS) or none (no e-mail). Empty: smtp when EMAIL_HOST is set, "
+        "file when DEBUG is on; otherwise `balaikota serve` refuses to start. Never the log.",
+    ),
+    Var("EMAIL_HOST", "", "SMTP server e-mail is sent through."),
     Var("EMAIL_PORT", "25", "SMTP port."),
     Var("EMAIL_HOST_USER", "", "SMTP user name."),
     Var("EMAIL_HOST_PASSWORD", "", "SMTP password.", secret=True),
@@ -94,6 +101,49 @@ SCHEMA: tuple[Var, ...] = (
         "Reverse proxies in front of the app that set X-Forwarded-For (0: trust no header).",
     ),
     Var("LOG_LEVEL", "INFO", "Level of the application log."),
+    Var(
+        "RETENTION_CONTACT_DAYS",
+        "365",
+        "Days after a complaint is closed until the reporter's contact is removed and its "
+        "stored text anonymised.",
+    ),
+    Var(
+        "RETENTION_OUTBOX_DAYS",
+        "30",
+        "Days the addresses and texts of sent messages (and of given-up ones after their last "
+        "attempt) are kept; also the e-mail files of EMAIL_BACKEND_KIND=file.",
+    ),
+    Var(
+        "RETENTION_GATEWAY_DAYS",
+        "90",
+        "Days SMS/WhatsApp texts are kept: replies to senders, and the message as received "
+        "once its complaint is closed (then anonymised).",
+    ),
+    Var(
+        "RETENTION_DEVICE_ID_DAYS",
+        "90",
+        "Days the device and account ids sent by Open311 applications are kept.",
+    ),
+    Var(
+        "RETENTION_REQUESTS_DAYS",
+        "1095",
+        "Days a finished data-subject request stays in the register (3 years).",
+    ),
+    Var(
+        "PRIVACY_OFFICER_NAME",
+        "Pejabat Pelindungan Data Pribadi, Dinas Komunikasi dan Informatika",
+        "The data protection officer, as named on the privacy page (/privasi).",
+    ),
+    Var(
+        "PRIVACY_OFFICER_EMAIL",
+        "privasi@localhost",
+        "The data protection officer's e-mail address, shown on the privacy page.",
+    ),
+    Var(
+        "PRIVACY_OFFICER_ADDRESS",
+        "Balai Kota Malang, Jl. Tugu No. 1, Malang",
+        "The data protection officer's postal address, for letters and visits.",
+    ),
 )
 
 _DEFAULTS = {var.name: var for var in SCHEMA}

@@ -13,6 +13,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone
 
+from balaikota.core.redaction import redact
 from balaikota.notifications import signing
 from balaikota.notifications.models import Channel, DeliveryStatus, Notice, OutboxMessage
 
@@ -70,13 +71,27 @@ def _deliver_one(message: OutboxMessage, now: dt.datetime) -> int:
         _send(message)
     except Exception as exc:
         message.attempts += 1
-        message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        # A mail server's refusal names the recipient: the address never goes into the
+        # record of the error, nor into the log, which names the message and its event.
+        message.last_error = redact(f"{type(exc).__name__}: {exc}", [message.address])[:2000]
         if now - message.created_at >= GIVE_UP_AFTER:
             message.status = DeliveryStatus.FAILED
-            log.error("giving up on outbox message %s: %s", message.pk, message.last_error)
+            log.error(
+                "giving up on outbox message %s (%s, %s): %s",
+                message.pk,
+                message.channel,
+                message.event,
+                message.last_error,
+            )
         else:
             message.next_attempt_at = now + backoff(message.attempts)
-            log.warning("outbox message %s failed: %s", message.pk, message.last_error)
+            log.warning(
+                "outbox message %s (%s, %s) failed: %s",
+                message.pk,
+                message.channel,
+                message.event,
+                message.last_error,
+            )
         message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
         return 0
     message.attempts += 1

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 
 class Command(BaseCommand):
@@ -38,6 +38,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Never the console mail backend (it prints recipients and texts into the log):
+        # with DEBUG off, a way for e-mail to leave must be chosen before serving.
+        problem = getattr(settings, "EMAIL_BACKEND_PROBLEM", None)
+        if problem:
+            raise CommandError(problem)
         if not settings.DEBUG:
             call_command("collectstatic", interactive=False, verbosity=0)
         web_workers = options["web_workers"] or int(os.environ.get("WEB_CONCURRENCY", "3"))
