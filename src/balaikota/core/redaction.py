@@ -21,6 +21,12 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 # A run of digits with the separators people type inside numbers: "0812-3456-7890",
 # "+62 812 3456 7890", "(0341) 551234", "3573.0112.3456.0001".
 _NUMBER = re.compile(r"(?<![\w])\+?\(?\d(?:[\d\s.\-()]*\d)?(?![\w])")
+# A mobile number or a NIK glued to the word before it, as typed in a hurry: "HP081234567890",
+# "wa+6281234567890", "NIK3573015807900001".
+_GLUED = re.compile(r"(?<=[^\W\d_])(?:(?:\+?62|0)8\d{8,11}|\d{16})(?!\d)")
+# An amount written with thousands dots ("625.000.000", "6.250.000.000"): money, not a number
+# of someone's. Telephone numbers start with 0 or 62 and are not grouped in threes.
+_AMOUNT = re.compile(r"[1-9]\d{0,2}(?:\.\d{3}){2,}")
 
 # "rek", "rek.", "no rek", "norek", "rekening", then an optional bank name, then the number.
 _ACCOUNT = re.compile(
@@ -47,11 +53,13 @@ _NOT_PLATE_SUFFIX = frozenset(
 )
 
 # A name introduced the way people introduce one: "nama saya Budi Santoso", "Pak Slamet",
-# "a.n. Siti Aminah". Up to three capitalised words after the introduction.
+# "a.n. Siti Aminah", "Nama: Budi". Up to three capitalised (or, as SMS are often typed,
+# upper-case) words after the introduction; the introduction itself in any case.
+_NAME_WORD = r"(?:[A-Z][a-z'’]+|[A-Z]{2,}(?![a-z]))"
 _NAME_INTRO = re.compile(
-    r"\b(?P<intro>nama\s+saya|saya\s+bernama|bernama|atas\s+nama|a\.\s?n\.|"
+    r"\b(?P<intro>(?i:nama\s+saya|saya\s+bernama|bernama|atas\s+nama|a\.\s?n\.|nama\s*:)|"
     r"(?:[Bb]apak|[Pp]ak|[Ii]bu|[Bb]u|[Mm]as|[Mm]bak|[Ss]dr[ia]?\.?|[Ss]audara(?:i)?)(?=\s))"
-    r"\s+(?P<name>[A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+){0,2})"
+    r"\s*(?P<name>" + _NAME_WORD + r"(?:[ \t]+" + _NAME_WORD + r"){0,2})"
 )
 # Words after "Pak" or "Bu" that name a post, not a person.
 _NOT_NAMES = frozenset(
@@ -80,6 +88,7 @@ _NOT_NAMES = frozenset(
         "Linmas",
     }
 )
+_NOT_NAMES_UPPER = frozenset(word.upper() for word in _NOT_NAMES)
 
 
 def _is_phone(digits: str) -> bool:
@@ -103,7 +112,7 @@ def _numbers(text: str) -> str:
             return raw
         plain = digits.lstrip("+")
         before = text[max(0, match.start() - 4) : match.start()].lower()
-        if "rp" in before:  # an amount of money, not a number of someone's
+        if "rp" in before or _AMOUNT.fullmatch(raw):  # money, not a number of someone's
             return raw
         if len(plain) == 16 or _is_phone(digits):  # NIK / KK, or a telephone
             return PLACEHOLDER
@@ -111,7 +120,7 @@ def _numbers(text: str) -> str:
             return PLACEHOLDER
         return raw
 
-    return _NUMBER.sub(replace, text)
+    return _GLUED.sub(PLACEHOLDER, _NUMBER.sub(replace, text))
 
 
 def _plates(text: str) -> str:
@@ -132,7 +141,7 @@ def _plates(text: str) -> str:
 def _names(text: str) -> str:
     def replace(match: re.Match[str]) -> str:
         words = match.group("name").split()
-        if words[0] in _NOT_NAMES:
+        if words[0].upper() in _NOT_NAMES_UPPER:
             return match.group(0)
         return f"{match.group('intro')} {PLACEHOLDER}"
 
