@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.core.serializers.json import DjangoJSONEncoder
 from django.test import Client
 from django.urls import reverse
 
@@ -74,7 +75,7 @@ def report_through_open311(
 
 
 def as_text(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False)
+    return json.dumps(data, ensure_ascii=False, cls=DjangoJSONEncoder)
 
 
 def holds_any(text: str, values: tuple[str, ...]) -> list[str]:
