@@ -40,7 +40,7 @@ def test_services_list_every_active_category_with_group_keywords_and_metadata(
     services_json = get_json(client, "services")
 
     by_code = {s["service_code"]: s for s in services_json}
-    assert len(services_json) == 18
+    assert len(services_json) == 19
     roads = by_code["jalan-rusak"]
     assert roads["service_name"] == "Damaged road"
     assert roads["type"] == "realtime"

@@ -22,6 +22,7 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
     "pendidikan": ("sekolah", "ppdb", "guru", "beasiswa"),
     "bencana": ("longsor", "kebakaran", "roboh", "bencana"),
     "perizinan": ("izin", "pbg", "imb", "nib", "oss"),
+    "integritas-pungli": ("pungli", "pungutan liar", "suap", "sogok", "pelicin"),
 }
 
 

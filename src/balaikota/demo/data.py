@@ -81,6 +81,7 @@ AGENCIES: tuple[tuple[str, str, str, str, str, str], ...] = (
         "dinas",
         "",
     ),
+    ("inspektorat", "Inspektorat", "Inspektorat Kota Malang", "City Inspectorate", "other", ""),
     (
         "kec-blimbing",
         "Kec. Blimbing",
@@ -272,8 +273,21 @@ CATEGORIES: tuple[tuple[str, str, str, str, str, str, bool], ...] = (
         "dpmptsp",
         False,
     ),
+    (
+        "integritas-pungli",
+        "Integritas / pungli",
+        "Integrity / extortion (pungli)",
+        "Pungutan liar, suap, atau penyalahgunaan wewenang oleh petugas",
+        "Illegal levies, bribes or abuse of power by officials",
+        "inspektorat",
+        False,
+    ),
     ("lainnya", "Lainnya", "Other", "Masalah lain di lingkungan Anda", "Anything else", "", False),
 )
+
+# Categories whose complaints are always confidential, whatever the reporter chose: whoever
+# reports an official asking for money must not be exposed to that official's colleagues.
+CONFIDENTIAL_CATEGORIES: frozenset[str] = frozenset({"integritas-pungli"})
 
 # Sample complaints: (category slug, kelurahan code, text, how far it has gone)
 SAMPLES: tuple[tuple[str, str, str, str], ...] = (
@@ -407,6 +421,7 @@ CATEGORY_KEYWORDS: dict[str, str] = {
     "pendidikan": "sekolah, PPDB, guru, zonasi",
     "bencana": "longsor, kebakaran, gempa, angin kencang",
     "perizinan": "izin usaha, IMB, PBG, OSS",
+    "integritas-pungli": "pungli, pungutan liar, suap, uang pelicin, oknum petugas",
 }
 
 # Extra questions of some categories (Open311 service attributes):

@@ -82,6 +82,7 @@ def load_categories() -> None:
                 "position": position,
                 "location_required": needs_place,
                 "keywords": data.CATEGORY_KEYWORDS.get(slug, ""),
+                "force_confidential": slug in data.CONFIDENTIAL_CATEGORIES,
             },
         )
         if agency_code:
