@@ -106,7 +106,8 @@ def test_after_each_period_everything_due_is_purged(
 ) -> None:
     # after 30 days: the messages' addresses and texts, and the notices' texts
     first = purge_at(days(30.1))
-    assert first.outbox_messages > 0 and first.notices > 0
+    assert first.outbox_messages > 0
+    assert first.notices > 0
     # (the WhatsApp reply was never delivered: no gateway is configured here)
     kept = OutboxMessage.objects.exclude(address="", body="")
     assert list(kept.values_list("channel", flat=True)) == ["gateway"]
@@ -115,18 +116,21 @@ def test_after_each_period_everything_due_is_purged(
     # after 90 days: the Open311 ids, and the WhatsApp message as received
     second = purge_at(days(90.1))
     assert second.open311_ids == 1
-    assert second.gateway_messages == 1 and not kept.exists()
+    assert second.gateway_messages == 1
+    assert not kept.exists()
     assert not ClientRequest.objects.exclude(device_id="").exists()
     assert second.gateway_texts == [history["whatsapp"].ticket]
     whatsapp = Complaint.objects.get(pk=history["whatsapp"].pk)
-    assert "081234567890" not in whatsapp.text and "Slamet" not in whatsapp.text
+    assert "081234567890" not in whatsapp.text
+    assert "Slamet" not in whatsapp.text
     assert whatsapp.reporter_phone == "081234567890"  # the contact waits for its own period
     # after 365 days from closing: the contacts, with the texts anonymised
     third = purge_at(days(365.1))
     assert sorted(third.contacts) == sorted(c.ticket for c in history.values())
     assert holds_any(stored(), SITI_VALUES[1:]) == []  # the request still holds her name
     web = Complaint.objects.get(pk=history["web"].pk)
-    assert web.contact_removed_at is not None and "Jalan berlubang" in web.text
+    assert web.contact_removed_at is not None
+    assert "Jalan berlubang" in web.text
     # after 1095 days from finishing: the request
     fourth = purge_at(days(1095.1))
     assert fourth.requests == 1
@@ -187,7 +191,8 @@ def test_e_mail_files_are_deleted_after_the_outbox_period(
     assert retention.purge_personal_data(dry_run=True).mail_files == 1
     assert old.exists()
     assert retention.purge_personal_data().mail_files == 1
-    assert not old.exists() and new.exists()
+    assert not old.exists()
+    assert new.exists()
 
 
 def test_the_periods_come_from_the_settings(settings: Any, history: dict[str, Complaint]) -> None:

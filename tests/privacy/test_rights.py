@@ -113,7 +113,8 @@ def test_erasure_removes_the_contact_everywhere_and_the_complaint_stays(
     assert {"reporter_name", "reporter_phone", "reporter_email", "reporter_nik", "text"} <= set(
         removed.fields[web.ticket]
     )
-    assert removed.messages >= 2 and removed.open311_ids == 1
+    assert removed.messages >= 2
+    assert removed.open311_ids == 1
     web.refresh_from_db()
     assert web.contact_removed_at is not None
     assert "Jalan berlubang besar di depan sekolah" in web.text
@@ -284,7 +285,8 @@ def test_a_signed_in_citizen_sees_all_their_complaints_in_one_download(cast: Cas
     page = browser.get(reverse("privacy:mine"))
     download = browser.get(reverse("privacy:mine_download"))
     # then
-    assert first.ticket in page.content.decode() and second.ticket in page.content.decode()
+    assert first.ticket in page.content.decode()
+    assert second.ticket in page.content.decode()
     data = json.loads(download.content)
     assert {c["ticket"] for c in data["complaints"]} == {first.ticket, second.ticket}
     assert data["accounts"][0]["username"] == "citizen"

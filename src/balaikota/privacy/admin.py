@@ -123,10 +123,9 @@ class DataSubjectRequestAdmin(admin.ModelAdmin):
     # --- overdue first ---
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[DataSubjectRequest]:
+        # Annotated before ordering: the ordering names the annotation.
         return (
-            super()
-            .get_queryset(request)
-            .select_related("handled_by")
+            DataSubjectRequest.objects.select_related("handled_by")
             .annotate(
                 overdue_first=Case(
                     When(
@@ -138,6 +137,7 @@ class DataSubjectRequestAdmin(admin.ModelAdmin):
                     output_field=IntegerField(),
                 )
             )
+            .order_by(*self.get_ordering(request))
         )
 
     def get_ordering(self, request: HttpRequest) -> list[str | Combinable]:
