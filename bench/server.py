@@ -83,6 +83,9 @@ def server_env(var_dir: Path, port: int, database_url: str | None) -> dict[str, 
     env.update(
         VAR_DIR=str(var_dir),
         DEBUG="false",
+        # With DEBUG off, `serve` refuses to start until a mail backend is chosen; the
+        # benchmark sends no e-mail.
+        EMAIL_BACKEND_KIND="none",
         SECRET_KEY=secrets.token_urlsafe(36),  # 48 characters
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SITE_URL=f"http://{HOST}:{port}",
