@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -429,6 +430,18 @@ class Photo(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint} #{self.pk}"
+
+    @property
+    def staff_url(self) -> str:
+        """The unblurred copy, served to staff who may see the complaint; "" until made."""
+        if not self.staff_image:
+            return ""
+        return reverse("complaints:staff_photo", args=[self.pk])
+
+    @property
+    def public_url(self) -> str:
+        """The public copy (faces and plates blurred); "" when none may be shown."""
+        return self.image.url if self.image else ""
 
 
 class Event(models.Model):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from balaikota.complaints import learning, photos, services
+from balaikota.complaints import learning, photo_copies, photos, services
 from balaikota.complaints.models import Photo
 from balaikota.core import outbound
 
@@ -21,28 +21,24 @@ log = logging.getLogger(__name__)
 # Before notifications: a citizen looks for the photo on the tracking page straight away.
 @db_task(retries=3, retry_delay=30, priority=10)
 def process_photo(photo_id: int) -> None:
-    """Re-encode an upload without metadata, make its thumbnail, then drop the original."""
-    photo = Photo.objects.filter(pk=photo_id, state=Photo.State.PROCESSING).first()
-    if photo is None or not photo.original:
-        return
-    private = storages["private"]
-    with private.open(photo.original, "rb") as handle:
-        data = handle.read()
-    try:
-        result = photos.process(data)
-    except Exception as exc:
-        log.warning("photo %s could not be processed: %s", photo_id, exc)
-        photo.state = Photo.State.FAILED
-        photo.save(update_fields=["state"])
-        return
-    stem = f"{photo.complaint.ticket}-{photo.pk}"
-    photo.image.save(f"{stem}.jpg", ContentFile(result.image), save=False)
-    photo.thumbnail.save(f"{stem}-t.jpg", ContentFile(result.thumbnail), save=False)
-    photo.width, photo.height = result.width, result.height
-    photo.state = Photo.State.READY
-    original, photo.original = photo.original, ""
-    photo.save(update_fields=["image", "thumbnail", "width", "height", "state", "original"])
-    private.delete(original)
+    """The staff copy and the public copy of an upload, then the original is deleted; an
+    upload that is not a usable photo fails, and its original is deleted at once."""
+    photo = (
+        Photo.objects.filter(pk=photo_id, state=Photo.State.PROCESSING)
+        .exclude(original="")
+        .select_related("complaint")
+        .first()
+    )
+    if photo is not None:
+        photo_copies.make_copies(photo)
+
+
+@db_task(retries=2, retry_delay=60, priority=10)
+def rebuild_public_photo(photo_id: int) -> None:
+    """Make the public copy again, or remove it, after a moderator or a change of mode."""
+    photo = Photo.objects.filter(pk=photo_id).select_related("complaint").first()
+    if photo is not None:
+        photo_copies.refresh_public_copy(photo)
 
 
 # A photo given by URL: a server that is down gets three more tries over half an hour.
@@ -102,8 +98,7 @@ def fetch_photo(photo_id: int, attempt: int = 1) -> None:
 
 def _fetch_failed(photo: Photo, reason: str) -> None:
     log.warning("photo %s at %s could not be fetched: %s", photo.pk, photo.source_url, reason)
-    photo.state = Photo.State.FAILED
-    photo.save(update_fields=["state"])
+    photo_copies.fail(photo, reason)
 
 
 @db_periodic_task(crontab(minute="*/10"))
@@ -118,7 +113,10 @@ def close_unconfirmed_complaints() -> int:
 
 @db_periodic_task(crontab(minute="*/5"))
 def process_stranded_photos() -> int:
-    """Photos still waiting after 30 minutes (the queue was down when they were uploaded)."""
+    """Photos still waiting after 30 minutes (the queue was down when they were uploaded),
+    originals of failed photos (none should be left: they keep their GPS), and photos
+    processed before there were two copies."""
+    delete_failed_originals()
     cutoff = timezone.now() - dt.timedelta(minutes=30)
     stranded = list(
         Photo.objects.filter(state=Photo.State.PROCESSING, created_at__lt=cutoff)
@@ -137,24 +135,46 @@ def process_stranded_photos() -> int:
     for photo_id in by_address:
         # The last attempt: a photo still not fetched after it is marked as failed.
         fetch_photo(photo_id, FETCH_ATTEMPTS)
-    return len(stranded) + len(by_address)
+    legacy = list(
+        Photo.objects.filter(state=Photo.State.READY, staff_image="")
+        .exclude(image="")
+        .select_related("complaint")[:20]
+    )
+    for photo in legacy:
+        photo_copies.adopt_legacy(photo)
+    return len(stranded) + len(by_address) + len(legacy)
+
+
+def delete_failed_originals() -> int:
+    """The upload of a photo that failed: normally deleted when it failed; this catches
+    those that failed before that was so."""
+    failed = list(Photo.objects.filter(state=Photo.State.FAILED).exclude(original=""))
+    for photo in failed:
+        storages["private"].delete(photo.original)
+        Photo.objects.filter(pk=photo.pk).update(original="")
+    return len(failed)
 
 
 @db_periodic_task(crontab(minute="40", hour="*/6"))
 def delete_orphaned_uploads() -> int:
-    """Private uploads no photo refers to: left by a transaction that rolled back after the
-    file was written. They still carry their EXIF, so they must not linger."""
+    """Private files no photo refers to: uploads and staff copies left by a transaction
+    that rolled back after the file was written, or by a worker that stopped half-way.
+    Uploads still carry their EXIF, so they must not linger."""
     private = storages["private"]
     cutoff = timezone.now() - dt.timedelta(hours=1)
-    referenced = set(Photo.objects.exclude(original="").values_list("original", flat=True))
-    removed = 0
-    folders, _files = private.listdir("uploads") if private.exists("uploads") else ([], [])
-    for folder in folders:
-        for name in private.listdir(f"uploads/{folder}")[1]:
-            path = f"uploads/{folder}/{name}"
-            if path not in referenced and private.get_modified_time(path) < cutoff:
-                private.delete(path)
-                removed += 1
+    removed = delete_failed_originals()
+    live = Photo.objects.exclude(state=Photo.State.FAILED)
+    referenced = set(live.exclude(original="").values_list("original", flat=True))
+    for name in live.exclude(staff_image="").values_list("staff_image", flat=True):
+        referenced |= {name, photo_copies.staff_thumbnail_name(name)}
+    for top in ("uploads", "staff"):
+        folders, _files = private.listdir(top) if private.exists(top) else ([], [])
+        for folder in folders:
+            for name in private.listdir(f"{top}/{folder}")[1]:
+                path = f"{top}/{folder}/{name}"
+                if path not in referenced and private.get_modified_time(path) < cutoff:
+                    private.delete(path)
+                    removed += 1
     return removed
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from balaikota.complaints import moderation_views, views
+from balaikota.complaints import moderation_views, photo_views, views
 
 app_name = "complaints"
 
@@ -18,6 +18,7 @@ urlpatterns = [
     path("staf/kotak-masuk", views.inbox, name="inbox"),
     path("staf/operator", views.operator_queue, name="operator_queue"),
     path("staf/pemberitahuan", views.notices, name="notices"),
+    path("staf/foto/<int:pk>", photo_views.staff_photo, name="staff_photo"),
     path("staf/aduan/<str:ticket>", views.staff_detail, name="staff_detail"),
     path("staf/aduan/<str:ticket>/moderasi", moderation_views.moderate, name="moderate"),
     path(
