@@ -219,6 +219,7 @@ def planted(
     webhook, alerts on both kelurahan and a forward of the road category to another system;
     then an agency's note and a moderator's edit, each naming people too."""
     settings.GATEWAY_SECRET = GATEWAY_SECRET
+    settings.GATEWAY_SEND_URL = webhook_receiver.url  # replies to the reporter, not checked
     settings.FETCH_PRIVATE_ADDRESSES = True
     for mode in MODES:
         for name in (f"/foto-{mode}.jpg", f"/wa-{mode}.jpg"):

@@ -209,3 +209,15 @@ def test_only_administrators_and_the_data_protection_officer_use_the_register(
         client.force_login(user)
         assert (client.get(CHANGELIST).status_code == 200) is allowed
         assert (client.get(reverse("admin:privacy_processing_csv")).status_code == 200) is allowed
+
+
+def test_erasing_a_request_that_names_nobody_changes_nothing(admin_client: Client) -> None:
+    request = new_request(START, kind=RequestKind.ERASURE, requester_name="Siti Aminah")
+    response = admin_client.post(
+        CHANGELIST,
+        {"action": "erase_data", "_selected_action": [request.pk], "confirmed": "yes"},
+        follow=True,
+    )
+    assert "names no complaint, e-mail address or phone number" in response.content.decode()
+    request.refresh_from_db()
+    assert request.status == RequestStatus.RECEIVED

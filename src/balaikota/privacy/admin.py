@@ -86,6 +86,7 @@ class DataSubjectRequestAdmin(admin.ModelAdmin):
     list_display = (
         "id",
         "kind",
+        "requester_name",
         "arrived_by",
         "received_at",
         "deadline",
@@ -215,7 +216,19 @@ class DataSubjectRequestAdmin(admin.ModelAdmin):
                 },
             )
         actor = request.user if isinstance(request.user, User) else None
-        for dsr in queryset:
+        for dsr in queryset.prefetch_related("complaints"):
+            lookup = services.lookup_for_request(dsr)
+            if not (lookup.tickets or lookup.emails or lookup.phones):
+                self.message_user(
+                    request,
+                    _(
+                        "Request #%(id)s names no complaint, e-mail address or phone number: "
+                        "add them first."
+                    )
+                    % {"id": dsr.pk},
+                    messages.WARNING,
+                )
+                continue
             report = services.erase_for_request(dsr, actor)
             self.message_user(
                 request,
