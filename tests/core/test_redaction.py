@@ -49,6 +49,7 @@ def test_a_phone_number_in_any_common_writing_is_hidden(written: str) -> None:
         ("WA 08123456789 ya", f"WA {P} ya"),
         ("HP081234567890 ya", f"HP{P} ya"),
         ("nomor saya\n0812 3456\n7890", f"nomor saya\n{P}"),
+        ("Pak RT (0812-3456-7890) sudah tahu.", f"Pak RT ({P}) sudah tahu."),
     ],
 )
 def test_a_phone_number_next_to_punctuation_or_glued_to_a_word_is_hidden(

@@ -104,6 +104,12 @@ def _is_phone(digits: str) -> bool:
     return 9 <= len(digits) <= 12
 
 
+def _hidden_number(raw: str) -> str:
+    """The placeholder for a number; an opening bracket it does not close stays, so that
+    "(0812-3456-7890)" keeps both of its brackets."""
+    return ("(" if raw.startswith("(") and raw.count("(") > raw.count(")") else "") + PLACEHOLDER
+
+
 def _numbers(text: str) -> str:
     def replace(match: re.Match[str]) -> str:
         raw = match.group(0)
@@ -115,9 +121,9 @@ def _numbers(text: str) -> str:
         if "rp" in before or _AMOUNT.fullmatch(raw):  # money, not a number of someone's
             return raw
         if len(plain) == 16 or _is_phone(digits):  # NIK / KK, or a telephone
-            return PLACEHOLDER
+            return _hidden_number(raw)
         if len(plain) >= 17:  # longer than any address: an account or card number
-            return PLACEHOLDER
+            return _hidden_number(raw)
         return raw
 
     return _GLUED.sub(PLACEHOLDER, _NUMBER.sub(replace, text))
@@ -172,7 +178,10 @@ def _known(text: str, known: Iterable[str]) -> str:
     numbers = {_national(v) for v in values if sum(ch.isdigit() for ch in v) >= 6}
     if numbers:
         text = _NUMBER.sub(
-            lambda m: PLACEHOLDER if _national(m.group(0)) in numbers else m.group(0), text
+            lambda m: (
+                _hidden_number(m.group(0)) if _national(m.group(0)) in numbers else m.group(0)
+            ),
+            text,
         )
     return text
 
