@@ -182,7 +182,6 @@ def make_copies(photo: Photo) -> None:
         if public is not None:
             public.delete()
         refresh_public_copy(current)
-    photo.refresh_from_db()
 
 
 def refresh_public_copy(photo: Photo) -> None:
@@ -239,11 +238,3 @@ def adopt_legacy(photo: Photo) -> None:
         _delete_staff(staff_name)
         return
     refresh_public_copy(photo)
-
-
-def delete_files(photo: Photo) -> None:
-    """Every file of `photo` (for erasure): original, staff copy and public copy."""
-    if photo.original:
-        _private().delete(photo.original)
-    _delete_staff(photo.staff_image)
-    _delete_public(photo.image.name, photo.thumbnail.name)
