@@ -9,7 +9,6 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.db import transaction
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.db.models.expressions import Combinable
 from django.http import HttpRequest, HttpResponse
@@ -177,20 +176,7 @@ class DataSubjectRequestAdmin(admin.ModelAdmin):
             return None
         dsr = queryset.get()
         data = services.export_for_request(dsr)
-        actor = request.user if isinstance(request.user, User) else None
-        with transaction.atomic():
-            previous = dsr.status
-            stamp = timezone.localtime().strftime("%d-%m-%Y %H:%M")
-            note = _("Exported on %(when)s: %(complaints)d complaints, %(messages)d messages.") % {
-                "when": stamp,
-                "complaints": len(data["complaints"]),
-                "messages": len(data["messages"]),
-            }
-            dsr.outcome = "\n".join(filter(None, [dsr.outcome, note]))
-            if dsr.status == RequestStatus.RECEIVED:
-                dsr.status = RequestStatus.IN_PROGRESS
-            dsr.handled_by = dsr.handled_by or actor
-            services.update_request(dsr, actor, previous)
+        services.record_export(dsr, data, request.user if isinstance(request.user, User) else None)
         response = HttpResponse(
             json.dumps(data, ensure_ascii=False, indent=2),
             content_type="application/json; charset=utf-8",

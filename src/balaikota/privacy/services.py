@@ -500,12 +500,6 @@ def erase(
         return _erase_found(find(lookup), by=Removal.REQUEST, actor=actor)
 
 
-def erase_lookup(lookup: Lookup, *, actor: User | None) -> ErasureReport:
-    """`erase` for a request that names several complaints and addresses at once."""
-    with transaction.atomic():
-        return _erase_found(find(lookup), by=Removal.REQUEST, actor=actor)
-
-
 def _tell_last_time(complaint: Complaint) -> int:
     """The one message after which the reporter hears nothing more of the complaint."""
     sent = 0
@@ -547,6 +541,8 @@ def withdraw_contact(
     nothing more of it after one last message saying so. Recorded in the register."""
     with transaction.atomic():
         locked = _locked(complaint)
+        if locked.contact_removed_at is not None:
+            return ErasureReport()  # withdrawn before: nothing to tell, nothing to record
         found = find(Lookup(tickets=(locked.ticket,)))
         report = _erase_found(
             found, by=Removal.REPORTER if by_reporter else Removal.REQUEST, actor=actor
@@ -554,7 +550,9 @@ def withdraw_contact(
         if by_reporter:
             # Written after the outbox was emptied, so that it is not emptied too.
             _tell_last_time(locked)
-            _record_online(RequestKind.WITHDRAWAL, locked, "\n".join(report.lines()))
+            with translation.override(settings.LANGUAGE_CODE):
+                outcome = "\n".join(report.lines())
+            _record_online(RequestKind.WITHDRAWAL, locked, outcome)
     complaint.refresh_from_db()
     return report
 
@@ -624,11 +622,11 @@ def correct_contact(
             after={"fields": changed},
         )
         if online:
-            _record_online(
-                RequestKind.CORRECTION,
-                locked,
-                _("Corrected by the reporter: %(fields)s.") % {"fields": ", ".join(changed)},
-            )
+            with translation.override(settings.LANGUAGE_CODE):
+                outcome = _("Corrected by the reporter: %(fields)s.") % {
+                    "fields": ", ".join(changed)
+                }
+            _record_online(RequestKind.CORRECTION, locked, outcome)
     complaint.refresh_from_db()
     return changed
 
@@ -712,13 +710,27 @@ def erase_for_request(request: DataSubjectRequest, actor: User | None) -> Erasur
         previous = request.status
         request.status = RequestStatus.DONE
         stamp = timezone.localtime().strftime("%d-%m-%Y %H:%M")
-        request.outcome = "\n".join(
-            [
-                *filter(None, [request.outcome]),
-                _("Erased on %(when)s:") % {"when": stamp},
-                *report.lines(),
-            ]
-        )
+        with translation.override(settings.LANGUAGE_CODE):
+            done = [_("Erased on %(when)s:") % {"when": stamp}, *report.lines()]
+        request.outcome = "\n".join([*filter(None, [request.outcome]), *done])
         request.handled_by = request.handled_by or actor
         update_request(request, actor, previous)
     return report
+
+
+def record_export(request: DataSubjectRequest, data: dict[str, Any], actor: User | None) -> None:
+    """Note in the register that the data was exported for the request (now being handled)."""
+    with transaction.atomic():
+        previous = request.status
+        stamp = timezone.localtime().strftime("%d-%m-%Y %H:%M")
+        with translation.override(settings.LANGUAGE_CODE):
+            note = _("Exported on %(when)s: %(complaints)d complaints, %(messages)d messages.") % {
+                "when": stamp,
+                "complaints": len(data["complaints"]),
+                "messages": len(data["messages"]),
+            }
+        request.outcome = "\n".join(filter(None, [request.outcome, note]))
+        if request.status == RequestStatus.RECEIVED:
+            request.status = RequestStatus.IN_PROGRESS
+        request.handled_by = request.handled_by or actor
+        update_request(request, actor, previous)
