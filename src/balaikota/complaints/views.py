@@ -32,7 +32,15 @@ from balaikota.complaints import (
     services,
 )
 from balaikota.complaints.lifecycle import ACTION_LABELS, Action, TransitionNotAllowed
-from balaikota.complaints.models import Category, Channel, Complaint, Photo, Privacy, Status
+from balaikota.complaints.models import (
+    Category,
+    Channel,
+    Complaint,
+    Event,
+    Photo,
+    Privacy,
+    Status,
+)
 from balaikota.complaints.tickets import normalise_ticket
 from balaikota.core import roles
 from balaikota.core.models import User
@@ -226,21 +234,34 @@ def track(request: HttpRequest, ticket: str) -> HttpResponse:
 def _timeline(
     complaint: Complaint, *, staff: bool = False, photos: list[Photo] | None = None
 ) -> list[dict[str, Any]]:
-    """Every step. Staff read each note as written and who acted; anyone else reads the
-    notes with personal data hidden (staff-only notes left out) and only `photos`."""
+    """Every step. Staff read each note as written, see who acted and the unblurred copy of
+    each photo; anyone else reads the notes with personal data hidden (staff-only notes left
+    out) and sees only the public copies of `photos`."""
     shown = {p.pk for p in photos or []}
     return [
         {
             "event": event,
             "label": ACTION_LABELS[Action(event.action)],
             "note": event.note if staff else disclosure.event_note(event),
-            "photo": event.photo if staff or event.photo_id in shown else None,
+            **_timeline_photo(event, staff=staff, shown=shown),
             "actor": (event.actor.get_full_name() or event.actor.username)
             if staff and event.actor
             else "",
         }
         for event in complaint.events.all()
     ]
+
+
+def _timeline_photo(event: Event, *, staff: bool, shown: set[int]) -> dict[str, str]:
+    photo = event.photo
+    if photo is None or photo.state != Photo.State.READY:
+        return {}
+    if staff and photo.staff_url:
+        return {"photo_url": photo.staff_url, "thumb_url": f"{photo.staff_url}?ukuran=kecil"}
+    if (staff or photo.pk in shown) and photo.image:
+        thumb = photo.thumbnail or photo.image
+        return {"photo_url": photo.image.url, "thumb_url": thumb.url}
+    return {}
 
 
 @require_POST
