@@ -28,7 +28,16 @@ def test_submission_answers_201_with_the_contract_shape(cast: Cast) -> None:
     )
     assert response.status_code == 201
     body = response.json()
-    assert set(body) == {"ticket", "status", "category", "agency", "region", "location"}
+    assert set(body) == {
+        "ticket",
+        "status",
+        "category",
+        "agency",
+        "region",
+        "location",
+        "privacy",
+    }
+    assert body["privacy"] == "public"
     assert body["status"] == "assigned"
     assert body["category"] == "jalan-rusak"
     assert body["agency"] == "dpupr"
