@@ -97,7 +97,8 @@ def fetch_photo(photo_id: int, attempt: int = 1) -> None:
 
 
 def _fetch_failed(photo: Photo, reason: str) -> None:
-    log.warning("photo %s at %s could not be fetched: %s", photo.pk, photo.source_url, reason)
+    # The ticket, not the address: a gateway's media link may carry the sender's number.
+    log.warning("photo %s of %s could not be fetched: %s", photo.pk, photo.complaint.ticket, reason)
     photo_copies.fail(photo, reason)
 
 
