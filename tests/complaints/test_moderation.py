@@ -128,3 +128,26 @@ def test_blur_areas_are_clipped_rectangles() -> None:
         moderation.clean_blur_areas([[1, 2]])
     with pytest.raises(TransitionNotAllowed):
         moderation.clean_blur_areas("[]")
+
+
+@pytest.mark.django_db
+def test_a_text_that_may_report_extortion_is_held_until_an_operator_sets_its_category(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from balaikota.complaints import learning, services
+    from balaikota.complaints.router import Candidate
+
+    # given the model ranks the always-confidential category first, but is not sure
+    ranking = [Candidate("integritas-pungli", 0.35), Candidate("perizinan", 0.3)]
+    monkeypatch.setattr(learning, "suggest", lambda text: (ranking, None))
+    # when
+    complaint = submit(text="Petugas minta uang tambahan untuk surat izin.", category=None)
+    # then nothing of it is published yet
+    assert complaint.category is None and complaint.awaiting_moderation
+    assert not complaint.published
+    # when the operator says it is a permit complaint, it may be published
+    services.correct_complaint(
+        complaint, cast.operator, category=Category.objects.get(slug="perizinan"), note="Izin."
+    )
+    complaint.refresh_from_db()
+    assert complaint.published and complaint.privacy == Privacy.PUBLIC

@@ -92,7 +92,7 @@ class ComplaintAdmin(admin.ModelAdmin):
     def get_exclude(self, request: HttpRequest, obj: Any = None) -> Any:
         # Nobody in the city sees an anonymous reporter's identity, administrators included;
         # the data protection officer opens it on the staff page, for a recorded reason.
-        hidden = ("reporter_key_hash", "submission_key", "submission_hash")
+        hidden: tuple[str, ...] = ("reporter_key_hash", "submission_key", "submission_hash")
         if obj is not None and obj.hides_identity:
             hidden += ANONYMOUS_HIDDEN
         return hidden

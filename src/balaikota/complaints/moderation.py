@@ -211,6 +211,11 @@ def follow_category(complaint: Complaint, user: User | None) -> None:
     if category.requires_moderation and complaint.moderated_at is None:
         complaint.awaiting_moderation = True
         fields.append("awaiting_moderation")
+    elif complaint.awaiting_moderation and not category.force_confidential:
+        # Held because the text read like a confidential category: the operator who set
+        # the category has looked at it.
+        complaint.awaiting_moderation = False
+        fields.append("awaiting_moderation")
     if not fields:
         return
     complaint.refresh_published()
