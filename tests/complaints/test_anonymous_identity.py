@@ -117,7 +117,9 @@ def test_reveal_needs_a_reason_is_audited_and_the_reporter_is_told(
     client.post(reverse("complaints:reveal_identity", args=[complaint.ticket]), {"reason": reason})
     # then the officer sees the identity, and nobody else does
     after = client.get(detail)
-    assert NAME in after.text and PHONE in after.text and NIK in after.text
+    assert NAME in after.text
+    assert PHONE in after.text
+    assert NIK in after.text
     client.force_login(cast.operator)
     assert_no_identity(client.get(detail).text)
     # and it is an audit entry without personal data, with the reporter told why
@@ -143,7 +145,9 @@ def test_public_and_confidential_reporters_are_seen_by_the_agency(cast: Cast) ->
     for mode in ("public", "confidential"):
         complaint = submit(privacy=mode, contact=intake.Contact(name=NAME, phone=PHONE))
         seen = identity.identity_for(complaint, cast.pupr_staff)
-        assert not seen.hidden and seen.name == NAME and seen.phone == PHONE
+        assert not seen.hidden
+        assert seen.name == NAME
+        assert seen.phone == PHONE
 
 
 @pytest.mark.django_db

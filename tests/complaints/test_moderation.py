@@ -32,7 +32,8 @@ def test_operator_edits_the_public_text_with_a_reason(cast: Cast, client: Client
     # then the public reads the edit, with personal data still hidden; staff read the original
     complaint.refresh_from_db()
     assert complaint.public_text.startswith("Sampah dibuang ke sungai")
-    assert PLACEHOLDER in complaint.public_text and "9999" not in complaint.public_text
+    assert PLACEHOLDER in complaint.public_text
+    assert "9999" not in complaint.public_text
     assert "Pak Slamet" in complaint.text
     assert complaint.moderated_at is not None
     event = Event.objects.get(complaint=complaint, action="moderate")
@@ -68,17 +69,20 @@ def test_category_that_requires_moderation_holds_the_complaint_until_approved(
 ) -> None:
     Category.objects.filter(slug="jalan-rusak").update(requires_moderation=True)
     complaint = submit()
-    assert complaint.awaiting_moderation and not complaint.published
+    assert complaint.awaiting_moderation
+    assert not complaint.published
     moderation.approve(complaint, cast.operator, "Tidak ada data pribadi.")
     complaint.refresh_from_db()
-    assert complaint.published and not complaint.awaiting_moderation
+    assert complaint.published
+    assert not complaint.awaiting_moderation
 
 
 @pytest.mark.django_db
 def test_category_forcing_confidentiality_overrides_the_reporters_choice(cast: Cast) -> None:
     Category.objects.filter(slug="jalan-rusak").update(force_confidential=True)
     complaint = submit(privacy="public")
-    assert complaint.privacy == Privacy.CONFIDENTIAL and not complaint.published
+    assert complaint.privacy == Privacy.CONFIDENTIAL
+    assert not complaint.published
 
 
 @pytest.mark.django_db
@@ -93,7 +97,8 @@ def test_operator_correction_into_a_confidential_category_makes_it_confidential(
         complaint, cast.operator, category=Category.objects.get(slug="sampah"), note="Salah."
     )
     complaint.refresh_from_db()
-    assert complaint.privacy == Privacy.CONFIDENTIAL and not complaint.published
+    assert complaint.privacy == Privacy.CONFIDENTIAL
+    assert not complaint.published
 
 
 @pytest.mark.django_db
@@ -103,10 +108,12 @@ def test_staff_only_make_the_mode_stricter_the_reporter_may_loosen_it(cast: Cast
         moderation.change_privacy(complaint, "public", user=cast.operator)
     moderation.change_privacy(complaint, "confidential", user=cast.operator)
     complaint.refresh_from_db()
-    assert complaint.privacy == Privacy.CONFIDENTIAL and not complaint.published
+    assert complaint.privacy == Privacy.CONFIDENTIAL
+    assert not complaint.published
     moderation.change_privacy(complaint, "public", by_reporter=True)
     complaint.refresh_from_db()
-    assert complaint.privacy == Privacy.PUBLIC and complaint.published
+    assert complaint.privacy == Privacy.PUBLIC
+    assert complaint.published
     assert Event.objects.filter(complaint=complaint, action="privacy").count() == 2
 
 
@@ -143,11 +150,45 @@ def test_a_text_that_may_report_extortion_is_held_until_an_operator_sets_its_cat
     # when
     complaint = submit(text="Petugas minta uang tambahan untuk surat izin.", category=None)
     # then nothing of it is published yet
-    assert complaint.category is None and complaint.awaiting_moderation
+    assert complaint.category is None
+    assert complaint.awaiting_moderation
     assert not complaint.published
     # when the operator says it is a permit complaint, it may be published
     services.correct_complaint(
         complaint, cast.operator, category=Category.objects.get(slug="perizinan"), note="Izin."
     )
     complaint.refresh_from_db()
-    assert complaint.published and complaint.privacy == Privacy.PUBLIC
+    assert complaint.published
+    assert complaint.privacy == Privacy.PUBLIC
+
+
+@pytest.mark.django_db
+def test_reporter_changes_the_mode_through_the_private_link_and_nobody_else_can(
+    cast: Cast, client: Client
+) -> None:
+    from balaikota.complaints import intake
+    from balaikota.complaints.models import Category as Cat
+
+    # given a confidential complaint and its private key
+    submission = intake.submit_complaint(
+        text="Jalan berlubang besar di depan sekolah, motor sering jatuh.",
+        category=Cat.objects.get(slug="jalan-rusak"),
+        lat=-7.96,
+        lon=112.614,
+        privacy="confidential",
+    )
+    ticket, key = submission.complaint.ticket, submission.reporter_key
+    url = reverse("complaints:reporter_action", args=[ticket, "privacy"])
+    # when a stranger tries, nothing changes
+    assert client.post(url, {"privacy": "public"}).status_code == 403
+    # when the reporter asks with the private link
+    client.get(reverse("complaints:track", args=[ticket]) + f"?kunci={key}")
+    page = client.get(reverse("complaints:track", args=[ticket]))
+    assert "reporter-privacy" in page.text
+    client.post(url, {"privacy": "public"})
+    # then the complaint is published
+    complaint = Complaint.objects.get(ticket=ticket)
+    assert complaint.privacy == Privacy.PUBLIC
+    assert complaint.published
+    client.post(url, {"privacy": "nonsense"})
+    assert Complaint.objects.get(ticket=ticket).privacy == Privacy.PUBLIC

@@ -164,6 +164,10 @@ def change_privacy(
     complaint: Complaint, new: str, *, user: User | None = None, by_reporter: bool = False
 ) -> Complaint:
     """Change the mode: staff only ever make it stricter; the reporter may choose any."""
+    if new not in Privacy.values:
+        raise TransitionNotAllowed(
+            _("Choose the privacy of the complaint: public, anonymous or confidential.")
+        )
     complaint = _locked(complaint)
     mode = Privacy(new)
     old = Privacy(complaint.privacy)

@@ -27,6 +27,7 @@ from balaikota.complaints import (
     identity,
     intake,
     lifecycle,
+    moderation,
     router,
     selectors,
     services,
@@ -213,6 +214,7 @@ def track(request: HttpRequest, ticket: str) -> HttpResponse:
         "is_reporter": is_reporter,
         "may_confirm": is_reporter and complaint.status == Status.RESOLVED,
         "may_support": complaint.published and complaint.is_open,
+        "privacy_choices": Privacy.choices,
     }
     if shown:
         context |= {
@@ -313,6 +315,10 @@ def reporter_action(request: HttpRequest, ticket: str, action: str) -> HttpRespo
                 raise TransitionNotAllowed(_("Please write what is still wrong."))
             services.reopen_complaint(complaint, reopen.cleaned_data["reason"])
             messages.success(request, _("The complaint was reopened and sent back to the agency."))
+        elif action == "privacy":
+            # Only the reporter may make the mode less strict, as well as stricter.
+            moderation.change_privacy(complaint, request.POST.get("privacy", ""), by_reporter=True)
+            messages.success(request, _("The privacy of the complaint was changed."))
         else:
             return HttpResponseForbidden()
     except TransitionNotAllowed as exc:
