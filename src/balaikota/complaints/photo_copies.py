@@ -126,10 +126,12 @@ def _delete_staff(name: str) -> None:
         _private().delete(staff_thumbnail_name(name))
 
 
-def fail(photo: Photo, reason: str) -> None:
+def fail(photo: Photo, reason: str = "") -> None:
     """The file cannot be used: the photo fails and its original (which still carries its
-    GPS) is deleted at once, not left for a sweep."""
-    log.warning("photo %s of %s could not be used: %s", photo.pk, photo.complaint.ticket, reason)
+    GPS) is deleted at once, not left for a sweep. `reason` is logged (if the caller has
+    not said it already)."""
+    if reason:
+        log.warning("photo %s of %s cannot be used: %s", photo.pk, photo.complaint.ticket, reason)
     original = photo.original
     Photo.objects.filter(pk=photo.pk, state=Photo.State.PROCESSING).update(
         state=Photo.State.FAILED, original=""

@@ -99,7 +99,7 @@ def fetch_photo(photo_id: int, attempt: int = 1) -> None:
 def _fetch_failed(photo: Photo, reason: str) -> None:
     # The ticket, not the address: a gateway's media link may carry the sender's number.
     log.warning("photo %s of %s could not be fetched: %s", photo.pk, photo.complaint.ticket, reason)
-    photo_copies.fail(photo, reason)
+    photo_copies.fail(photo)
 
 
 @db_periodic_task(crontab(minute="*/10"))
