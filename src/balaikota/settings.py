@@ -90,7 +90,7 @@ WSGI_APPLICATION = "balaikota.wsgi.application"
 AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "complaints:staff_home"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "complaints:home"
 
 TEMPLATES = [
     {

@@ -344,9 +344,12 @@ class Complaint(models.Model):
             # The Atom feeds: newest change first, per kelurahan and per category.
             models.Index(fields=["region", "-updated_at"], name="complaint_region_upd_idx"),
             models.Index(fields=["category", "-updated_at"], name="complaint_category_upd_idx"),
-            # The public map groups the complaints of a bounding box: everything it reads
-            # is in this index, so the table itself is not visited.
-            models.Index(fields=["lat", "lon", "status", "supporters"], name="complaint_map_idx"),
+            # The public map groups the published complaints of a bounding box: everything
+            # it reads is in this index, so the table itself is not visited.
+            models.Index(
+                fields=["lat", "lon", "status", "supporters", "published"],
+                name="complaint_public_map_idx",
+            ),
             models.Index(fields=["agency", "created_at"], name="complaint_agency_idx"),
             models.Index(fields=["published", "created_at"], name="complaint_published_idx"),
             # Retention: closed complaints whose reporter's contact is still kept.
