@@ -32,7 +32,8 @@ MAX_BLUR_AREAS = 20
 
 def _locked(complaint: Complaint) -> Complaint:
     return (
-        Complaint.objects.select_for_update()
+        # of=self: PostgreSQL locks no row of a nullable outer join (agency, region).
+        Complaint.objects.select_for_update(of=("self",))
         .select_related("category", "agency", "region")
         .get(pk=complaint.pk)
     )
