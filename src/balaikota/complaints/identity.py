@@ -39,15 +39,6 @@ class Identity:
         return any((self.name, self.phone, self.email, self.nik, self.account))
 
 
-def _contact(complaint: Complaint) -> list[str]:
-    return [
-        complaint.reporter_name,
-        complaint.reporter_phone,
-        complaint.reporter_email,
-        complaint.reporter_nik,
-    ]
-
-
 def has_revealed(complaint: Complaint, user: User) -> bool:
     return IdentityReveal.objects.filter(complaint=complaint, user=user).exists()
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from balaikota.complaints import notifications as notify
-from balaikota.complaints import steps
+from balaikota.complaints import publication, steps
 from balaikota.complaints.lifecycle import Action, Actor, TransitionNotAllowed
 from balaikota.complaints.models import PRIVACY_RANK, Complaint, Photo, Privacy
 from balaikota.core import plaintext, roles
@@ -77,15 +77,7 @@ def edit_public_text(complaint: Complaint, user: User, text: str, reason: str) -
     cleaned = plaintext.clean(text).strip()
     if not cleaned:
         raise TransitionNotAllowed(_("The public text cannot be empty."))
-    complaint.public_text = redact(
-        cleaned,
-        [
-            complaint.reporter_name,
-            complaint.reporter_phone,
-            complaint.reporter_email,
-            complaint.reporter_nik,
-        ],
-    )
+    complaint.public_text = redact(cleaned, publication.contact_of(complaint))
     _moderated(complaint, user, reason, ["public_text"])
     return complaint
 

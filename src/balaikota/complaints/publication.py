@@ -29,7 +29,8 @@ def stricter(current: str, wanted: str) -> Privacy:
     return max(Privacy(current), Privacy(wanted), key=lambda mode: PRIVACY_RANK[mode])
 
 
-def _contact(complaint: Complaint) -> list[str]:
+def contact_of(complaint: Complaint) -> list[str]:
+    """The reporter's contact as given: the values hidden wherever they are written."""
     return [
         complaint.reporter_name,
         complaint.reporter_phone,
@@ -40,14 +41,14 @@ def _contact(complaint: Complaint) -> list[str]:
 
 def public_text_of(complaint: Complaint) -> str:
     """The complaint's text with personal data, the reporter's contact above all, hidden."""
-    return redact(complaint.text, _contact(complaint))
+    return redact(complaint.text, contact_of(complaint))
 
 
 def text_for_staff_messages(complaint: Complaint) -> str:
     """The text as it goes to staff in notices, e-mails and agency webhooks: the original,
     but under the anonymous mode without the reporter's own contact written into it."""
     if complaint.hides_identity:
-        return hide_values(complaint.text, _contact(complaint))
+        return hide_values(complaint.text, contact_of(complaint))
     return complaint.text
 
 

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.dispatch import receiver
-from django.urls import reverse
 
 from balaikota.complaints.disclosure import event_note
 from balaikota.complaints.lifecycle import Action
 from balaikota.complaints.models import Complaint, Event
+from balaikota.complaints.notifications import public_payload
 from balaikota.complaints.signals import event_recorded
 from balaikota.notifications import services as outbox
 from balaikota.open311.models import ApiClient, ClientRequest, WebhookScope
@@ -41,21 +40,10 @@ def client_payload(complaint: Complaint, event: Event) -> dict[str, Any]:
     """What a community client's webhook learns of a published complaint: its public
     version (public text, the step's note with personal data hidden), no identity."""
     name = f"complaint.{event.action}"
-    return {
-        "event": name,
-        "ticket": complaint.ticket,
+    return public_payload(complaint, name) | {
         "service_request_id": complaint.ticket,
         "update_id": str(event.pk),
-        "status": complaint.status,
-        "category": complaint.category.slug if complaint.category else None,
-        "agency": complaint.agency.code if complaint.agency else None,
-        "region": complaint.region.code if complaint.region else None,
-        "lat": complaint.lat,
-        "lon": complaint.lon,
-        "text": complaint.public_text,
         "note": event_note(event),
-        "due_at": complaint.due_at.isoformat() if complaint.due_at else None,
-        "url": settings.SITE_URL + reverse("complaints:track", args=[complaint.ticket]),
     }
 
 
