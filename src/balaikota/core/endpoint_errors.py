@@ -1,0 +1,78 @@
+"""One answer for an error, in the format of the endpoint the request was for.
+
+Errors raised before a view runs (a body over the cap, a busy database, too many fields)
+must still read as that endpoint's own errors: a GeoReport client parses an error array,
+an API client a JSON `detail`, the gateway its `{"ok": false, "error": ...}`, and a citizen
+reads a page of the site. The request's path alone decides, because the view (which knows
+its format) has not run.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+
+
+class Kind(enum.StrEnum):
+    OPEN311 = "open311"
+    API = "api"
+    GATEWAY = "gateway"
+    PAGE = "page"
+
+
+# The same suffix the Open311 URL patterns take as the format.
+_OPEN311_FORMAT = re.compile(r"\.(?P<fmt>[A-Za-z]{1,10})$")
+
+
+def kind_of(path: str) -> Kind:
+    """Which kind of endpoint a path belongs to."""
+    if path.startswith("/open311/v2/"):
+        return Kind.OPEN311
+    if path.startswith("/api/"):
+        return Kind.API
+    if path.startswith("/gateway/"):
+        return Kind.GATEWAY
+    return Kind.PAGE
+
+
+def open311_format(path: str) -> str:
+    """`xml` when the URL asks for it; JSON otherwise (also for an unknown suffix)."""
+    match = _OPEN311_FORMAT.search(path)
+    return "xml" if match and match["fmt"].lower() == "xml" else "json"
+
+
+def error_response(
+    request: HttpRequest, status: int, message: str, *, retry_after: int | None = None
+) -> HttpResponse:
+    """`message` (already translated) with `status`, in the request's endpoint's format;
+    `Retry-After` in seconds when given."""
+    kind = kind_of(request.path)
+    response: HttpResponse
+    if kind is Kind.OPEN311:
+        # Imported here: open311 is an app above core.
+        from balaikota.open311 import formats
+
+        response = formats.errors(open311_format(request.path), status, [message])
+    elif kind is Kind.API:
+        response = JsonResponse({"detail": message}, status=status)
+    elif kind is Kind.GATEWAY:
+        response = JsonResponse({"ok": False, "error": message}, status=status)
+    else:
+        response = _page(request, status, message)
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(max(0, int(retry_after)))
+    return response
+
+
+def _page(request: HttpRequest, status: int, message: str) -> HttpResponse:
+    if not hasattr(request, "user"):
+        # Answered before AuthenticationMiddleware: the layout still asks who is there.
+        request.user = AnonymousUser()
+    body = render_to_string(
+        "core/error.html", {"status": status, "message": message}, request=request
+    )
+    return HttpResponse(body, status=status)
