@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,10 +11,21 @@ class WebhookScope(models.TextChoices):
     ALL = "all", _("Every public complaint")
 
 
-class ApiClient(models.Model):
-    """An organisation's key to the Open311 API (a community app, another system).
+class Scope(models.TextChoices):
+    """What a key may do. A key holds one or more; nothing else is allowed to it."""
 
-    Only a hash of the key is stored; the key itself is shown once, when it is created.
+    PUBLIC_READ = "public-read", _("Public read")
+    INTAKE = "intake", _("Complaint intake")
+    AGENCY = "agency", _("An agency's complaints")
+
+
+class ApiClient(models.Model):
+    """An organisation's key to the Open311 API and /api/v1 (a community app, an agency's
+    system).
+
+    Only a hash of the key is stored; the key itself is shown once, when it is created. A key
+    of an agency acts through its own staff account (`account`), a member of that agency only,
+    so that the staff pages' services, permission checks and audit apply to it unchanged.
     """
 
     name = models.CharField(_("name"), max_length=120, unique=True)
@@ -33,6 +45,37 @@ class ApiClient(models.Model):
     )
     webhook_scope = models.CharField(
         _("webhook sends"), max_length=4, choices=WebhookScope.choices, default=WebhookScope.OWN
+    )
+    scope_public_read = models.BooleanField(
+        _("public read"),
+        default=False,
+        help_text=_("Read what the public may read: complaints, categories, regions."),
+    )
+    scope_intake = models.BooleanField(
+        _("complaint intake"),
+        default=False,
+        help_text=_("Post complaints, through Open311 and /api/v1, as this key's application."),
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="api_clients",
+        verbose_name=_("agency"),
+        help_text=_(
+            "Set to let this key read the agency's complaints (the reporter of an anonymous "
+            "one stays hidden) and accept, update, resolve or return them."
+        ),
+    )
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="api_client",
+        verbose_name=_("acts as"),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
@@ -56,6 +99,18 @@ class ApiClient(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+    @property
+    def scopes(self) -> frozenset[Scope]:
+        held = {
+            Scope.PUBLIC_READ: self.scope_public_read,
+            Scope.INTAKE: self.scope_intake,
+            Scope.AGENCY: self.agency_id is not None,
+        }
+        return frozenset(scope for scope, on in held.items() if on)
+
+    def has_scope(self, scope: Scope) -> bool:
+        return scope in self.scopes
 
 
 class ClientRequest(models.Model):
