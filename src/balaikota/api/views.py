@@ -5,15 +5,19 @@ from __future__ import annotations
 import json
 from typing import Any, Literal
 
+from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
-from ninja import File, Form, NinjaAPI, Query, Schema
+from ninja import Form, Query, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
+from balaikota.api import auth, schemas
+from balaikota.api.contract import ContractAPI
 from balaikota.api.schemas import (
     CategoryOut,
     ComplaintCreated,
@@ -22,17 +26,23 @@ from balaikota.api.schemas import (
     ErrorOut,
     EventOut,
     LocateOut,
+    LocateQuery,
     LocationOut,
     PhotoOut,
     RegionOut,
+    SimilarQuery,
 )
 from balaikota.complaints import disclosure, duplicates, intake, selectors, services
 from balaikota.complaints.lifecycle import ACTION_LABELS, Action
 from balaikota.complaints.models import Category, Channel, Complaint, Photo
+from balaikota.core import endpoint_errors, ratelimit
+from balaikota.open311 import services as open311
 from balaikota.regions import selectors as regions
 from balaikota.regions.models import Region
 
-api = NinjaAPI(
+# Every operation: an API key with the scope it needs, a session (writes with CSRF), or nobody.
+api = ContractAPI(
+    auth=auth.PUBLIC,
     title="Balaikota API",
     version="1",
     description="SAMBAT complaints of the city: submit and track. No personal data is ever "
@@ -140,29 +150,49 @@ def _float(value: str | None, name: str, errors: dict[str, list[str]]) -> float 
 
 @api.post(
     "/complaints",
-    response={201: ComplaintCreated, 200: ComplaintCreated, 400: ErrorOut, 409: ErrorOut},
+    response={
+        201: ComplaintCreated,
+        200: ComplaintCreated,
+        400: ErrorOut,
+        409: ErrorOut,
+        429: ErrorOut,
+    },
+    auth=auth.INTAKE,
     summary="Submit a complaint",
 )
 def submit(
     request: HttpRequest,
-    text: Form[str],
-    category: Form[str | None] = None,
-    lat: Form[str | None] = None,
-    lon: Form[str | None] = None,
+    text: schemas.Text,
+    category: schemas.CategorySlug,
+    lat: schemas.Latitude,
+    lon: schemas.Longitude,
+    phone: schemas.Phone,
+    email: schemas.Email,
+    nik: schemas.Nik,
     location_source: Form[str | None] = None,
     name: Form[str | None] = None,
-    phone: Form[str | None] = None,
-    email: Form[str | None] = None,
-    nik: Form[str | None] = None,
     privacy: Form[Literal["public", "anonymous", "confidential"]] = "public",
-    photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]
-) -> Status[Any]:
+    photos: list[UploadedFile] = schemas.PHOTOS,
+) -> Status[Any] | HttpResponse:
     """Multipart form: `text`, optional `category` (slug), `lat`/`lon` (or a photo with GPS),
     up to 5 `photos` (JPEG, PNG, HEIC), the reporter's contact and `privacy`: `public` (the
     default), `anonymous` (the reporter's identity is shown to nobody in the city) or
     `confidential` (nothing of the complaint is published). An `Idempotency-Key`
     header makes a retried request return the complaint made the first time (200); the same
-    key with a different complaint is refused (409)."""
+    key with a different complaint is refused (409). Too many complaints from one address
+    or key: 429 with Retry-After (RATE_LIMIT_REPORTS, or the key's own limit per minute)."""
+    caller = auth.client_of(request)
+    wait = ratelimit.check(
+        request,
+        "report",
+        settings.RATE_LIMIT_REPORTS,
+        key=f"api:{caller.pk}" if caller else "",
+        key_rate=(caller.rate_limit, 60) if caller and caller.rate_limit else None,
+    )
+    if wait:
+        return endpoint_errors.error_response(
+            request, 429, ratelimit.wait_message(wait), retry_after=wait
+        )
     errors: dict[str, list[str]] = {}
     chosen = None
     if category:
@@ -174,22 +204,28 @@ def submit(
     if errors:
         return Status(400, ErrorOut(detail=_("The complaint was not accepted."), errors=errors))
     key = request.headers.get("Idempotency-Key", "").strip()[:255] or None
+    client = auth.client_of(request)
+    if key and client is not None:
+        key = f"{client.pk}:{key}"  # a key's idempotency keys are its own, as in Open311
     try:
-        submission = intake.submit_complaint(
-            text=text,
-            category=chosen,
-            lat=lat_value,
-            lon=lon_value,
-            location_source=location_source or "map",
-            photo_files=list(photos or []),
-            contact=intake.Contact(
-                name=name or "", phone=phone or "", email=email or "", nik=nik or ""
-            ),
-            channel=Channel.API,
-            reporter=request.user if request.user.is_authenticated else None,
-            submission_key=f"api:{key}" if key else None,
-            privacy=privacy,
-        )
+        with transaction.atomic():
+            submission = intake.submit_complaint(
+                text=text,
+                category=chosen,
+                lat=lat_value,
+                lon=lon_value,
+                location_source=location_source or "map",
+                photo_files=list(photos or []),
+                contact=intake.Contact(
+                    name=name or "", phone=phone or "", email=email or "", nik=nik or ""
+                ),
+                channel=Channel.API,
+                reporter=auth.signed_in(request),
+                submission_key=f"api:{key}" if key else None,
+                privacy=privacy,
+            )
+            if client is not None:
+                open311.link_request(client, submission.complaint)
     except intake.SubmissionInvalid as exc:
         return Status(400, ErrorOut(detail=_("The complaint was not accepted."), errors=exc.errors))
     except intake.SubmissionConflict as exc:
@@ -205,13 +241,6 @@ class SimilarOut(Schema):
     distance_m: float
     supporters: int
     url: str
-
-
-class SimilarQuery(Schema):
-    category: str
-    lat: float
-    lon: float
-    text: str = ""
 
 
 @api.get("/complaints/similar", response=list[SimilarOut], summary="Open complaints like this one")
@@ -271,11 +300,6 @@ def categories(request: HttpRequest) -> Any:
     ]
 
 
-class LocateQuery(Schema):
-    lat: float
-    lon: float
-
-
 @api.get("/regions/locate", response=LocateOut, summary="Which kelurahan holds a point")
 def locate(request: HttpRequest, q: Query[LocateQuery]) -> Any:
     place = regions.locate(q.lat, q.lon)
@@ -317,3 +341,8 @@ def boundaries(request: HttpRequest) -> HttpResponse:
 from balaikota.api.performance import router as performance_router  # noqa: E402
 
 api.add_router("/performance", performance_router)
+
+# An agency's own system, with a key of the `agency` scope (balaikota.api.agency).
+from balaikota.api.agency import router as agency_router  # noqa: E402
+
+api.add_router("/agency", agency_router)

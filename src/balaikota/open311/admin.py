@@ -2,33 +2,55 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from balaikota.open311 import services
-from balaikota.open311.models import ApiClient, Forward, ForwardingTarget, ForwardState
+from balaikota.open311.models import ApiClient, Forward, ForwardingTarget, ForwardState, Scope
+
+
+class ApiClientForm(forms.ModelForm):
+    class Meta:
+        model = ApiClient
+        fields = ("scope_public_read", "scope_intake", "agency")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not (data.get("scope_public_read") or data.get("scope_intake") or data.get("agency")):
+            raise forms.ValidationError(
+                _("Give the key at least one scope: public read, complaint intake or an agency.")
+            )
+        return data
 
 
 @admin.register(ApiClient)
 class ApiClientAdmin(admin.ModelAdmin):
+    form = ApiClientForm
     list_display = (
         "name",
         "organisation",
         "key_prefix",
+        "scope_list",
+        "agency",
         "rate_limit",
         "created_at",
         "last_used_at",
         "revoked_at",
     )
-    list_filter = ("revoked_at",)
+    list_filter = ("revoked_at", "scope_public_read", "scope_intake", "agency")
     search_fields = ("name", "organisation")
-    readonly_fields = ("key_prefix", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = ("key_prefix", "account", "created_at", "last_used_at", "revoked_at")
     fields = (
         "name",
         "organisation",
         "contact_email",
+        "scope_public_read",
+        "scope_intake",
+        "agency",
+        "account",
         "rate_limit",
         "webhook_url",
         "webhook_secret",
@@ -46,6 +68,15 @@ class ApiClientAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    @admin.display(description=_("scopes"))
+    def scope_list(self, obj: ApiClient) -> str:
+        return ", ".join(str(Scope(s).label) for s in sorted(obj.scopes))
+
+    def save_model(self, request: HttpRequest, obj: ApiClient, form: Any, change: bool) -> None:
+        # The scopes as they were, read afresh: `obj` already carries the edited values.
+        before = services.scopes_record(ApiClient.objects.get(pk=obj.pk))
+        services.save_client(obj, request.user, before=before)  # type: ignore[arg-type]
 
     @admin.action(description=_("Revoke the selected keys"))
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiClient]) -> None:

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -29,7 +28,7 @@ from balaikota.complaints import intake
 from balaikota.complaints.models import Privacy
 from balaikota.core import ratelimit
 from balaikota.open311 import formats, georeport, keys, selectors, services
-from balaikota.open311.models import ApiClient, ClientRequest
+from balaikota.open311.models import ApiClient, ClientRequest, Scope
 
 MAX_RANGE = dt.timedelta(days=90)
 # Most GeoReport clients never page: the default page holds what they expect of a list.
@@ -43,10 +42,15 @@ YEARS = range(2000, 2101)
 class Refused(Exception):
     """An answer other than 200, with the texts of the specification's error list."""
 
-    def __init__(self, status: int, *descriptions: str) -> None:
+    def __init__(self, status: int, *descriptions: str, retry_after: int = 0) -> None:
         super().__init__(status, descriptions)
         self.status = status
         self.descriptions = list(descriptions)
+        self.retry_after = retry_after
+
+
+def _too_many(wait: int) -> Refused:
+    return Refused(429, ratelimit.wait_message(wait), retry_after=wait)
 
 
 View = Callable[..., HttpResponse]
@@ -77,20 +81,22 @@ def endpoint(*methods: str) -> Callable[[View], View]:
                 return response
             try:
                 client = _client(request)
+                # Counted in Redis or the database, so every process and host shares it.
                 wait = ratelimit.allow(
-                    f"key:{client.pk}" if client else f"ip:{get_client_ip_address(request)}",
+                    f"open311:key:{client.pk}"
+                    if client
+                    else f"open311:ip:{ratelimit.fingerprint(ratelimit.client_address(request))}",
                     keys.limit_for(client),
                 )
                 if wait:
-                    response = formats.errors(
-                        fmt, 429, [_("Too many requests; try again in a minute.")]
-                    )
-                    response.headers["Retry-After"] = str(wait)
-                    return response
+                    raise _too_many(wait)
                 _check_jurisdiction(request)
                 return view(request, fmt, client=client, **kwargs)
             except Refused as refused:
-                return formats.errors(fmt, refused.status, refused.descriptions)
+                response = formats.errors(fmt, refused.status, refused.descriptions)
+                if refused.retry_after:
+                    response.headers["Retry-After"] = str(refused.retry_after)
+                return response
 
         return wrapper
 
@@ -112,8 +118,12 @@ def _client(request: HttpRequest) -> ApiClient | None:
     client = keys.client_for(key)
     if client is None:
         # Wrong keys count against the address, so that guessing is rate-limited too.
-        if ratelimit.allow(f"ip:{get_client_ip_address(request)}", keys.limit_for(None)):
-            raise Refused(429, _("Too many requests; try again in a minute."))
+        wait = ratelimit.allow(
+            f"open311:ip:{ratelimit.fingerprint(ratelimit.client_address(request))}",
+            keys.limit_for(None),
+        )
+        if wait:
+            raise _too_many(wait)
         raise Refused(403, _("This api_key is not valid or has been revoked."))
     return client
 
@@ -178,6 +188,33 @@ def _page(request: HttpRequest) -> tuple[int, int]:
     return page, min(size, MAX_PAGE_SIZE)
 
 
+# The query parameters each list reads, beside jurisdiction_id and api_key: any other is
+# refused by name, since a filter this server does not know would otherwise be ignored and
+# the client would take the whole list for a filtered one.
+REQUESTS_PARAMS = (
+    "service_request_id",
+    "service_code",
+    "start_date",
+    "end_date",
+    "status",
+    "page",
+    "page_size",
+    "extensions",
+)
+UPDATES_PARAMS = ("start_date", "end_date", "page", "page_size")
+
+
+def _check_names(request: HttpRequest, known: tuple[str, ...]) -> None:
+    known = ("jurisdiction_id", "api_key", *known)
+    unknown = sorted(name for name in request.GET if name not in known)
+    if unknown:
+        raise Refused(
+            400,
+            _("Unknown parameter %(names)s; the known ones are %(known)s.")
+            % {"names": ", ".join(name[:40] for name in unknown[:5]), "known": ", ".join(known)},
+        )
+
+
 def _list(value: str) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
@@ -237,6 +274,7 @@ def service_definition(
 def requests(request: HttpRequest, fmt: str, client: ApiClient | None) -> HttpResponse:
     if request.method == "POST":
         return _post(request, fmt, client)
+    _check_names(request, REQUESTS_PARAMS)
     extensions = _param(request, "extensions").lower() == "true"
     ids = _list(_param(request, "service_request_id"))
     if ids:
@@ -284,6 +322,7 @@ def token(request: HttpRequest, fmt: str, client: ApiClient | None, token: str) 
 @endpoint("GET")
 def request_updates(request: HttpRequest, fmt: str, client: ApiClient | None) -> HttpResponse:
     """mySociety's extension: every update in a period, oldest first."""
+    _check_names(request, UPDATES_PARAMS)
     start, end = _period(request)
     rows = [georeport.update(request, e) for e in _paged(selectors.updates(start, end), request)]
     return formats.render(fmt, "service_request_updates", "request_update", rows)
@@ -323,6 +362,20 @@ def _answers(data: QueryDict) -> dict[str, list[str]]:
 def _post(request: HttpRequest, fmt: str, client: ApiClient | None) -> HttpResponse:
     if client is None:
         raise Refused(403, _("Posting a service request needs an api_key."))
+    if not client.has_scope(Scope.INTAKE):
+        raise Refused(403, _("This api_key may not post service requests."))
+    if not client.rate_limit:
+        # New complaints (each one e-mails an agency) per address and per device as well; a
+        # key given its own limit sends in bulk, held to that limit alone.
+        device = _param(request, "device_id")
+        wait = ratelimit.check(
+            request,
+            "report",
+            settings.RATE_LIMIT_REPORTS,
+            key=f"open311:{client.pk}:device:{device}" if device else "",
+        )
+        if wait:
+            raise _too_many(wait)
     code = _param(request, "service_code")
     if not code:
         raise Refused(400, _("service_code is required."))
