@@ -142,3 +142,27 @@ class AuditCheckpoint(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} #{self.entry_id} {self.entry_hash[:12]}"
+
+
+class RateCounter(models.Model):
+    """Requests counted in one bucket (what, from whom) during one fixed window: the limits on
+    abuse, shared by every web process and host when Redis is not configured.
+
+    A bucket names its client by a keyed hash only (balaikota.core.ratelimit.fingerprint):
+    no address, number or e-mail is stored here. Rows past `expires_at` are deleted.
+    """
+
+    bucket = models.CharField(max_length=200)
+    window_start = models.BigIntegerField(help_text="Unix time the window starts.")
+    hits = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("rate counter")
+        verbose_name_plural = _("rate counters")
+        constraints = [
+            models.UniqueConstraint(fields=["bucket", "window_start"], name="one_counter_per_window")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bucket} @{self.window_start}: {self.hits}"

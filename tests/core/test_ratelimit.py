@@ -1,0 +1,183 @@
+"""The counters behind every limit on abuse: shared by every process, never in one's memory.
+
+"Two processes" are two counters that share nothing but the store: two database
+connections (each thread has its own), or two Redis clients when REDIS_URL is set.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from typing import Any
+
+import pytest
+from django.core.cache.backends.redis import RedisCache
+from django.db import connection
+from django.test import RequestFactory
+
+from balaikota.core import ratelimit
+from balaikota.core.envvars import ConfigurationError, env_rate
+from balaikota.core.models import RateCounter
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+
+
+def in_another_connection(work: Any) -> Any:
+    """Runs `work` in a thread, which Django gives its own database connection."""
+    result: list[Any] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            result.append(work())
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if errors:
+        raise errors[0]
+    return result[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_limit_reached_in_one_connection_holds_in_another() -> None:
+    # given: two "processes", each with its own counter and database connection
+    rate = (3, 60)
+    first = [
+        ratelimit.hit("test:shared", rate, store=ratelimit.DatabaseCounter()) for _ in range(3)
+    ]
+    # when: the second one counts the same bucket
+    second = in_another_connection(
+        lambda: ratelimit.hit("test:shared", rate, store=ratelimit.DatabaseCounter())
+    )
+    # then: the first three passed, and the fourth is refused wherever it arrives
+    assert first == [0, 0, 0]
+    assert 0 < second <= 60
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_hits_are_each_counted_once() -> None:
+    def hammer() -> list[int]:
+        store = ratelimit.DatabaseCounter()
+        return [ratelimit.count("test:race", (1000, 60), store=store).count for _ in range(25)]
+
+    threads_counts: list[list[int]] = []
+    workers = [
+        threading.Thread(target=lambda: threads_counts.append(in_another_connection(hammer)))
+        for _ in range(3)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    seen = sorted(c for counts in threads_counts for c in counts)
+    # Every hit got its own number: none lost, none counted twice.
+    assert seen == list(range(1, 76))
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="REDIS_URL is not set")
+def test_two_redis_clients_share_the_count() -> None:
+    first = ratelimit.CacheCounter.__new__(ratelimit.CacheCounter)
+    second = ratelimit.CacheCounter.__new__(ratelimit.CacheCounter)
+    # Two caches with their own connection pools, as in two web processes.
+    first.cache = RedisCache(REDIS_URL, {})
+    second.cache = RedisCache(REDIS_URL, {})
+    bucket = f"test:redis:{time.time_ns()}"
+    answers = [ratelimit.hit(bucket, (2, 60), store=s) for s in (first, second, first, second)]
+    assert answers[:2] == [0, 0]
+    assert all(0 < wait <= 60 for wait in answers[2:])
+
+
+def test_with_redis_configured_the_counters_are_in_redis(settings: Any) -> None:
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/13",
+        }
+    }
+    assert isinstance(ratelimit.counter(), ratelimit.CacheCounter)
+
+
+def test_a_process_memory_cache_is_never_used(settings: Any) -> None:
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert isinstance(ratelimit.counter(), ratelimit.DatabaseCounter)
+
+
+@pytest.mark.django_db
+def test_retry_after_is_the_rest_of_the_window() -> None:
+    rate = (1, 3600)
+    assert ratelimit.hit("test:window", rate) == 0
+    wait = ratelimit.hit("test:window", rate)
+    window_end = (int(time.time()) // 3600 + 1) * 3600
+    assert abs(wait - (window_end - time.time())) <= 2
+
+
+@pytest.mark.django_db
+def test_ended_windows_are_cleared_when_a_new_one_begins() -> None:
+    store = ratelimit.DatabaseCounter()
+    ratelimit.hit("test:short", (5, 1), store=store)
+    RateCounter.objects.update(expires_at="2000-01-01T00:00:00Z")
+    ratelimit.hit("test:other", (5, 60), store=store)
+    assert list(RateCounter.objects.values_list("bucket", flat=True)) == ["test:other"]
+
+
+@pytest.mark.django_db
+def test_counters_name_clients_by_a_keyed_hash_only(settings: Any) -> None:
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    request = RequestFactory().post("/lapor", REMOTE_ADDR="203.0.113.77")
+    ratelimit.check(request, "report", (5, 60), key="warga@example.test")
+    buckets = " ".join(RateCounter.objects.values_list("bucket", flat=True))
+    assert "report:ip:" in buckets
+    assert "report:key:" in buckets
+    assert "203.0.113" not in buckets
+    assert "warga" not in buckets
+
+
+@pytest.mark.django_db
+def test_a_key_with_its_own_rate_is_not_held_to_the_address() -> None:
+    request = RequestFactory().post("/api/v1/complaints", REMOTE_ADDR="203.0.113.5")
+    per_address = (2, 3600)
+    bulk = [
+        ratelimit.check(request, "report", per_address, key="partner", key_rate=(50, 60))
+        for _ in range(10)
+    ]
+    plain = [ratelimit.check(request, "report", per_address, key="app") for _ in range(3)]
+    assert bulk == [0] * 10
+    assert plain[:2] == [0, 0]
+    assert plain[2] > 0
+
+
+def test_the_client_address_follows_the_trusted_proxies(settings: Any) -> None:
+    factory = RequestFactory()
+    forged = factory.get("/", REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR="198.51.100.1")
+    assert ratelimit.client_address(forged) == "10.0.0.9"
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+    settings.AXES_IPWARE_PROXY_ORDER = "right-most"
+    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    behind = factory.get(
+        "/", REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR="198.51.100.66, 203.0.113.10"
+    )
+    assert ratelimit.client_address(behind) == "203.0.113.10"
+
+
+@pytest.mark.parametrize(
+    ("value", "rate"),
+    [("10/hour", (10, 3600)), ("3/10m", (3, 600)), ("1/5s", (1, 5)), ("100/d", (100, 86400))],
+)
+def test_rates_are_read_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, value: str, rate: tuple[int, int]
+) -> None:
+    monkeypatch.setenv("RATE_LIMIT_REPORTS", value)
+    assert env_rate("RATE_LIMIT_REPORTS") == rate
+
+
+@pytest.mark.parametrize("value", ["ten/hour", "10", "10/fortnight", "0/hour", "5/0m"])
+def test_a_malformed_rate_names_the_variable(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("RATE_LIMIT_SUPPORTS", value)
+    with pytest.raises(ConfigurationError, match="RATE_LIMIT_SUPPORTS"):
+        env_rate("RATE_LIMIT_SUPPORTS")
