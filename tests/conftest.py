@@ -16,10 +16,13 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.utils import translation
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from huey.contrib.djhuey import HUEY
 
+from balaikota.accounts.staff import needs_second_factor
 from balaikota.agencies.models import Agency, Membership
 from balaikota.complaints import intake
 from balaikota.complaints.models import Category, Complaint
@@ -82,6 +85,26 @@ def _media_in_tmp(settings: Any, tmp_path: Path) -> None:
             "OPTIONS": {"location": tmp_path / "private", "base_url": None},
         },
     }
+
+
+@pytest.fixture(autouse=True)
+def _force_login_gives_the_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`client.force_login(user)` already skips the password; for staff it also marks the
+    session as having given the second factor, with a real confirmed TOTP device, so that
+    the staff pages' own tests need not repeat it. The production rule is unchanged: the
+    factor's own tests (tests/accounts) and the browser tests go through the real pages."""
+    force_login = Client.force_login
+
+    def force_login_verified(self: Client, user: Any, backend: str | None = None) -> None:
+        force_login(self, user, backend)
+        if needs_second_factor(user):
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            device = device or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login_verified)
 
 
 def load_city() -> None:

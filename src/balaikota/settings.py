@@ -11,8 +11,15 @@ import xstatic.pkg.leaflet
 import xstatic.pkg.leaflet_markercluster
 from django.utils.translation import gettext_lazy as _
 
-from balaikota.core import mailconfig
-from balaikota.core.envvars import ConfigurationError, env_bool, env_int, env_list, env_str
+from balaikota.core import mailconfig, secretkey
+from balaikota.core.envvars import (
+    ConfigurationError,
+    env_bool,
+    env_int,
+    env_list,
+    env_rate,
+    env_str,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = Path.cwd()
@@ -29,20 +36,14 @@ if DEBUG or TESTING:
     SECRET_KEY = SECRET_KEY or _INSECURE_KEY
     ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]", "testserver"]
 else:
-    if not SECRET_KEY or SECRET_KEY == _INSECURE_KEY or len(SECRET_KEY) < 32:
-        raise ConfigurationError(
-            "SECRET_KEY must be set to a random string of at least 32 characters when DEBUG "
-            "is off, e.g. SECRET_KEY=$(python3 -c "
-            "'import secrets; print(secrets.token_urlsafe(48))')"
-        )
+    _key_problem = secretkey.problem(SECRET_KEY, development_key=_INSECURE_KEY)
+    if _key_problem:
+        raise ConfigurationError(_key_problem)
     if not ALLOWED_HOSTS:
         raise ConfigurationError(
             "ALLOWED_HOSTS must list the host names served when DEBUG is off, "
             "e.g. ALLOWED_HOSTS=sambat.malangkota.go.id"
         )
-    SESSION_COOKIE_SECURE = env_str("SITE_URL").startswith("https://")
-    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -54,6 +55,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "huey.contrib.djhuey",
     "bootstrap",
     "balaikota.core",
@@ -68,6 +72,8 @@ INSTALLED_APPS = [
     "balaikota.dashboards",
     "balaikota.privacy",
     "balaikota.demo",
+    # After core: its admin extends core's user admin with the second-factor reset.
+    "balaikota.accounts",
 ]
 
 MIDDLEWARE = [
@@ -76,13 +82,19 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads a body (CSRF reads forms), after the language is chosen.
+    "balaikota.core.bodylimit.RequestBodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Staff: the second factor before anything else, and the idle and absolute time limits.
+    "balaikota.accounts.middleware.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "balaikota.core.busy.BusyDatabaseMiddleware",
 ]
 
 ROOT_URLCONF = "balaikota.urls"
@@ -111,6 +123,8 @@ TEMPLATES = [
 ]
 
 # Database: SQLite in WAL mode under VAR_DIR unless DATABASE_URL is set.
+# A writer waits this long for its turn; then the request gets 503 (balaikota.core.busy).
+DATABASE_BUSY_TIMEOUT = env_int("DATABASE_BUSY_TIMEOUT")
 _database_url = env_str("DATABASE_URL")
 if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
@@ -126,10 +140,10 @@ else:
                 # "database is locked" when a read transaction tries to upgrade.
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-                    "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000;"
+                    f"PRAGMA foreign_keys=ON; PRAGMA busy_timeout={DATABASE_BUSY_TIMEOUT * 1000};"
                 ),
                 "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
+                "timeout": DATABASE_BUSY_TIMEOUT,
             },
         }
     }
@@ -174,14 +188,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # BSSN's rules for staff accounts; citizens keep the four above.
+    {"NAME": "balaikota.accounts.passwords.StaffPasswordValidator"},
 ]
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-# Login lockout (django-axes): per user name and address together.
+# Login lockout (django-axes): per user name and address together, and per address across
+# user names (password spraying) with its own, higher limit (accounts/lockout.py).
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT")
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT")
 AXES_COOLOFF_TIME = env_int("LOGIN_COOLOFF_MINUTES") / 60
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "balaikota.accounts.lockout.LockoutHandler"
 AXES_LOCKOUT_TEMPLATE = "core/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -194,6 +213,42 @@ if _trusted_proxies:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 else:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
+# Transport security. The app speaks plain HTTP to the TLS terminator in front of it (a
+# local proxy through gunicorn's --forwarded-allow-ips, or TRUSTED_PROXIES hosts whose
+# X-Forwarded-Proto is believed). With DEBUG off the public address must be https (or plain
+# HTTP allowed explicitly): browsers then keep to HTTPS (HSTS), plain requests are
+# redirected and the session and CSRF cookies never cross the network unencrypted.
+if _trusted_proxies:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if not DEBUG and not TESTING:
+    if env_str("SITE_URL").startswith("https://"):
+        SECURE_SSL_REDIRECT = True
+        # Load balancers probe over plain HTTP and follow no redirect.
+        SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+        SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS")
+        SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS")
+        SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD")
+        SESSION_COOKIE_SECURE = True
+        CSRF_COOKIE_SECURE = True
+        if not SECURE_HSTS_PRELOAD:
+            # Preloading is a promise made for a whole registrable domain (malangkota.go.id)
+            # by its owner, not by one application on it: off unless asked for.
+            SILENCED_SYSTEM_CHECKS = ["security.W021"]
+    elif not env_bool("ALLOW_INSECURE_HTTP"):
+        raise ConfigurationError(
+            f"SITE_URL={env_str('SITE_URL')} is not https://. With DEBUG off, sessions, "
+            "passwords and citizens' reports must travel over HTTPS: set SITE_URL to the "
+            "public https:// address (TLS ended by a proxy in front, see TRUSTED_PROXIES), "
+            "or ALLOW_INSECURE_HTTP=true for a closed test network only."
+        )
+
+# Staff sessions (balaikota.accounts): a second factor (TOTP or a recovery code), an idle
+# limit and an absolute one. Citizens keep Django's session age.
+OTP_TOTP_ISSUER = env_str("CITY_NAME")
+STAFF_IDLE_SECONDS = env_int("STAFF_IDLE_MINUTES") * 60
+STAFF_SESSION_SECONDS = env_int("STAFF_SESSION_HOURS") * 3600
+PASSWORD_RESET_TIMEOUT = 3600
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
@@ -269,9 +324,21 @@ if len(PERFORMANCE_BANDS) != 4 or list(PERFORMANCE_BANDS) != sorted(
 ):
     raise ConfigurationError("PERFORMANCE_BANDS must be four numbers from high to low")
 PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS")
+# Request bodies (balaikota.core.bodylimit): multipart forms carry photos and evidence.
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES")
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES")
+# The worker refuses a photo whose decoded pixels would take more memory than this.
+PHOTO_DECODE_MAX_BYTES = env_int("PHOTO_DECODE_MAX_BYTES")
 FETCH_PRIVATE_ADDRESSES = env_bool("FETCH_PRIVATE_ADDRESSES")
 OPEN311_JURISDICTION = env_str("OPEN311_JURISDICTION")
 OPEN311_RATE_LIMIT = env_int("OPEN311_RATE_LIMIT")
+# Limits on abuse, as (count, seconds), counted by balaikota.core.ratelimit in Redis or in
+# the database: shared by every web process and host.
+RATE_LIMIT_REPORTS = env_rate("RATE_LIMIT_REPORTS")
+RATE_LIMIT_SUPPORTS = env_rate("RATE_LIMIT_SUPPORTS")
+RATE_LIMIT_SUBSCRIBE = env_rate("RATE_LIMIT_SUBSCRIBE")
+RATE_LIMIT_GATEWAY = env_rate("RATE_LIMIT_GATEWAY")
+SUPPORT_NOTICE_SUPPORTERS = env_int("SUPPORT_NOTICE_SUPPORTERS")
 GATEWAY_SECRET = env_str("GATEWAY_SECRET")
 GATEWAY_SEND_URL = env_str("GATEWAY_SEND_URL")
 GATEWAY_SEND_TOKEN = env_str("GATEWAY_SEND_TOKEN")

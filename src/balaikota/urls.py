@@ -5,8 +5,12 @@ from django.urls import include, path
 from balaikota.api.views import api
 from balaikota.core.views import media
 
+# Django's refusals of a request (a body too large, too many fields) in the endpoint's format.
+handler400 = "balaikota.core.bodylimit.bad_request"
+
 urlpatterns = [
     path("", include("balaikota.core.urls")),
+    path("akun/", include("balaikota.accounts.urls")),
     path("", include("balaikota.complaints.urls")),
     path("", include("balaikota.open311.urls")),
     path("", include("balaikota.opendata.urls")),

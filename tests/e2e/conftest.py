@@ -7,12 +7,18 @@ the system Chromium and skip when it is missing.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from balaikota.accounts import factors
+from balaikota.accounts.staff import needs_second_factor
+from balaikota.core.models import User
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -87,3 +93,32 @@ def _no_map_tiles(settings: Any) -> None:
 def shots() -> Path:
     SHOTS.mkdir(parents=True, exist_ok=True)
     return SHOTS
+
+
+def fresh_code(device: TOTPDevice) -> str:
+    """The authenticator's code for the first time step not used yet: TOTP refuses a code
+    twice, and a user may log in twice within one 30-second step."""
+    device.refresh_from_db()
+    unused = (device.last_t + 1) * device.step + device.t0
+    return factors.current_code(device, at=max(time.time(), unused))
+
+
+def log_in(page: Page, username: str, password: str = "password-123") -> None:  # noqa: S107
+    """Through the log-in form, then (staff) the second factor with a real TOTP code from
+    the user's authenticator (one is enrolled first if the user has none)."""
+    user = User.objects.get(username=username)
+    staff = needs_second_factor(user)
+    if staff and factors.confirmed_totp(user) is None:
+        TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    page.goto("/masuk/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.locator("#id_password").press("Enter")
+    page.wait_for_url(lambda url: "/masuk/" not in url)
+    if staff:
+        page.wait_for_url(lambda url: "/akun/verifikasi/" in url)
+        device = factors.confirmed_totp(user)
+        assert device is not None
+        page.fill("#id_code", fresh_code(device))
+        page.locator("#id_code").press("Enter")
+        page.wait_for_url(lambda url: "/akun/verifikasi/" not in url)

@@ -24,6 +24,7 @@ from balaikota.agencies.models import Position
 from balaikota.core.models import Role
 from balaikota.performance.models import Commitment, Offer
 from tests.conftest import Cast, make_user
+from tests.e2e.conftest import log_in
 from tests.performance.conftest import holder
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,11 +34,7 @@ YEAR = timezone.localdate().year
 
 
 def _log_in(page: Page, username: str) -> None:
-    page.goto("/masuk/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "password-123")
-    page.locator("#id_password").press("Enter")
-    page.wait_for_url(lambda url: "/masuk/" not in url)
+    log_in(page, username)  # the password, then staff's authenticator code
 
 
 def _plan_and_open_round(mayor: Page) -> None:

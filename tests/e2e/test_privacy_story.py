@@ -20,6 +20,7 @@ from balaikota.complaints.models import Complaint, Privacy
 from balaikota.core.models import Role
 from balaikota.demo import images
 from tests.conftest import SUMBERSARI, Cast, make_user
+from tests.e2e.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -85,11 +86,7 @@ def _report(page: Page, person: Reporter, text: str, category: str, privacy: str
 
 
 def _log_in(page: Page, username: str) -> None:
-    page.goto("/masuk/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "password-123")
-    page.locator("#id_password").press("Enter")
-    page.wait_for_url(lambda url: "/masuk/" not in url)
+    log_in(page, username)  # the password, then staff's authenticator code
 
 
 def _absent(body: str, values: list[str], where: str) -> None:

@@ -18,6 +18,7 @@ from playwright.sync_api import ConsoleMessage, Page, Route, expect
 from balaikota.complaints.models import Category
 from balaikota.demo import images
 from tests.conftest import SUMBERSARI, Cast
+from tests.e2e.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -80,11 +81,7 @@ def _report_from_phone(page: Page, photo: Path, shots: Path) -> str:
 
 
 def _log_in(page: Page, username: str) -> None:
-    page.goto("/masuk/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "password-123")
-    page.locator("#id_password").press("Enter")
-    page.wait_for_url(lambda url: "/masuk/" not in url)
+    log_in(page, username)  # the password, then staff's authenticator code
 
 
 def test_citizen_report_reaches_pupr_and_is_seen_resolved(

@@ -9,6 +9,7 @@ A variable NAME may also be given as NAME_FILE, the path of a file holding the v
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +31,9 @@ SCHEMA: tuple[Var, ...] = (
     Var(
         "SECRET_KEY",
         "",
-        "Signing key for sessions and tokens. Required when DEBUG is off.",
+        "Signing key for sessions and tokens. Required when DEBUG is off: at least 50 "
+        "characters, no repeated pattern, about 128 bits of randomness or more "
+        "(`secrets.token_urlsafe(48)`).",
         secret=True,
     ),
     Var("ALLOWED_HOSTS", "", "Comma-separated host names served. Required when DEBUG is off."),
@@ -41,6 +44,12 @@ SCHEMA: tuple[Var, ...] = (
         "",
         "postgres://user:pass@host:5432/name for PostgreSQL; empty for SQLite in VAR_DIR.",
         secret=True,
+    ),
+    Var(
+        "DATABASE_BUSY_TIMEOUT",
+        "5",
+        "Seconds a write waits for a busy SQLite database before the request is answered "
+        "503 with Retry-After.",
     ),
     Var("REDIS_URL", "", "redis://host:6379/0 for the task queue and cache; empty for SQLite."),
     Var("WORKERS", "2", "Worker threads of the background queue started by `balaikota serve`."),
@@ -58,7 +67,35 @@ SCHEMA: tuple[Var, ...] = (
     Var("EMAIL_HOST_PASSWORD", "", "SMTP password.", secret=True),
     Var("EMAIL_USE_TLS", "false", "STARTTLS on the SMTP connection."),
     Var("DEFAULT_FROM_EMAIL", "SAMBAT Kota Malang <sambat@localhost>", "Sender of e-mails."),
-    Var("SITE_URL", "http://127.0.0.1:8000", "Public base URL used in links in e-mails."),
+    Var(
+        "SITE_URL",
+        "http://127.0.0.1:8000",
+        "Public base URL used in links in e-mails. With DEBUG off it must be https:// (HSTS, "
+        "redirect to HTTPS, Secure cookies) unless ALLOW_INSECURE_HTTP is true.",
+    ),
+    Var(
+        "ALLOW_INSECURE_HTTP",
+        "false",
+        "Start with DEBUG off and an http:// SITE_URL (a closed test network or a benchmark "
+        "only): sessions and passwords then cross the network unencrypted.",
+    ),
+    Var(
+        "HSTS_SECONDS",
+        "31536000",
+        "How long browsers keep to HTTPS after a visit (Strict-Transport-Security max-age), "
+        "with an https SITE_URL and DEBUG off; 0 sends no HSTS header.",
+    ),
+    Var(
+        "HSTS_INCLUDE_SUBDOMAINS",
+        "true",
+        "HSTS covers the subdomains of the site's host name too.",
+    ),
+    Var(
+        "HSTS_PRELOAD",
+        "false",
+        "Ask browsers to preload HSTS for the host; only for the owner of the whole domain, "
+        "after submitting it to hstspreload.org.",
+    ),
     Var("CITY_NAME", "Kota Malang", "The city this installation serves."),
     Var(
         "MAP_TILE_URL",
@@ -69,12 +106,55 @@ SCHEMA: tuple[Var, ...] = (
     Var("PHOTO_MAX_BYTES", "15000000", "Largest photo upload accepted, in bytes."),
     Var("PHOTO_MAX_PIXELS", "50000000", "Largest photo accepted, in pixels (width × height)."),
     Var(
+        "PHOTO_DECODE_MAX_BYTES",
+        "268435456",
+        "Memory the worker may use for one photo's decoded pixels; a larger photo fails.",
+    ),
+    Var(
+        "REQUEST_MAX_BYTES",
+        "2000000",
+        "Largest request body without files (forms, JSON, Open311 POST), in bytes; more is 413.",
+    ),
+    Var(
+        "UPLOAD_MAX_BYTES",
+        "80000000",
+        "Largest multipart request body (photos, evidence files), in bytes; more is 413.",
+    ),
+    Var(
         "FETCH_PRIVATE_ADDRESSES",
         "false",
         "Allow fetching photos by URL and forwarding to hosts on private or loopback addresses.",
     ),
     Var("OPEN311_JURISDICTION", "malangkota.go.id", "The jurisdiction_id of the Open311 API."),
     Var("OPEN311_RATE_LIMIT", "60", "Default requests per minute allowed to one Open311 API key."),
+    Var(
+        "RATE_LIMIT_REPORTS",
+        "10/hour",
+        "New complaints accepted from one client address, and from one API key, device or "
+        "sender, together over the web form, /api/v1 and Open311 (COUNT/PERIOD: s, m, h, d).",
+    ),
+    Var(
+        "RATE_LIMIT_SUPPORTS",
+        "30/hour",
+        'Posts of "Saya juga" (support) accepted from one client address (COUNT/PERIOD).',
+    ),
+    Var(
+        "RATE_LIMIT_SUBSCRIBE",
+        "5/hour",
+        "Alert sign-ups accepted from one client address, and for one e-mail (COUNT/PERIOD).",
+    ),
+    Var(
+        "RATE_LIMIT_GATEWAY",
+        "600/minute",
+        "Requests to the SMS/WhatsApp gateway webhook accepted from one client address "
+        "(COUNT/PERIOD); the messages of each sender are held to RATE_LIMIT_REPORTS.",
+    ),
+    Var(
+        "SUPPORT_NOTICE_SUPPORTERS",
+        "10",
+        "Supporters of one complaint from one client address in a day that give operators a "
+        "notice (signed-in citizens are not held to one per address; browsers are).",
+    ),
     Var(
         "GATEWAY_SECRET",
         "",
@@ -96,9 +176,26 @@ SCHEMA: tuple[Var, ...] = (
     Var("LOGIN_FAILURE_LIMIT", "5", "Failed log-ins before an account and address are locked."),
     Var("LOGIN_COOLOFF_MINUTES", "15", "Minutes a locked log-in stays locked."),
     Var(
+        "LOGIN_ADDRESS_FAILURE_LIMIT",
+        "20",
+        "Failed log-ins from one address, across all user names, before the address is locked "
+        "(password spraying).",
+    ),
+    Var(
+        "STAFF_IDLE_MINUTES",
+        "30",
+        "Minutes without a request after which a staff session ends.",
+    ),
+    Var(
+        "STAFF_SESSION_HOURS",
+        "12",
+        "Hours after signing in at which a staff session ends, however active.",
+    ),
+    Var(
         "TRUSTED_PROXIES",
         "0",
-        "Reverse proxies in front of the app that set X-Forwarded-For (0: trust no header).",
+        "Reverse proxies in front of the app that set X-Forwarded-For and X-Forwarded-Proto "
+        "(0: trust neither header).",
     ),
     Var("LOG_LEVEL", "INFO", "Level of the application log."),
     Var(
@@ -184,3 +281,21 @@ def env_int(name: str) -> int:
 
 def env_list(name: str) -> list[str]:
     return [item.strip() for item in _raw(name).split(",") if item.strip()]
+
+
+_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def env_rate(name: str) -> tuple[int, int]:
+    """A limit written COUNT/PERIOD ("10/hour", "3/10m", "1/5s"): (count, seconds)."""
+    value = _raw(name).strip().lower()
+    count, _sep, period = value.partition("/")
+    match = re.fullmatch(r"(\d*)\s*([smhd])[a-z]*", period.strip())
+    if not count.strip().isdigit() or match is None:
+        raise ConfigurationError(
+            f"{name}={value!r} is not a rate; write COUNT/PERIOD, e.g. 10/hour or 3/10m"
+        )
+    seconds = int(match.group(1) or 1) * _PERIODS[match.group(2)]
+    if int(count) < 1 or seconds < 1:
+        raise ConfigurationError(f"{name}={value!r}: the count and the period must be above 0")
+    return int(count), seconds

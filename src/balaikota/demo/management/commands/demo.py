@@ -2,13 +2,26 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from balaikota.accounts.demo import enrol_demo_staff
 from balaikota.complaints.router import current_router
 from balaikota.dashboards import summaries
 from balaikota.demo import loader, performance
 from balaikota.demo.history import load_history
+
+NOT_PRODUCTION_FLAG = "--i-know-this-is-not-production"
+# The demo's accounts share one published password (an administrator among them) and its
+# Open311 key is printed in the README: loaded into a city's database they would be a way in
+# for anyone who has read it.
+REFUSAL = (
+    "DEBUG is off, so this may be a production database. The demo would add an 'admin' and "
+    "staff accounts whose password is published, and a public Open311 key. Nothing was "
+    "changed. Run the demo with DEBUG=true (`make demo` does), or add "
+    f"{NOT_PRODUCTION_FLAG} for a test server whose database is thrown away."
+)
 
 
 class Command(BaseCommand):
@@ -21,10 +34,18 @@ class Command(BaseCommand):
             help="GeoJSON of the kelurahan (default ../shared/data/...); "
             "approximate areas when the file is missing.",
         )
+        parser.add_argument(
+            NOT_PRODUCTION_FLAG,
+            action="store_true",
+            help="Load the demo although DEBUG is off (a test server or a benchmark whose "
+            "database is thrown away, never a city's).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from pathlib import Path
 
+        if not settings.DEBUG and not options["i_know_this_is_not_production"]:
+            raise CommandError(REFUSAL)
         call_command("migrate", interactive=False, verbosity=0)
         real = loader.load_regions(Path(options["boundaries"]))
         loader.load_agencies()
@@ -36,6 +57,7 @@ class Command(BaseCommand):
         api_key = loader.load_api_client()
         commitments = performance.load_performance()
         logins += performance.LOGINS
+        enrolled = enrol_demo_staff()
         # The dashboard's figures and the map's grid, before the worker's first refresh.
         summaries.refresh()
         summaries.refresh_map()
@@ -55,6 +77,10 @@ class Command(BaseCommand):
             "it never saw"
         )
         self.stdout.write(f"Open311 demo API key (see /open311/): {api_key}")
+        self.stdout.write(
+            f"Second factor: {enrolled} demo staff have authenticators with known (demo-only) "
+            "secrets; `balaikota totp USER` prints a user's current code"
+        )
         self.stdout.write(f"\nDemo logins (password for all: {loader.DEMO_PASSWORD}):")
         for login in logins:
             self.stdout.write(f"  {login.username:<28} {login.role:<14} {login.agency}")
