@@ -86,9 +86,11 @@ def server_env(var_dir: Path, port: int, database_url: str | None) -> dict[str, 
         # With DEBUG off, `serve` refuses to start until a mail backend is chosen; the
         # benchmark sends no e-mail.
         EMAIL_BACKEND_KIND="none",
-        SECRET_KEY=secrets.token_urlsafe(36),  # 48 characters
+        SECRET_KEY=secrets.token_urlsafe(48),  # 64 characters
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SITE_URL=f"http://{HOST}:{port}",
+        # Loopback only, no TLS in the measurement.
+        ALLOW_INSECURE_HTTP="true",
         LOG_LEVEL="WARNING",
     )
     if database_url:
@@ -112,7 +114,14 @@ def load_demo(server: AppServer, boundaries: Path) -> None:
     """`balaikota demo`: migrate and load the Kota Malang demo data with the real polygons."""
     with server.log_path.open("ab") as log:
         subprocess.run(
-            [str(server.bin / "balaikota"), "demo", "--boundaries", str(boundaries)],
+            [
+                str(server.bin / "balaikota"),
+                "demo",
+                "--boundaries",
+                str(boundaries),
+                # DEBUG is off to measure production settings; the database is the bench's own.
+                "--i-know-this-is-not-production",
+            ],
             cwd=server.root,
             env=server.env,
             stdout=log,

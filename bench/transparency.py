@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import secrets
 import statistics
 import sys
 import tempfile
@@ -40,7 +41,8 @@ def setup(args: argparse.Namespace) -> None:
     """Point Django at the benchmark's own database before anything imports the settings."""
     os.environ["VAR_DIR"] = str(args.var_dir)
     os.environ.setdefault("DEBUG", "false")
-    os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 40)
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(48))
+    os.environ.setdefault("ALLOW_INSECURE_HTTP", "true")  # loopback, no TLS
     os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     if args.database_url:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 from typing import Any
@@ -15,6 +16,9 @@ from django.urls import reverse
 from balaikota.core import audit
 from balaikota.core.models import AuditEntry
 from tests.conftest import Cast, submit
+
+# A key production accepts (balaikota.core.secretkey).
+STRONG_KEY = secrets.token_urlsafe(48)
 
 
 @pytest.mark.django_db
@@ -49,7 +53,7 @@ def _start_settings(**env: str) -> subprocess.CompletedProcess[str]:
     }
     return subprocess.run(
         [sys.executable, "-c", "import balaikota.settings"],
-        env={**clean, **env},
+        env={**clean, "SITE_URL": "https://sambat.example.id", **env},
         capture_output=True,
         text=True,
         check=False,
@@ -63,13 +67,15 @@ def test_production_refuses_to_start_without_a_secret_key() -> None:
 
 
 def test_production_refuses_to_start_without_allowed_hosts() -> None:
-    result = _start_settings(DEBUG="false", SECRET_KEY="x" * 50)
+    result = _start_settings(DEBUG="false", SECRET_KEY=STRONG_KEY)
     assert result.returncode != 0
     assert "ALLOWED_HOSTS must list" in result.stderr
 
 
 def test_production_starts_with_both_set() -> None:
-    result = _start_settings(DEBUG="false", SECRET_KEY="x" * 50, ALLOWED_HOSTS="sambat.example.id")
+    result = _start_settings(
+        DEBUG="false", SECRET_KEY=STRONG_KEY, ALLOWED_HOSTS="sambat.example.id"
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -92,7 +98,11 @@ def test_static_files_collect_with_the_production_storage(tmp_path: Any) -> None
     # the tests' plain storage never does.
     env = {k: v for k, v in os.environ.items() if k not in {"DEBUG"}}
     env.update(
-        DEBUG="false", SECRET_KEY="x" * 50, ALLOWED_HOSTS="sambat.example.id", VAR_DIR=str(tmp_path)
+        DEBUG="false",
+        SECRET_KEY=STRONG_KEY,
+        ALLOWED_HOSTS="sambat.example.id",
+        SITE_URL="https://sambat.example.id",
+        VAR_DIR=str(tmp_path),
     )
     result = subprocess.run(
         [sys.executable, "-m", "balaikota.cli", "collectstatic", "--noinput", "-v", "0"],

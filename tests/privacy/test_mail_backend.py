@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import logging
 import os
+import secrets
 import smtplib
 import subprocess
 import sys
@@ -91,8 +92,9 @@ def test_production_settings_without_a_choice_keep_mail_pending(tmp_path: Path) 
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("EMAIL_", "DEBUG"))},
         "DEBUG": "false",
-        "SECRET_KEY": "x" * 40,
+        "SECRET_KEY": secrets.token_urlsafe(48),
         "ALLOWED_HOSTS": "sambat.example",
+        "SITE_URL": "https://sambat.example",
         "VAR_DIR": str(tmp_path),
         "DJANGO_SETTINGS_MODULE": "balaikota.settings",
     }
