@@ -71,7 +71,7 @@ class ApiClientAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("scopes"))
     def scope_list(self, obj: ApiClient) -> str:
-        return ", ".join(str(Scope(s).label) for s in sorted(obj.scopes))
+        return ", ".join(str(scope.label) for scope in Scope if scope in obj.scopes)
 
     def save_model(self, request: HttpRequest, obj: ApiClient, form: Any, change: bool) -> None:
         # The scopes as they were, read afresh: `obj` already carries the edited values.
