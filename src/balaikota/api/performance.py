@@ -8,7 +8,7 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 from ninja.security import django_auth
@@ -102,7 +102,7 @@ def commitment_body(row: selectors.CommitmentRow) -> CommitmentOut:
 
 
 @router.get("/commitments", response=list[CommitmentOut], summary="Commitments of a year (public)")
-def commitments(request: HttpRequest, year: int) -> Any:
+def commitments(request: HttpRequest, year: int = Query(..., ge=2000, le=2100)) -> Any:
     """Who committed to which target, and the verified figures so far: achievement per
     quarter and year to date, its band, the status and the year-end forecast (a
     projection). Public fields only."""

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 from balaikota.agencies.models import Agency
 from balaikota.complaints.models import Category, Status
 from balaikota.core import integrity, roles
+from balaikota.core.endpoint_errors import error_response
 from balaikota.core.models import AuditCheckpoint, User
 from balaikota.dashboards import filters, panels, selectors, staff, summaries, tables
 from balaikota.dashboards.filters import PUBLIC_STATUSES
@@ -43,9 +44,21 @@ def _filter_choices() -> dict[str, Any]:
     }
 
 
+def _refused(request: HttpRequest, problems: list[str]) -> HttpResponse:
+    """A 400 page naming every parameter that cannot be used."""
+    return error_response(request, 400, " ".join(problems))
+
+
+def _refused_json(problems: list[str]) -> HttpResponse:
+    return JsonResponse({"error": " ".join(problems), "problems": problems}, status=400)
+
+
 @require_GET
 def map_page(request: HttpRequest) -> HttpResponse:
-    flt = filters.parse(request.GET)
+    try:
+        flt = filters.parse(request.GET)
+    except filters.BadFilter as exc:
+        return _refused(request, exc.problems)
     return render(
         request,
         "dashboards/map.html",
@@ -64,11 +77,13 @@ def map_page(request: HttpRequest) -> HttpResponse:
 @require_GET
 def map_data(request: HttpRequest) -> HttpResponse:
     """Clusters (or, zoomed in, single complaints) in the viewport, under the filter."""
-    flt = filters.parse(request.GET)
     try:
+        flt = filters.parse(request.GET, also=("bbox", "zoom"))
         view = filters.parse_viewport(request.GET.get("bbox", ""), request.GET.get("zoom", ""))
+    except filters.BadFilter as exc:
+        return _refused_json(exc.problems)
     except filters.BadViewport as exc:
-        return JsonResponse({"error": str(exc)}, status=400)
+        return _refused_json([str(exc)])
     key = "peta:" + hashlib.sha256(f"{flt.query()}|{view}".encode()).hexdigest()
     body = cache.get(key)
     if body is None:
@@ -81,7 +96,10 @@ def map_data(request: HttpRequest) -> HttpResponse:
 @require_GET
 def map_areas(request: HttpRequest) -> HttpResponse:
     """Complaints per kelurahan (per km², per 1,000 residents) for the map's choropleth."""
-    flt = filters.parse(request.GET)
+    try:
+        flt = filters.parse(request.GET)
+    except filters.BadFilter as exc:
+        return _refused_json(exc.problems)
     areas = [
         {
             "code": area.code,
@@ -100,8 +118,12 @@ def map_areas(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def complaint_list(request: HttpRequest) -> HttpResponse:
-    flt = filters.parse(request.GET)
-    page = Paginator(selectors.public_list(flt), PAGE_SIZE).get_page(request.GET.get("halaman"))
+    try:
+        flt = filters.parse(request.GET, also=("halaman",))
+        number = filters.page_number(request.GET.get("halaman"))
+    except filters.BadFilter as exc:
+        return _refused(request, exc.problems)
+    page = Paginator(selectors.public_list(flt), PAGE_SIZE).get_page(number)
     return render(
         request,
         "dashboards/list.html",
@@ -110,15 +132,23 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
 
 
 def _period(request: HttpRequest) -> tuple[str, str]:
+    """`periode` (bulan or triwulan), or BadFilter for any other parameter or value."""
+    problems = filters.unknown_names(request.GET, ("periode",))
     name = request.GET.get("periode", "bulan")
-    name = name if name in PERIODS else "bulan"
+    if name not in PERIODS:
+        problems.append(_("periode is bulan or triwulan."))
+    if problems:
+        raise filters.BadFilter(problems)
     return name, PERIODS[name]
 
 
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
+    try:
+        period_name, period = _period(request)
+    except filters.BadFilter as exc:
+        return _refused(request, exc.problems)
     summary = summaries.current()
-    period_name, period = _period(request)
     return render(
         request,
         "dashboards/dashboard.html",
@@ -135,7 +165,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def dashboard_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    _name, period = _period(request)
+    try:
+        _name, period = _period(request)
+    except filters.BadFilter as exc:
+        return _refused(request, exc.problems)
     summary = summaries.current()
     if summary is None:
         response = HttpResponse(_("The figures are being computed."), status=503)
@@ -177,18 +210,26 @@ def _audit_context(request: HttpRequest) -> dict[str, Any]:
     )
     return {
         "head": integrity.current_head(),
-        "page": Paginator(checkpoints, 60).get_page(request.GET.get("halaman")),
+        "page": Paginator(checkpoints, 60).get_page(
+            filters.page_number(request.GET.get("halaman"))
+        ),
     }
 
 
 @require_GET
 def audit_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "dashboards/audit.html", _audit_context(request))
+    try:
+        return render(request, "dashboards/audit.html", _audit_context(request))
+    except filters.BadFilter as exc:
+        return _refused(request, exc.problems)
 
 
 @require_GET
 def audit_json(request: HttpRequest) -> HttpResponse:
-    context = _audit_context(request)
+    try:
+        context = _audit_context(request)
+    except filters.BadFilter as exc:
+        return _refused_json(exc.problems)
     head = context["head"]
     return JsonResponse(
         {

@@ -43,6 +43,16 @@ class ExportForm(forms.Form):
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
+        unknown = sorted(name for name in self.data if name not in self.fields)
+        if unknown:
+            # Ignored, `?kategori=` would download the whole city as if it were filtered.
+            raise forms.ValidationError(
+                _("Unknown parameter %(names)s; the known ones are %(known)s.")
+                % {
+                    "names": ", ".join(name[:40] for name in unknown[:5]),
+                    "known": ", ".join(self.fields),
+                }
+            )
         start, end = data.get("start"), data.get("end")
         for day in (start, end):
             if isinstance(day, dt.date) and day.year not in YEARS:
