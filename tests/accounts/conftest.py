@@ -11,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from balaikota.accounts import factors
 from balaikota.core.models import User
+from tests.peers import smtp_server
 
 PASSWORD = "password-123"
 
@@ -42,3 +43,6 @@ def verified_client(user: User) -> Client:
     response = client.post(reverse("accounts:verify"), {"code": code_for(device)})
     assert response.status_code == 302, response.content[:800]
     return client
+
+
+__all__ = ["smtp_server"]
