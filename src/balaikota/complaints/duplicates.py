@@ -7,7 +7,6 @@ the operator, who can merge a duplicate into the original.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import itertools
 import math
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from balaikota.complaints import publication
 from balaikota.complaints.models import OPEN_STATUSES, Category, Complaint, Support
@@ -97,15 +97,22 @@ def find_similar(
     return found[:limit]
 
 
-def support(complaint: Complaint, supporter: str) -> bool:
+def support(complaint: Complaint, supporter: str, *, address: str = "") -> bool:
     """Count one more "saya juga"; False when this person already supported it.
 
-    `supporter` names the person ("user:12", "session:<key>"); only its hash is kept.
+    `supporter` names the person ("user:12", "browser:<cookie>"); `address`, when given,
+    is the client's address, and the support then counts only once per complaint and address
+    each day as well (a browser without the cookie is a new "person" on every post). Only
+    keyed hashes are kept, and the address's changes every day.
     """
-    key = hashlib.sha256(supporter.encode()).hexdigest()
+    keys = [_keyed(supporter)]
+    if address:
+        keys.append(_keyed(f"address:{address}:{timezone.now():%Y-%m-%d}"))
     try:
         with transaction.atomic():
-            Support.objects.create(complaint=complaint, supporter_key=key)
+            Support.objects.bulk_create(
+                [Support(complaint=complaint, supporter_key=key) for key in keys]
+            )
             Complaint.objects.filter(pk=complaint.pk).update(supporters=F("supporters") + 1)
             # Who supported is not recorded (only a hash is kept, in Support); that one more
             # person did is.
@@ -119,3 +126,9 @@ def support(complaint: Complaint, supporter: str) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+def _keyed(value: str) -> str:
+    """64 hex characters that name a supporter, and that nobody without SECRET_KEY can
+    match to an address or a user by trying them all."""
+    return salted_hmac("balaikota.support", value, algorithm="sha256").hexdigest()

@@ -200,6 +200,28 @@ def overdue(complaint: Complaint) -> None:
             )
 
 
+def supporters_from_one_address(complaint: Complaint, supporters: int) -> None:
+    """Many "saya juga" from one address in a day: made-up accounts, perhaps. Operators
+    judge; nothing is undone by itself."""
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Complaint %(ticket)s: %(count)s supporters from one address today") % {
+            "ticket": complaint.ticket,
+            "count": supporters,
+        }
+        body = _(
+            "One connection gave this complaint %(count)s supporters today. Check whether "
+            "the support is genuine before relying on the count."
+        ) % {"count": supporters}
+        for person in _operators():
+            outbox.notify_user(
+                person,
+                event="complaint.supporters_suspect",
+                subject=subject,
+                body=body,
+                link=_staff_link(complaint),
+            )
+
+
 def status_changed(complaint: Complaint) -> None:
     """Tell the reporter (when they left an e-mail address) and the agency's webhook."""
     with translation.override(settings.LANGUAGE_CODE):

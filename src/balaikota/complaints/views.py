@@ -31,6 +31,7 @@ from balaikota.complaints import (
     router,
     selectors,
     services,
+    supporters,
 )
 from balaikota.complaints.lifecycle import ACTION_LABELS, Action, TransitionNotAllowed
 from balaikota.complaints.models import (
@@ -43,7 +44,7 @@ from balaikota.complaints.models import (
     Status,
 )
 from balaikota.complaints.tickets import normalise_ticket
-from balaikota.core import roles
+from balaikota.core import endpoint_errors, ratelimit, roles
 from balaikota.core.models import User
 from balaikota.regions import selectors as regions
 
@@ -61,6 +62,9 @@ def _wants_json(request: HttpRequest) -> bool:
 def report(request: HttpRequest) -> HttpResponse:
     """The one-page report form (/lapor)."""
     if request.method == "POST":
+        wait = ratelimit.check(request, "report", settings.RATE_LIMIT_REPORTS)
+        if wait:
+            return _report_later(request, wait)
         form = forms.ReportForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
@@ -99,6 +103,36 @@ def report(request: HttpRequest) -> HttpResponse:
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _report_later(request: HttpRequest, wait: int) -> HttpResponse:
+    """429: the citizen's draft comes back in the form (the script's page never left), with
+    when to try again."""
+    message = ratelimit.wait_message(wait)
+    if _wants_json(request):
+        response: HttpResponse = JsonResponse(
+            {
+                "errors": {"__all__": [{"message": message, "code": "rate_limited"}]},
+                "retry_after": wait,
+            },
+            status=429,
+        )
+    else:
+        # Unbound, with the posted values as the initial ones: no other error is shown.
+        response = render(
+            request,
+            "complaints/report.html",
+            {
+                "form": forms.ReportForm(initial=request.POST.dict()),
+                "categories": Category.objects.filter(is_active=True).prefetch_related(
+                    "attributes"
+                ),
+                "retry_message": message,
+            },
+            status=429,
+        )
+    response.headers["Retry-After"] = str(wait)
+    return response
 
 
 def _submit_from_form(
@@ -268,26 +302,35 @@ def _timeline_photo(event: Event, *, staff: bool, shown: set[int]) -> dict[str, 
 
 @require_POST
 def support(request: HttpRequest, ticket: str) -> HttpResponse:
-    """ "Saya juga": a citizen has the same problem. Once per signed-in user or browser.
-    Only for published complaints: the others are not shown to anyone to support."""
+    """ "Saya juga": a citizen has the same problem. Once per signed-in user, or per browser
+    and address each day (balaikota.complaints.supporters). Only for published complaints:
+    the others are not shown to anyone to support."""
     complaint = selectors.public_complaint(ticket)
     if not complaint.published:
         raise Http404("no such published complaint")
-    if request.user.is_authenticated:
-        key = f"user:{request.user.pk}"
-    else:
-        if not request.session.session_key:
-            request.session.save()
-        key = f"session:{request.session.session_key}"
-    counted = duplicates.support(complaint, key)
+    wait = ratelimit.check(request, "support", settings.RATE_LIMIT_SUPPORTS)
+    if wait:
+        message = ratelimit.wait_message(wait)
+        if _wants_json(request):
+            response: HttpResponse = JsonResponse(
+                {"detail": message, "retry_after": wait}, status=429
+            )
+            response.headers["Retry-After"] = str(wait)
+            return response
+        return endpoint_errors.error_response(request, 429, message, retry_after=wait)
+    browser = supporters.browser_id(request)
+    counted = supporters.support(request, complaint, browser)
     if _wants_json(request):
         complaint.refresh_from_db(fields=["supporters"])
-        return JsonResponse({"supporters": complaint.supporters, "counted": counted})
-    if counted:
-        messages.success(request, _("Thank you: your support is counted."))
+        response = JsonResponse({"supporters": complaint.supporters, "counted": counted})
     else:
-        messages.info(request, _("You already support this complaint."))
-    return redirect("complaints:track", ticket=complaint.ticket)
+        if counted:
+            messages.success(request, _("Thank you: your support is counted."))
+        else:
+            messages.info(request, _("You already support this complaint."))
+        response = redirect("complaints:track", ticket=complaint.ticket)
+    supporters.remember_browser(response, browser)
+    return response
 
 
 @require_POST
@@ -542,6 +585,13 @@ def gateway_inbound(request: HttpRequest) -> HttpResponse:
     secret = settings.GATEWAY_SECRET
     if not secret:
         raise Http404("the gateway is not configured")
+    # Per address (wrong secrets included), then per sender below: each message is answered
+    # by a text, so a flood from one number would cost the city one reply each.
+    wait = ratelimit.check(request, "gateway", settings.RATE_LIMIT_GATEWAY)
+    if wait:
+        return endpoint_errors.error_response(
+            request, 429, ratelimit.wait_message(wait), retry_after=wait
+        )
     given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip() or (
         request.headers.get("X-Gateway-Secret", "")
     )
@@ -558,4 +608,12 @@ def gateway_inbound(request: HttpRequest) -> HttpResponse:
         message = gateway.parse(data)
     except (ValueError, gateway.GatewayInvalid) as exc:
         return JsonResponse({"ok": False, "error": str(exc)}, status=400)
+    wait = ratelimit.hit(
+        f"gateway:sender:{ratelimit.fingerprint(message.sender)}", settings.RATE_LIMIT_REPORTS
+    )
+    if wait:
+        # The gateway delivers the message again later; nothing is texted now.
+        return endpoint_errors.error_response(
+            request, 429, ratelimit.wait_message(wait), retry_after=wait
+        )
     return JsonResponse({"ok": True, "reply": gateway.handle(message)})

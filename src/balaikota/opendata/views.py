@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from axes.helpers import get_client_ip_address
+from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -75,16 +75,18 @@ def download(request: HttpRequest, fmt: str) -> HttpResponse:
     return response
 
 
-# From one address: enough for a family, too few to flood other people's mailboxes.
-SUBSCRIBE_PER_MINUTE = 5
-
-
 def subscribe(request: HttpRequest) -> HttpResponse:
     form = forms.SubscribeForm(request.POST or None)
+    wait = 0
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if ratelimit.allow(f"subscribe:{get_client_ip_address(request)}", SUBSCRIBE_PER_MINUTE):
-            form.add_error(None, _("Too many requests; try again in a minute."))
+        # Per address and per e-mail (RATE_LIMIT_SUBSCRIBE): nobody floods a mailbox with
+        # confirmations, from one address or from many.
+        wait = ratelimit.check(
+            request, "subscribe", settings.RATE_LIMIT_SUBSCRIBE, key=data["email"].lower()
+        )
+        if wait:
+            form.add_error(None, ratelimit.wait_message(wait))
         elif services.too_many_pending(data["email"]):
             form.add_error(
                 "email",
@@ -107,9 +109,15 @@ def subscribe(request: HttpRequest) -> HttpResponse:
                 "opendata/subscription.html",
                 {"state": "asked", "area": services.area_name(subscription)},
             )
-    return render(
-        request, "opendata/subscribe.html", {"form": form}, status=400 if form.errors else 200
+    response = render(
+        request,
+        "opendata/subscribe.html",
+        {"form": form},
+        status=429 if wait else 400 if form.errors else 200,
     )
+    if wait:
+        response.headers["Retry-After"] = str(wait)
+    return response
 
 
 def confirm(request: HttpRequest, token: str) -> HttpResponse:

@@ -25,14 +25,45 @@
   if (!keyInput.value) keyInput.value = newKey();
   window.addEventListener("pageshow", function (e) { if (e.persisted) keyInput.value = newKey(); });
 
-  // The draft survives a dropped connection; storage may be blocked, and that is fine.
+  // The draft (text, category, place, privacy; never the contact) survives a dropped
+  // connection, a "try again later" and a closed tab; storage may be blocked, and that is fine.
   var store = {
     get: function () { try { return localStorage.getItem(DRAFT); } catch (e) { return null; } },
     set: function (v) { try { localStorage.setItem(DRAFT, v); } catch (e) { /* no draft */ } },
     clear: function () { try { localStorage.removeItem(DRAFT); } catch (e) { /* none */ } }
   };
-  if (!textInput.value && store.get()) textInput.value = store.get();
-  textInput.addEventListener("input", function () { store.set(textInput.value); });
+  var DRAFT_FIELDS = ["text", "category", "lat", "lon", "location_source", "privacy"];
+  function saveDraft() {
+    var data = new FormData(form), draft = {};
+    DRAFT_FIELDS.forEach(function (name) {
+      var value = data.get(name);
+      if (typeof value === "string" && value) draft[name] = value;
+    });
+    store.set(JSON.stringify(draft));
+  }
+  function loadDraft() {
+    var raw = store.get(), draft = null;
+    if (!raw) return {};
+    try { draft = JSON.parse(raw); } catch (e) { draft = null; }
+    // An older draft was the text alone.
+    return (draft && typeof draft === "object") ? draft : { text: raw };
+  }
+  // A page the server sent back with the citizen's values keeps them; a fresh one takes the draft.
+  if (!textInput.value) {
+    var draft = loadDraft();
+    if (draft.text) textInput.value = draft.text;
+    if (draft.category) form.querySelector("[name=category]").value = draft.category;
+    if (draft.lat && draft.lon) {
+      latInput.value = draft.lat;
+      lonInput.value = draft.lon;
+      sourceInput.value = draft.location_source || "map";
+    }
+    var privacy = /^\w+$/.test(draft.privacy || "") &&
+      form.querySelector("[name=privacy][value=" + draft.privacy + "]");
+    if (privacy) privacy.checked = true;
+  }
+  form.addEventListener("input", saveDraft);
+  form.addEventListener("change", saveDraft);
 
   var centre = [-7.9666, 112.6326];
   var map = L.map("report-map").setView(centre, 13);
@@ -58,6 +89,7 @@
     map.setView([lat, lon], Math.max(map.getZoom(), 16));
     statusBox.textContent = msgs[source];
     statusBox.dataset.source = source;
+    saveDraft();
     checkSimilar();
     fetch(form.dataset.locateUrl + "?lat=" + lat + "&lon=" + lon)
       .then(function (r) { return r.json(); })
@@ -141,9 +173,16 @@
         button.disabled = true;
         fetch(item.url + "/dukung", {
           method: "POST", headers: { "X-CSRFToken": csrf, "Accept": "application/json" }
-        }).then(function (r) { return r.json(); }).then(function () {
+        }).then(function (r) {
+          return r.json().then(function (answer) {
+            if (!r.ok) throw new Error(answer.detail || msgs.server);
+          });
+        }).then(function () {
           button.replaceWith(document.createTextNode(msgs.supported));
-        }).catch(function () { button.disabled = false; });
+        }).catch(function (e) {
+          button.disabled = false;
+          button.title = e.message;
+        });
       });
       li.appendChild(button);
       similarList.appendChild(li);
@@ -217,6 +256,15 @@
           store.clear();
           keyInput.value = newKey();
           window.location.assign(answer.redirect);
+        } else if (xhr.status === 429) {
+          // Too many reports from this connection: everything stays on the page (and in the
+          // draft); the button comes back when the server says it may.
+          bar.classList.add("d-none");
+          showErrors(answer.errors || {});
+          errorBox.textContent += " " + msgs.kept;
+          var wait = parseInt(xhr.getResponseHeader("Retry-After"), 10) || 60;
+          button.disabled = true;
+          setTimeout(function () { button.disabled = false; }, wait * 1000);
         } else if (answer.errors) {
           bar.classList.add("d-none");
           showErrors(answer.errors);
