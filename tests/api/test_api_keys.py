@@ -509,3 +509,22 @@ def test_keys_made_before_scopes_keep_open311_intake_and_public_read() -> None:
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_a_refused_key_is_told_in_indonesian(cast: Cast) -> None:
+    response = Client().get(
+        "/api/v1/categories",
+        headers={"Authorization": "Bearer bk_salah", "Accept-Language": "id"},
+    )
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Kunci API ini tidak sah atau sudah dicabut."}
+
+
+def test_an_agency_list_costs_the_same_queries_for_many_complaints(
+    agency_key: str, django_assert_max_num_queries: Any
+) -> None:
+    for n in range(12):
+        submit(f"Jalan berlubang nomor {n} di depan sekolah, motor sering jatuh.")
+    with django_assert_max_num_queries(6):
+        body = get("/api/v1/agency/complaints", agency_key).json()
+    assert body["count"] == 12
