@@ -34,7 +34,7 @@ def _check_parameters() -> None:
         )
 
 
-class LockoutHandler(AxesDatabaseHandler):  # type: ignore[misc]
+class LockoutHandler(AxesDatabaseHandler):
     def get_failures(self, request: HttpRequest, credentials: dict[str, Any] | None = None) -> int:
         _check_parameters()
         by_account, by_address = (
