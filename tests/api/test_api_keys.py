@@ -157,15 +157,15 @@ def test_an_intake_key_posts_a_complaint_as_its_client(cast: Cast) -> None:
 def test_an_intake_keys_idempotency_keys_are_its_own(cast: Cast) -> None:
     first = make_key({Scope.INTAKE}, name="App A")
     second = make_key({Scope.INTAKE}, name="App B")
-    headers = {"HTTP_IDEMPOTENCY_KEY": "same-key-1"}
     a = Client().post(
-        "/api/v1/complaints", COMPLAINT, HTTP_AUTHORIZATION=f"Bearer {first}", **headers
+        "/api/v1/complaints",
+        COMPLAINT,
+        headers={"Authorization": f"Bearer {first}", "Idempotency-Key": "same-key-1"},
     )
     b = Client().post(
         "/api/v1/complaints",
         COMPLAINT | {"text": "Lampu jalan mati sejak seminggu, gelap sekali malam hari."},
-        HTTP_AUTHORIZATION=f"Bearer {second}",
-        **headers,
+        headers={"Authorization": f"Bearer {second}", "Idempotency-Key": "same-key-1"},
     )
     assert (a.status_code, b.status_code) == (201, 201)
     assert a.json()["ticket"] != b.json()["ticket"]
