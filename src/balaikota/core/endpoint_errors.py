@@ -65,6 +65,9 @@ def error_response(
         response = _page(request, status, message)
     if retry_after is not None:
         response.headers["Retry-After"] = str(max(0, int(retry_after)))
+    # Answered before CommonMiddleware would add it: without a length the client reads
+    # until the connection closes, and a server may first read the rest of the body.
+    response.headers["Content-Length"] = str(len(response.content))
     return response
 
 
