@@ -7,6 +7,7 @@ app_name = "core"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("masuk/", views.LoginView.as_view(), name="login"),
     # The front page belongs to the complaints app, which core does not know: named here by
     # its URL name only.

@@ -3,8 +3,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponsePermanentRedirect, JsonResponse
 from django.http.response import HttpResponseBase
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.static import serve
 
@@ -18,6 +19,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception as exc:
         return JsonResponse({"status": "error", "database": str(exc)}, status=503)
     return JsonResponse({"status": "ok", "database": connection.vendor})
+
+
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """Browsers ask for /favicon.ico on pages that name no icon (the admin, JSON opened in a
+    tab); a 404 there is an error in their console."""
+    return HttpResponsePermanentRedirect(static("balaikota/favicon.svg"))
 
 
 class LoginView(auth_views.LoginView):
