@@ -245,6 +245,30 @@ def test_an_agency_key_never_sees_an_anonymous_reporter(agency_key: str) -> None
     assert "Jalan berlubang besar" in detail.json()["text"]
 
 
+def test_an_agency_key_fetches_the_staff_copy_of_its_complaints_photos(
+    agency_key: str, django_capture_on_commit_callbacks: Any
+) -> None:
+    # given a complaint with a photo, processed by the worker
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint = submit(photo_files=[jpeg()])
+    photos = get(f"/api/v1/agency/complaints/{complaint.ticket}", agency_key).json()["photos"]
+    assert [p["kind"] for p in photos] == ["before"]
+    url = photos[0]["url"]
+    # when the agency's system fetches it with its key, then it gets the JPEG
+    answer = get(url, agency_key)
+    assert answer.status_code == 200
+    assert answer["Content-Type"] == "image/jpeg"
+    assert b"".join(answer.streaming_content)[:2] == b"\xff\xd8"
+    assert "private" in answer["Cache-Control"]
+    assert get(photos[0]["thumbnail"], agency_key).status_code == 200
+    # and nobody else does: no key, or another agency's key
+    assert get(url).status_code == 401
+    other = make_key({Scope.AGENCY}, agency="dlh", name="SIMDA DLH")
+    refused = get(url, other)
+    assert refused.status_code == 404
+    assert refused.json()["detail"] == "This agency has no photo with this number."
+
+
 def test_an_agency_key_accepts_notes_and_resolves_through_the_staff_services(
     agency_key: str, pupr_complaint: Complaint
 ) -> None:

@@ -10,11 +10,14 @@ actor. The reporter of an anonymous complaint stays hidden, as from every agency
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import UploadedFile as DjangoUpload
-from django.http import Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema
 from ninja.errors import AuthorizationError
@@ -23,9 +26,16 @@ from ninja.responses import Status
 
 from balaikota.api import auth
 from balaikota.api.schemas import ErrorOut, LocationOut, RegionOut
-from balaikota.complaints import identity, lifecycle, publication, selectors, services
+from balaikota.complaints import (
+    identity,
+    lifecycle,
+    photo_copies,
+    publication,
+    selectors,
+    services,
+)
 from balaikota.complaints.lifecycle import ACTION_LABELS, Action, Actor, TransitionNotAllowed
-from balaikota.complaints.models import Complaint, Event
+from balaikota.complaints.models import Complaint, Event, Photo
 from balaikota.complaints.models import Status as ComplaintStatus
 from balaikota.core.models import User
 from balaikota.core.redaction import hide_values
@@ -76,8 +86,16 @@ class AgencyComplaintOut(Schema):
     actions: list[str]
 
 
+class StaffPhotoOut(Schema):
+    kind: str
+    # The staff copy (upright, no metadata, not blurred), fetched with the same key.
+    url: str
+    thumbnail: str
+
+
 class AgencyComplaintDetail(AgencyComplaintOut):
     reporter: ReporterOut
+    photos: list[StaffPhotoOut]
     events: list[StaffEventOut]
 
 
@@ -154,11 +172,22 @@ def _event(complaint: Complaint, event: Event) -> StaffEventOut:
     )
 
 
-def _detail(complaint: Complaint, user: User) -> AgencyComplaintDetail:
+def _photos(request: HttpRequest, complaint: Complaint) -> list[StaffPhotoOut]:
+    rows = []
+    for photo in complaint.photos.all():
+        if photo.state != Photo.State.READY or not photo.staff_image:
+            continue
+        url = request.build_absolute_uri(reverse("api:agency_photo", args=[photo.pk]))
+        rows.append(StaffPhotoOut(kind=photo.kind, url=url, thumbnail=f"{url}?size=small"))
+    return rows
+
+
+def _detail(request: HttpRequest, complaint: Complaint, user: User) -> AgencyComplaintDetail:
     who = identity.identity_for(complaint, user)
     return AgencyComplaintDetail(
         **_row(complaint, user, timezone.now()),
         reporter=ReporterOut(hidden=who.hidden, name=who.name, phone=who.phone, email=who.email),
+        photos=_photos(request, complaint),
         events=[_event(complaint, e) for e in complaint.events.all()],
     )
 
@@ -211,7 +240,7 @@ def complaint(request: HttpRequest, ticket: str) -> Any:
     of an anonymous complaint is hidden (`reporter.hidden`)."""
     user = _account(request)
     try:
-        return _detail(selectors.complaint_for_staff(user, ticket), user)
+        return _detail(request, selectors.complaint_for_staff(user, ticket), user)
     except Http404:
         return _not_found()
 
@@ -240,7 +269,7 @@ def _act(request: HttpRequest, ticket: str, step: Any, *, note: str | None = Non
     except TransitionNotAllowed as exc:
         return Status(409, ErrorOut(detail=str(exc)))
     # Read from the service's answer: a returned complaint has left the agency's reach.
-    return _detail(done, user)
+    return _detail(request, done, user)
 
 
 @router.post("/complaints/{ticket}/accept", response=ACTED, summary="Accept (agency key)")
@@ -280,3 +309,37 @@ def return_to_operator(request: HttpRequest, ticket: str, note: Form[str]) -> An
     """Not this agency's: back to the operator with the reason, to find the right agency.
     The complaint leaves the agency (and this key's reach)."""
     return _act(request, ticket, lambda c, u: services.return_to_operator(c, u, note), note=note)
+
+
+@router.get(
+    "/photos/{pk}",
+    response={200: None, 404: ErrorOut},
+    url_name="agency_photo",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The photo (JPEG)",
+                "content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+    summary="The staff copy of a photo (agency key)",
+)
+def photo(request: HttpRequest, pk: int, size: Literal["full", "small"] = "full") -> Any:
+    """A photo of one of the agency's complaints as its officers see it: upright, without
+    metadata, not blurred (JPEG). `size=small` gives the thumbnail."""
+    complaints = selectors.visible_to_staff(_account(request))
+    found = Photo.objects.filter(pk=pk, complaint__in=complaints).exclude(staff_image="").first()
+    if found is None:
+        return Status(404, ErrorOut(detail=_("This agency has no photo with this number.")))
+    name = found.staff_image
+    if size == "small":
+        name = photo_copies.staff_thumbnail_name(name)
+    try:
+        handle = storages["private"].open(name, "rb")
+    except FileNotFoundError:
+        return Status(404, ErrorOut(detail=_("This agency has no photo with this number.")))
+    response = FileResponse(handle, content_type="image/jpeg")
+    # Never kept by a shared cache: it is not a public picture.
+    patch_cache_control(response, private=True, max_age=3600)
+    return response
