@@ -59,10 +59,11 @@ def test_a_gif_is_refused_as_not_accepted_format() -> None:
         check(out.getvalue())
 
 
-def test_a_truncated_jpeg_is_refused() -> None:
-    data = images.picture(width=1200, height=900)
-    with pytest.raises(photos.PhotoRejected):
-        check(data[: len(data) // 3])
+def test_a_truncated_jpeg_is_not_decoded_at_intake_and_fails_in_the_worker() -> None:
+    data = images.picture(width=1200, height=900)[:-2000]
+    assert check(data).width == 1200  # the request reads headers only
+    with pytest.raises(photos.PhotoUnusable, match="truncated"):
+        photos.process(data)
 
 
 def test_a_file_over_the_size_limit_is_refused() -> None:

@@ -130,8 +130,10 @@ def areas_to_blur(image: Image.Image) -> list[Box]:
     """Every face and plate found, widened by its margin; one area per face even when
     two detectors (frontal and profile) found it."""
     areas: list[Box] = []
+    # Every detector looks at grey pixels: converted once, not once per detector.
+    grey = image if image.mode == "L" else image.convert("L")
     for detector in DETECTORS:
-        for box in detect(image, detector):
+        for box in detect(grey, detector):
             area = _widened(box, detector.margin, image.size)
             if all(_overlap(area, kept) < 0.6 for kept in areas):
                 areas.append(area)

@@ -23,6 +23,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any, cast
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, storages
 from django.db import models, transaction
@@ -99,8 +100,7 @@ def _delete_public(*names: str | None) -> None:
             storage.delete(name)
 
 
-def _write_public(photo: Photo, staff_image: bytes) -> _PublicFiles:
-    copy = photos.public_copy(staff_image, photo.blur_areas)
+def _write_public(photo: Photo, copy: photos.PublicCopy) -> _PublicFiles:
     # Random names: /media/ is served to anyone, and tickets are public.
     image = photo.image.field.generate_filename(photo, f"{secrets.token_urlsafe(16)}.jpg")
     thumbnail = photo.thumbnail.field.generate_filename(photo, f"{secrets.token_urlsafe(16)}.jpg")
@@ -152,14 +152,14 @@ def make_copies(photo: Photo) -> None:
         fail(photo, "the upload is missing")
         return
     try:
-        staff = photos.process(data)
-    except Exception as exc:  # whatever Pillow raises for a file it cannot read
+        staff = photos.process(data, max_decoded_bytes=settings.PHOTO_DECODE_MAX_BYTES)
+    except Exception as exc:  # PhotoUnusable, or whatever else a hostile file provokes
         fail(photo, f"{type(exc).__name__}: {exc}")
         return
     staff_name = _write_staff(photo, staff)
     public = None
     if not photo.hidden and photo.complaint.published:
-        public = _write_public(photo, staff.image)
+        public = _write_public(photo, photos.public_copy_of(staff, photo.blur_areas))
     with transaction.atomic():
         current = _locked(photo.pk, photo.complaint_id)
         if current is None or current.state != Photo.State.PROCESSING:
@@ -197,7 +197,8 @@ def refresh_public_copy(photo: Photo) -> None:
         public = None
         if may_be_public(expected):
             with _private().open(expected.staff_image, "rb") as handle:
-                public = _write_public(expected, handle.read())
+                copy = photos.public_copy(handle.read(), expected.blur_areas)
+                public = _write_public(expected, copy)
         elif not expected.image and not expected.thumbnail:
             return  # nothing is public, and nothing may be
         with transaction.atomic():
@@ -228,7 +229,7 @@ def adopt_legacy(photo: Photo) -> None:
     try:
         with photo.image.open("rb") as handle:
             data = handle.read()
-        staff = photos.process(data)
+        staff = photos.process(data, max_decoded_bytes=settings.PHOTO_DECODE_MAX_BYTES)
     except Exception as exc:  # a file that is gone, or was once accepted and is now unreadable
         log.warning("photo %s: its old public copy cannot be read (%s)", photo.pk, exc)
         _delete_public(photo.image.name, photo.thumbnail.name)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import math
+import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -18,7 +19,7 @@ from typing import IO, Any
 
 import pillow_heif
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 pillow_heif.register_heif_opener()
 
@@ -26,11 +27,36 @@ ACCEPTED_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "HEIF": "image/hei
 PUBLIC_MAX_SIDE = 2048
 THUMB_MAX_SIDE = 480
 JPEG_QUALITY = 82
+# A JPEG is decoded at the smallest of 1/2, 1/4, 1/8 that is still this share of the copy.
+DRAFT_SLACK = 0.9
+# The worker's bound on one photo's decoded pixels when the caller gives none (the setting
+# PHOTO_DECODE_MAX_BYTES).
+DECODE_MAX_BYTES = 256 * 2**20
 _GPS_IFD = 0x8825
+_ORIENTATION = 0x0112
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+# A real PNG has tens or hundreds of chunks; past this many, its EXIF is not looked for.
+_PNG_MAX_CHUNKS = 20_000
+_BYTES_PER_PIXEL = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16B": 2, "I;16L": 2, "I;16N": 2}
+# EXIF orientation -> the transposition that makes the photo upright.
+_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 
 
 class PhotoRejected(ValueError):
     """The file is not a photo we accept; the message is for the citizen."""
+
+
+class PhotoUnusable(ValueError):
+    """The worker cannot make copies of this file (too large to decode, corrupt, truncated);
+    the message is for the log and the staff."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +68,9 @@ class Checked:
 
 
 def check(stream: IO[bytes], *, size: int, max_bytes: int, max_pixels: int) -> Checked:
+    """What intake needs to know, from the headers and the metadata only: the format, the
+    dimensions and the GPS. No pixel is decoded here (a photo that turns out corrupt fails in
+    the worker), so a request costs milliseconds whatever the file claims to hold."""
     if size > max_bytes:
         raise PhotoRejected(
             _("The photo is too large (%(size)s MB); the limit is %(limit)s MB.")
@@ -49,6 +78,7 @@ def check(stream: IO[bytes], *, size: int, max_bytes: int, max_pixels: int) -> C
         )
     stream.seek(0)
     try:
+        # Lazy: Pillow reads the headers (for a PNG the chunks before the pixels).
         with Image.open(stream) as image:
             image_format = image.format or ""
             if image_format not in ACCEPTED_FORMATS:
@@ -62,32 +92,54 @@ def check(stream: IO[bytes], *, size: int, max_bytes: int, max_pixels: int) -> C
                     )
                     % {"pixels": round(width * height / 1e6), "limit": round(max_pixels / 1e6)}
                 )
-            if image_format == "JPEG":
-                gps = read_gps(image)
-                # Decoding at 1/8 scale reads the whole file in a few milliseconds, so a
-                # truncated or corrupt JPEG is refused now rather than failing later.
-                image.draft("RGB", (max(1, width // 8), max(1, height // 8)))
-                image.load()
-            else:
-                image.verify()
-        if image_format != "JPEG":
-            # verify() leaves the image unusable: open it again for its EXIF.
-            stream.seek(0)
-            with Image.open(stream) as image:
-                gps = read_gps(image)
+            gps = gps_of(read_exif(image, stream))
     except PhotoRejected:
         raise
-    except (
-        UnidentifiedImageError,
-        OSError,
-        ValueError,
-        SyntaxError,
-        Image.DecompressionBombError,
-    ) as exc:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        # Pillow refuses to even open an image of more than twice MAX_IMAGE_PIXELS.
+        raise PhotoRejected(
+            _("The photo has too many pixels; the limit is %(limit)s million.")
+            % {"limit": round(max_pixels / 1e6)}
+        ) from exc
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, struct.error) as exc:
         raise PhotoRejected(_("This file is not a photo that can be read.")) from exc
     finally:
         stream.seek(0)
     return Checked(format=image_format, width=width, height=height, gps=gps)
+
+
+def _png_exif_chunk(stream: IO[bytes]) -> bytes | None:
+    """The PNG eXIf chunk, before or after the pixels. Pillow's `getexif()` on a PNG decodes
+    the whole image to reach a chunk after them; walking the chunk headers only seeks."""
+    stream.seek(len(_PNG_SIGNATURE))
+    for _chunk in range(_PNG_MAX_CHUNKS):
+        header = stream.read(8)
+        if len(header) < 8:
+            return None
+        length, kind = struct.unpack(">I4s", header)
+        if kind == b"eXIf":
+            data = stream.read(length)
+            return data if len(data) == length else None
+        if kind == b"IEND":
+            return None
+        stream.seek(length + 4, io.SEEK_CUR)  # the chunk's data and its CRC
+    return None
+
+
+def read_exif(image: Image.Image, stream: IO[bytes]) -> Image.Exif:
+    """The EXIF of an opened (not loaded) image: JPEG APP1 and HEIC metadata are read by
+    `Image.open` into `info`, a PNG's eXIf chunk is looked up in the file. Unreadable EXIF
+    is no EXIF."""
+    raw = image.info.get("exif")
+    if raw is None and image.format == "PNG":
+        raw = _png_exif_chunk(stream)
+    exif = Image.Exif()
+    if isinstance(raw, bytes) and raw:
+        try:
+            exif.load(raw)
+        except Exception:  # whatever a malformed TIFF structure makes Pillow raise
+            return Image.Exif()
+    return exif
 
 
 def _to_degrees(value: Any) -> float:
@@ -95,16 +147,13 @@ def _to_degrees(value: Any) -> float:
     return degrees + minutes / 60 + seconds / 3600
 
 
-def read_gps(image: Image.Image) -> tuple[float, float] | None:
+def gps_of(exif: Image.Exif) -> tuple[float, float] | None:
     """(lat, lon) from EXIF GPS, signed by the N/S and E/W references, or None."""
     try:
-        gps = image.getexif().get_ifd(_GPS_IFD)
-    except Exception:
-        return None
-    try:
+        gps = exif.get_ifd(_GPS_IFD)
         lat = _to_degrees(gps[2])
         lon = _to_degrees(gps[4])
-    except (KeyError, TypeError, ValueError, ZeroDivisionError):
+    except Exception:  # missing tags, or values that are not three rationals
         return None
     lat_ref = str(gps.get(1, "N")).strip("\x00 ").upper()
     lon_ref = str(gps.get(3, "E")).strip("\x00 ").upper()
@@ -125,6 +174,8 @@ class Processed:
     thumbnail: bytes
     width: int
     height: int
+    # The decoded pixels of `image`, so that the public copy is made without decoding again.
+    pixels: Image.Image | None = None
 
 
 def _encode(image: Image.Image) -> bytes:
@@ -137,22 +188,89 @@ def _encode(image: Image.Image) -> bytes:
 
 def _thumbnail(image: Image.Image) -> bytes:
     thumb = image.copy()
-    thumb.thumbnail((THUMB_MAX_SIDE, THUMB_MAX_SIDE), Image.Resampling.LANCZOS)
+    # reducing_gap=1: reduce() by whole factors does most of the work, LANCZOS the rest.
+    thumb.thumbnail((THUMB_MAX_SIDE, THUMB_MAX_SIDE), Image.Resampling.LANCZOS, reducing_gap=1.0)
     return _encode(thumb)
 
 
-def process(data: bytes) -> Processed:
+def decoded_bytes(mode: str, size: tuple[int, int]) -> int:
+    """Memory Pillow needs for an image's pixels: 1, 2 or 4 bytes a pixel by mode."""
+    return size[0] * size[1] * _BYTES_PER_PIXEL.get(mode, 4)
+
+
+def _scaled(image: Image.Image, side: int) -> Image.Image:
+    """`image` with its longest side at most `side` (never enlarged)."""
+    scale = side / max(image.size)
+    if scale >= 1:
+        return image
+    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    # reduce() first (by whole factors) is fast, but does not exist for 16-bit grey.
+    gap = None if image.mode.startswith("I;16") else 2.0
+    return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=gap)
+
+
+def _as_rgb(image: Image.Image) -> Image.Image:
+    """8-bit RGB from any mode a PNG, a JPEG or a HEIC decodes to: 16-bit and 32-bit grey
+    scaled down (not clipped to white), transparency laid on white."""
+    if image.mode.startswith("I") or image.mode == "F":
+        image = image.convert("I").point(lambda value: value / 256).convert("L")
+    if image.mode in ("RGBA", "LA", "PA", "La", "RGBa") or (
+        image.mode == "P" and "transparency" in image.info
+    ):
+        rgba = image.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, (255, 255, 255))
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        return flat
+    return image.convert("RGB")
+
+
+def decode(data: bytes, *, side: int, max_decoded_bytes: int) -> Image.Image:
+    """The photo in 8-bit RGB, upright, its longest side at most `side`, decoded within a
+    memory bound: a large JPEG is decoded at 1/2, 1/4 or 1/8 of its size by the JPEG
+    library itself (DCT scaling), and any image whose pixels would need more than
+    `max_decoded_bytes` is refused before it is decoded. Raises PhotoUnusable."""
+    stream = io.BytesIO(data)
+    try:
+        with Image.open(stream) as source:
+            if source.format not in ACCEPTED_FORMATS:
+                raise PhotoUnusable(f"{source.format} is not an accepted format")
+            orientation = read_exif(source, stream).get(_ORIENTATION, 1)
+            if source.format == "JPEG":
+                # Down to 90 % of the copy's size: a 4000-pixel photo is decoded at 2000.
+                shrink = DRAFT_SLACK * side / max(source.size)
+                source.draft(
+                    "RGB", (math.ceil(source.width * shrink), math.ceil(source.height * shrink))
+                )
+            needed = decoded_bytes(source.mode, source.size)
+            if needed > max_decoded_bytes:
+                raise PhotoUnusable(
+                    f"{source.width}x{source.height} {source.mode} needs {needed // 2**20} MiB "
+                    f"decoded; the bound is {max_decoded_bytes // 2**20} MiB"
+                )
+            source.load()
+            small = _as_rgb(_scaled(source, side))
+    except PhotoUnusable:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise PhotoUnusable(f"decompression bomb: {exc}") from exc
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, struct.error) as exc:
+        # Truncated files, broken zlib streams, impossible headers.
+        raise PhotoUnusable(f"{type(exc).__name__}: {exc}") from exc
+    except MemoryError as exc:
+        raise PhotoUnusable("out of memory while decoding") from exc
+    method = _TRANSPOSE.get(orientation) if isinstance(orientation, int) else None
+    return small.transpose(method) if method is not None else small
+
+
+def process(data: bytes, *, max_decoded_bytes: int = DECODE_MAX_BYTES) -> Processed:
     """Re-encode as JPEG, turned upright, scaled down, with no metadata at all."""
-    with Image.open(io.BytesIO(data)) as source:
-        # A large JPEG is decoded at a half, a quarter or an eighth of its size when that
-        # is still larger than the copy (a 50-megapixel photo at a quarter of its pixels).
-        shrink = PUBLIC_MAX_SIDE / max(source.size)
-        source.draft("RGB", (math.ceil(source.width * shrink), math.ceil(source.height * shrink)))
-        upright = ImageOps.exif_transpose(source) or source
-        rgb = upright.convert("RGB")
-    rgb.thumbnail((PUBLIC_MAX_SIDE, PUBLIC_MAX_SIDE), Image.Resampling.LANCZOS)
+    rgb = decode(data, side=PUBLIC_MAX_SIDE, max_decoded_bytes=max_decoded_bytes)
     return Processed(
-        image=_encode(rgb), thumbnail=_thumbnail(rgb), width=rgb.width, height=rgb.height
+        image=_encode(rgb),
+        thumbnail=_thumbnail(rgb),
+        width=rgb.width,
+        height=rgb.height,
+        pixels=rgb,
     )
 
 
@@ -167,11 +285,33 @@ class PublicCopy:
 def public_copy(staff_image: bytes, blur_areas: Sequence[Sequence[float]] = ()) -> PublicCopy:
     """The copy the public sees, made from the staff copy (`Processed.image`): every face
     and plate found blurred, and the moderator's areas ([x, y, width, height] fractions)."""
+    with Image.open(io.BytesIO(staff_image)) as source:
+        rgb = source.convert("RGB")
+    return _public(rgb, staff_image, None, blur_areas)
+
+
+def public_copy_of(staff: Processed, blur_areas: Sequence[Sequence[float]] = ()) -> PublicCopy:
+    """`public_copy()` of a staff copy just made, from its pixels still in memory."""
+    if staff.pixels is None:
+        return public_copy(staff.image, blur_areas)
+    return _public(staff.pixels, staff.image, staff.thumbnail, blur_areas)
+
+
+def _public(
+    rgb: Image.Image,
+    staff_image: bytes,
+    staff_thumbnail: bytes | None,
+    blur_areas: Sequence[Sequence[float]],
+) -> PublicCopy:
     # OpenCV takes 60 MB and a fifth of a second to load: only the worker needs it.
     from balaikota.complaints import faces
 
-    with Image.open(io.BytesIO(staff_image)) as source:
-        rgb = source.convert("RGB")
     found = faces.areas_to_blur(rgb)
-    blurred = faces.blur(rgb, [*found, *faces.from_fractions(blur_areas, rgb.size)])
+    areas = [*found, *faces.from_fractions(blur_areas, rgb.size)]
+    if not areas:
+        # Nothing to hide: the same pixels, so the staff copy's own files (metadata-free).
+        return PublicCopy(
+            image=staff_image, thumbnail=staff_thumbnail or _thumbnail(rgb), blurred=0
+        )
+    blurred = faces.blur(rgb, areas)
     return PublicCopy(image=_encode(blurred), thumbnail=_thumbnail(blurred), blurred=len(found))
