@@ -162,3 +162,17 @@ def test_alert_sign_ups_are_limited_per_address(client: Client, city: None) -> N
     assert_retry_after(answers[2])
     assert "Try again in" in answers[2].content.decode()
     assert Subscription.objects.count() == 2
+
+
+def test_the_wait_is_said_in_the_citizens_language(cast: Cast, settings: Any) -> None:
+    settings.LANGUAGE_CODE = "id"
+    settings.RATE_LIMIT_REPORTS = (1, 3600)
+    browser = Client(headers={"accept-language": "id"})
+    browser.post(reverse("complaints:report"), report_form(0))
+    refused = browser.post(reverse("complaints:report"), report_form(1))
+
+    assert_retry_after(refused)
+    page = refused.content.decode()
+    assert "Terlalu banyak permintaan dari koneksi Anda. Coba lagi dalam" in page
+    assert "menit (pukul" in page
+    assert "Laporan Anda tetap tersimpan di sini" in page
