@@ -552,3 +552,20 @@ def test_an_agency_list_costs_the_same_queries_for_many_complaints(
     with django_assert_max_num_queries(6):
         body = get("/api/v1/agency/complaints", agency_key).json()
     assert body["count"] == 12
+
+
+def test_an_intake_key_with_its_own_limit_is_held_to_it(cast: Cast) -> None:
+    _client, key = services.create_client(
+        name="Mitra Kota", organisation="Mitra", scopes={Scope.INTAKE}, rate_limit=2
+    )
+    answers = [
+        post(
+            "/api/v1/complaints",
+            COMPLAINT | {"text": f"Jalan berlubang nomor {n} di depan sekolah, motor jatuh."},
+            key,
+        )
+        for n in range(3)
+    ]
+    assert [a.status_code for a in answers] == [201, 201, 429]
+    assert int(answers[2]["Retry-After"]) > 0
+    assert Complaint.objects.count() == 2
