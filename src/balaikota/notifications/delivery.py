@@ -7,6 +7,7 @@ import json
 import logging
 import urllib.error
 import urllib.request
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -168,11 +169,14 @@ def _send_text(message: OutboxMessage) -> None:
 
 def _post_json(url: str, body: bytes, headers: dict[str, str], peer: str) -> None:
     """One POST; anything but a 2xx answer is a DeliveryError (the message is retried)."""
-    request = urllib.request.Request(  # noqa: S310 - admins configure http(s) URLs only
+    # urllib also opens file: and ftp: URLs; a receiver is only ever an HTTP(S) endpoint.
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise DeliveryError(f"{peer} URL is not http:// or https://")
+    request = urllib.request.Request(  # noqa: S310 - the scheme is checked above
         url, data=body, headers={"Content-Type": "application/json", **headers}, method="POST"
     )
     try:
-        with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310  # nosec B310
             if not 200 <= response.status < 300:
                 raise DeliveryError(f"{peer} answered HTTP {response.status}")
     except urllib.error.HTTPError as exc:
