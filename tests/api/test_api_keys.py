@@ -270,7 +270,7 @@ def test_an_agency_key_fetches_the_staff_copy_of_its_complaints_photos(
 
 
 def test_an_agency_key_accepts_notes_and_resolves_through_the_staff_services(
-    agency_key: str, pupr_complaint: Complaint
+    agency_key: str, pupr_complaint: Complaint, cast: Cast
 ) -> None:
     ticket = pupr_complaint.ticket
     base = f"/api/v1/agency/complaints/{ticket}"
@@ -311,6 +311,12 @@ def test_an_agency_key_accepts_notes_and_resolves_through_the_staff_services(
     # and the public timeline of the citizen shows the agency's steps
     public = get(f"/api/v1/complaints/{ticket}").json()
     assert [e["action"] for e in public["events"]][-3:] == ["accept", "note", "resolve"]
+    # and the agency's officers see the key's name on the staff page's timeline
+    officer = Client()
+    officer.force_login(cast.pupr_staff)
+    page = officer.get(f"/staf/aduan/{ticket}")
+    assert page.status_code == 200
+    assert page.content.decode().count("SIMDA PUPR") >= 3
 
 
 def test_an_agency_key_returns_a_complaint_that_is_not_its_agencys(
