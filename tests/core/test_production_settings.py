@@ -41,7 +41,8 @@ _OURS = (
     "REDIS_URL",
     "EMAIL_",
     "VAR_DIR",
-    "DJANGO_SETTINGS_MODULE",
+    # DJANGO_SETTINGS_MODULE, and DJANGO_ALLOW_ASYNC_UNSAFE set by the browser tests
+    "DJANGO_",
 )
 
 
