@@ -30,8 +30,9 @@ JPEG_QUALITY = 82
 # A JPEG is decoded at the smallest of 1/2, 1/4, 1/8 that is still this share of the copy.
 DRAFT_SLACK = 0.9
 # The worker's bound on one photo's decoded pixels when the caller gives none (the setting
-# PHOTO_DECODE_MAX_BYTES).
-DECODE_MAX_BYTES = 256 * 2**20
+# PHOTO_DECODE_MAX_BYTES). With the worker's own 170 MB and the scaled copies, a photo at
+# the bound keeps the worker under 512 MB.
+DECODE_MAX_BYTES = 224 * 2**20
 _GPS_IFD = 0x8825
 _ORIENTATION = 0x0112
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -193,9 +194,12 @@ def _thumbnail(image: Image.Image) -> bytes:
     return _encode(thumb)
 
 
-def decoded_bytes(mode: str, size: tuple[int, int]) -> int:
-    """Memory Pillow needs for an image's pixels: 1, 2 or 4 bytes a pixel by mode."""
-    return size[0] * size[1] * _BYTES_PER_PIXEL.get(mode, 4)
+def decoded_bytes(mode: str, size: tuple[int, int], image_format: str = "") -> int:
+    """Memory needed for an image's pixels: 1, 2 or 4 bytes a pixel by mode, twice that
+    with transparency (Pillow scales those through a premultiplied full-size copy) and for
+    HEIC (libheif decodes into its own buffer, which is then copied into Pillow's)."""
+    copies = 2 if mode in ("RGBA", "LA") or image_format == "HEIF" else 1
+    return size[0] * size[1] * _BYTES_PER_PIXEL.get(mode, 4) * copies
 
 
 def _scaled(image: Image.Image, side: int) -> Image.Image:
@@ -241,7 +245,7 @@ def decode(data: bytes, *, side: int, max_decoded_bytes: int) -> Image.Image:
                 source.draft(
                     "RGB", (math.ceil(source.width * shrink), math.ceil(source.height * shrink))
                 )
-            needed = decoded_bytes(source.mode, source.size)
+            needed = decoded_bytes(source.mode, source.size, source.format)
             if needed > max_decoded_bytes:
                 raise PhotoUnusable(
                     f"{source.width}x{source.height} {source.mode} needs {needed // 2**20} MiB "
