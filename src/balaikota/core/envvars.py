@@ -107,7 +107,7 @@ SCHEMA: tuple[Var, ...] = (
     Var("PHOTO_MAX_PIXELS", "50000000", "Largest photo accepted, in pixels (width × height)."),
     Var(
         "PHOTO_DECODE_MAX_BYTES",
-        "268435456",
+        "234881024",
         "Memory the worker may use for one photo's decoded pixels; a larger photo fails.",
     ),
     Var(
