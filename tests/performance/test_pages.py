@@ -234,7 +234,7 @@ def test_the_head_checks_in_through_the_api_with_evidence(world: World) -> None:
             "quarter": 1,
             "actual": "9.5",
             "confidence": "high",
-            "evidence": SimpleUploadedFile("foto.jpg", b"\xff\xd8\xff"),
+            "evidence": SimpleUploadedFile("berita-acara.pdf", b"%PDF-1.4 bukti"),
         },
     )
     assert response.status_code == 200, response.content
@@ -273,13 +273,13 @@ def test_evidence_opens_for_the_verifier_and_the_holder_only(world: World) -> No
     services.commit(world.pupr_head, offers["dpupr"], action_plan=PLAN, pact_confirmed=True)
     services.accept(world.mayor, offers["dpupr"])
     commitment = Commitment.objects.get(offer=offers["dpupr"])
-    upload = SimpleUploadedFile("foto-jalan.jpg", b"\xff\xd8\xffbukti", content_type="image/jpeg")
+    upload = SimpleUploadedFile("bukti.pdf", b"%PDF-1.4 bukti", content_type="application/pdf")
     data = monitoring.CheckInInput(quarter=1, actual=9, confidence="high", files=[upload])
     evidence = monitoring.submit_check_in(world.pupr_head, commitment, data).evidence.get()
     url = f"/kinerja/bukti/{evidence.pk}"
     for reader in (world.verifier, world.mayor, world.pupr_head):
         response = _client(reader).get(url)
-        assert b"".join(response.streaming_content) == b"\xff\xd8\xffbukti"  # type: ignore[attr-defined]
+        assert b"".join(response.streaming_content) == b"%PDF-1.4 bukti"  # type: ignore[attr-defined]
     assert _client(world.dinkes_head).get(url).status_code == 404
     assert Client().get(url).status_code == 302  # to the log-in page
 

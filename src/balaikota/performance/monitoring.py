@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from balaikota.core.models import Role, User
-from balaikota.performance import access, complaint_metrics, periods, scoring, selectors
+from balaikota.performance import access, complaint_metrics, evidence, periods, scoring, selectors
 from balaikota.performance.access import NotAllowed
 from balaikota.performance.models import (
     CheckIn,
@@ -47,7 +47,7 @@ from balaikota.performance.services import (
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 MAX_EVIDENCE_FILES = 5
-EVIDENCE_TYPES = {".pdf", ".jpg", ".jpeg", ".png", ".xlsx", ".docx", ".odt", ".ods", ".csv"}
+EVIDENCE_TYPES = evidence.EXTENSIONS
 REMINDER_DAYS = (14, 7, 1)
 
 
@@ -72,15 +72,14 @@ def _check_input(data: CheckInInput) -> None:
     if len(data.files) > MAX_EVIDENCE_FILES:
         errors["files"] = [_("Attach at most five evidence files.")]
     for upload in data.files:
-        name = (upload.name or "").lower()
-        if not any(name.endswith(ext) for ext in EVIDENCE_TYPES):
-            errors.setdefault("files", []).append(
-                _("%(name)s: this kind of file is not accepted.") % {"name": upload.name}
-            )
-        elif (upload.size or 0) > MAX_EVIDENCE_BYTES:
-            errors.setdefault("files", []).append(
-                _("%(name)s is larger than 10 MB.") % {"name": upload.name}
-            )
+        name = upload.name or ""
+        if (upload.size or 0) > MAX_EVIDENCE_BYTES:
+            refused: str | None = _("%(name)s is larger than 10 MB.") % {"name": name}
+        else:
+            # By content: a program renamed to .pdf is refused with what it really is.
+            refused = evidence.problem(name, upload)
+        if refused:
+            errors.setdefault("files", []).append(refused)
     if errors:
         raise InvalidInput(errors)
 
