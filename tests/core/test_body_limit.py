@@ -284,3 +284,18 @@ def test_a_chunked_body_within_the_cap_is_read(gunicorn: tuple[int, str]) -> Non
     # The gateway got the whole body: a JSON array, not the object it wants.
     assert status == 400
     assert json.loads(body) == {"ok": False, "error": "send a JSON object"}
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("small_caps")
+def test_the_refusal_speaks_the_citizens_language(client: Client) -> None:
+    response = client.post(
+        "/lapor",
+        data="text=" + "x" * 20_000,
+        content_type="application/x-www-form-urlencoded",
+        headers={"accept-language": "id"},
+    )
+    assert response.status_code == 413
+    assert "Kiriman terlalu besar: paling banyak 0,01 MB dapat dikirim di sini." in (
+        response.content.decode()
+    )
