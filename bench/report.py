@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from photo_bench import lines as photo_lines
+
 _INTAKE_HEAD = (
     "| database | scenario | conc. | requests | 201 | errors | req/s | p50 ms | p90 ms "
     "| p99 ms | max ms | CPU % web/worker/pg/client/others |\n"
@@ -91,6 +93,8 @@ def render(results: dict[str, Any]) -> str:
     if "lookup" in results:
         lookup = results["lookup"]
         parts += ["## Point -> kelurahan lookup", lookup_table(lookup), lookup_note(lookup)]
+    if "photo" in results:
+        parts += ["## Photo (12 MP JPEG)", photo_lines(results["photo"])]
     if "intake" in results:
         intake = results["intake"]
         parts += [

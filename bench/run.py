@@ -5,6 +5,7 @@
    a temporary VAR_DIR; then checks that every acknowledged complaint is stored and that
    the worker re-encodes the photos afterwards.
 2. Lookup: points per second of RegionIndex over the real kelurahan polygons.
+3. Photo: a 12-megapixel JPEG's check at intake (ms) and the worker's re-encode (CPU ms).
 
 Only 127.0.0.1 is contacted; every phase is bounded in requests and time; the server is
 stopped (its whole process group) at the end, also on Ctrl+C or on the overall time limit.
@@ -29,6 +30,7 @@ import cpu
 from intake import WARMUP_REQUESTS, Plan, run_scenarios, verify
 from lookup_bench import run_lookup
 from machine import describe
+from photo_bench import run_photo
 from report import render
 from samples import base_photo, inside_points, load_areas
 from server import AppServer, check_local_database, load_demo, new_server, start, stop
@@ -78,6 +80,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--skip-intake", action="store_true")
     parser.add_argument("--skip-lookup", action="store_true")
+    parser.add_argument("--skip-photo", action="store_true")
     parser.add_argument("--boundaries", type=Path, default=BOUNDARIES)
     parser.add_argument(
         "--output",
@@ -207,6 +210,9 @@ def run(args: argparse.Namespace, var_dir: Path) -> dict[str, Any]:
         before = cpu.snapshot(None)
         results["lookup"] = run_lookup(args.boundaries, args.lookup_points, args.seed)
         results["lookup"]["cpu"] = cpu.shares(before, cpu.snapshot(None))
+    if not args.skip_photo:
+        print("photo: a 12-megapixel JPEG at intake and in the worker ...", flush=True)
+        results["photo"] = run_photo()
     if not args.skip_intake:
         results["intake"] = intake_benchmark(args, var_dir)
     return results
