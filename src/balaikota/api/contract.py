@@ -2,9 +2,10 @@
 
 Each operation declares its own answers; the ones any operation may give because of what
 stands in front of it are added here, in one place: 422 when its parameters or body do not
-match their schema (django-ninja's validation), 401 when it needs a signed-in user or a
-key, 403 for a write without CSRF or a key without the scope, 413 for a body over the cap,
-429 when a client is over its limit, 503 when the database is too busy to write.
+match their schema (django-ninja's validation), 400 when its body cannot be parsed, 401
+when the key sent is not valid, 403 for a key without the scope or a session's write
+without CSRF, 413 for a body over the cap, 429 when a client is over its limit, 503 when
+the database is too busy to write.
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ def _common(operation: dict[str, Any], method: str) -> dict[int, dict[str, Any]]
             **_ref("ValidationErrorOut"),
         }
     if operation.get("requestBody"):
+        extra[400] = {"description": "The body cannot be read", **_ref("ErrorOut")}
         extra[413] = {"description": "The body is too large", **_ref("ErrorOut")}
     if operation.get("security"):
         extra[401] = {"description": "The key sent is not valid", **_ref("ErrorOut")}
