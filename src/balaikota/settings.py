@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     "balaikota.core.busy.BusyDatabaseMiddleware",
+    "balaikota.core.nulbytes.NulByteMiddleware",
 ]
 
 ROOT_URLCONF = "balaikota.urls"
