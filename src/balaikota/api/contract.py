@@ -2,7 +2,7 @@
 
 Each operation declares its own answers; the ones any operation may give because of what
 stands in front of it are added here, in one place: 422 when its parameters or body do not
-match their schema (django-ninja's validation), 400 when its body cannot be parsed, 401
+match their schema (django-ninja's validation), 400 when the request cannot be read, 401
 when the key sent is not valid, 403 for a key without the scope or a session's write
 without CSRF, 413 for a body over the cap, 429 when a client is over its limit, 503 when
 the database is too busy to write.
@@ -51,6 +51,11 @@ def _ref(name: str) -> dict[str, Any]:
 def _common(operation: dict[str, Any], method: str) -> dict[int, dict[str, Any]]:
     """The answers `operation` may give beside its own."""
     extra: dict[int, dict[str, Any]] = {
+        400: {
+            "description": "The request cannot be read: a NUL character in the address, or a "
+            "body that does not parse",
+            **_ref("ErrorOut"),
+        },
         429: {"description": "Too many requests: see Retry-After", **_ref("ErrorOut")},
         503: {"description": "The database is busy: see Retry-After", **_ref("ErrorOut")},
     }
@@ -60,7 +65,6 @@ def _common(operation: dict[str, Any], method: str) -> dict[int, dict[str, Any]]
             **_ref("ValidationErrorOut"),
         }
     if operation.get("requestBody"):
-        extra[400] = {"description": "The body cannot be read", **_ref("ErrorOut")}
         extra[413] = {"description": "The body is too large", **_ref("ErrorOut")}
     if operation.get("security"):
         extra[401] = {"description": "The key sent is not valid", **_ref("ErrorOut")}
