@@ -40,10 +40,16 @@ def test_login_is_locked_after_repeated_failures(cast: Cast, settings: Any) -> N
 
 @pytest.mark.django_db
 def test_staff_log_in_and_land_in_their_inbox(cast: Cast) -> None:
+    from tests.accounts.conftest import code_for, enrolled
+
+    device = enrolled(cast.pupr_staff)
     client = Client()
     response = client.post(
         reverse("core:login"), {"username": "pupr", "password": "password-123"}, follow=True
     )
+    # the password leads to the second factor, the code to the inbox
+    assert response.redirect_chain[-1][0].startswith(reverse("accounts:verify"))
+    response = client.post(response.redirect_chain[-1][0], {"code": code_for(device)}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("complaints:inbox")
 
 
