@@ -161,7 +161,9 @@ class RateCounter(models.Model):
         verbose_name = _("rate counter")
         verbose_name_plural = _("rate counters")
         constraints = [
-            models.UniqueConstraint(fields=["bucket", "window_start"], name="one_counter_per_window")
+            models.UniqueConstraint(
+                fields=["bucket", "window_start"], name="one_counter_per_window"
+            )
         ]
 
     def __str__(self) -> str:
