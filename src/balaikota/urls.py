@@ -7,6 +7,10 @@ from balaikota.core.views import media
 
 # Django's refusals of a request (a body too large, too many fields) in the endpoint's format.
 handler400 = "balaikota.core.bodylimit.bad_request"
+# Unknown addresses and refusals in the endpoint's format (JSON under /api/, GeoReport under
+# /open311/v2/), and pages in the site's layout rather than Django's bare English text.
+handler403 = "balaikota.core.endpoint_errors.forbidden"
+handler404 = "balaikota.core.endpoint_errors.not_found"
 
 urlpatterns = [
     path("", include("balaikota.core.urls")),

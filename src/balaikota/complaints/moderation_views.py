@@ -8,7 +8,8 @@ from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -29,7 +30,7 @@ def moderate(request: HttpRequest, ticket: str) -> HttpResponse:
     """What the public sees of one complaint, beside what staff see, with every tool."""
     user = _moderator(request)
     if user is None:
-        return HttpResponseForbidden(_("Only operators may moderate complaints."))
+        raise PermissionDenied(_("Only operators may moderate complaints."))
     complaint = selectors.complaint_for_staff(user, ticket)
     if request.method == "POST":
         try:
@@ -107,7 +108,7 @@ def reveal_identity(request: HttpRequest, ticket: str) -> HttpResponse:
     """ "Buka identitas": the data protection officer opens an anonymous reporter's identity."""
     user = cast(User, request.user)
     if not roles.may_reveal_identity(user):
-        return HttpResponseForbidden(
+        raise PermissionDenied(
             _("Only the data protection officer may reveal the identity of a reporter.")
         )
     complaint = selectors.complaint_for_staff(user, ticket)

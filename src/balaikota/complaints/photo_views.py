@@ -3,8 +3,9 @@ complaint. It lives in private storage, which no URL serves: only this view read
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import storages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponseForbidden
+from django.http import FileResponse, Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -23,7 +24,7 @@ from balaikota.core.models import User
 def staff_photo(request: HttpRequest, pk: int) -> HttpResponseBase:
     """`?ukuran=kecil` gives the thumbnail."""
     if not roles.is_staff_member(request.user):
-        return HttpResponseForbidden(_("This page is for city staff."))
+        raise PermissionDenied(_("This page is for city staff."))
     user: User = request.user  # type: ignore[assignment]
     photo = (
         Photo.objects.filter(pk=pk, complaint__in=selectors.visible_to_staff(user))

@@ -7,8 +7,9 @@ from typing import Any, cast
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -340,7 +341,7 @@ def reporter_action(request: HttpRequest, ticket: str, action: str) -> HttpRespo
     if not services.reporter_may_act(
         complaint, key=_reporter_key(request, complaint.ticket), user=user
     ):
-        return HttpResponseForbidden(_("Only the person who reported this complaint can do this."))
+        raise PermissionDenied(_("Only the person who reported this complaint can do this."))
     try:
         if action == "confirm":
             form = forms.ConfirmForm(request.POST)
@@ -363,7 +364,7 @@ def reporter_action(request: HttpRequest, ticket: str, action: str) -> HttpRespo
             moderation.change_privacy(complaint, request.POST.get("privacy", ""), by_reporter=True)
             messages.success(request, _("The privacy of the complaint was changed."))
         else:
-            return HttpResponseForbidden()
+            raise PermissionDenied()
     except TransitionNotAllowed as exc:
         messages.error(request, str(exc))
     return redirect("complaints:track", ticket=complaint.ticket)
@@ -396,7 +397,7 @@ def _page(request: HttpRequest, qs: Any) -> Any:
 def inbox(request: HttpRequest) -> HttpResponse:
     user = _staff_only(request)
     if user is None:
-        return HttpResponseForbidden(_("This page is for city staff."))
+        raise PermissionDenied(_("This page is for city staff."))
     flt = selectors.InboxFilter(
         status=request.GET.get("status", "open"),
         category=request.GET.get("kategori", ""),
@@ -429,7 +430,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 def operator_queue(request: HttpRequest) -> HttpResponse:
     if not roles.is_operator(request.user):
-        return HttpResponseForbidden(_("This page is for operators."))
+        raise PermissionDenied(_("This page is for operators."))
     page = _page(request, selectors.operator_queue())
     return render(request, "complaints/staff/queue.html", {"page": page, "now": timezone.now()})
 
@@ -438,7 +439,7 @@ def operator_queue(request: HttpRequest) -> HttpResponse:
 def staff_detail(request: HttpRequest, ticket: str) -> HttpResponse:
     user = _staff_only(request)
     if user is None:
-        return HttpResponseForbidden(_("This page is for city staff."))
+        raise PermissionDenied(_("This page is for city staff."))
     complaint = selectors.complaint_for_staff(user, ticket)
     try:
         actor = services.actor_for(user, complaint)
@@ -500,7 +501,7 @@ def _suggestions(complaint: Complaint) -> list[dict[str, Any]]:
 def staff_action(request: HttpRequest, ticket: str, action: str) -> HttpResponse:
     user = _staff_only(request)
     if user is None:
-        return HttpResponseForbidden(_("This page is for city staff."))
+        raise PermissionDenied(_("This page is for city staff."))
     complaint = selectors.complaint_for_staff(user, ticket)
     note = request.POST.get("note", "")
     try:

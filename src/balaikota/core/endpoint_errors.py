@@ -15,6 +15,7 @@ import re
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.translation import gettext
 
 
 class Kind(enum.StrEnum):
@@ -79,3 +80,16 @@ def _page(request: HttpRequest, status: int, message: str) -> HttpResponse:
         "core/error.html", {"status": status, "message": message}, request=request
     )
     return HttpResponse(body, status=status)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The project's handler404: an unknown address under the API, Open311 or the gateway is
+    answered as that endpoint answers errors, a page as a page of the site in its language."""
+    return error_response(request, 404, gettext("Nothing was found at this address."))
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The project's handler403, in the endpoint's format and the site's layout; the reason a
+    view gave (`PermissionDenied(_("..."))`) is said, else a general one."""
+    reason = str(exception) if exception is not None and exception.args else ""
+    return error_response(request, 403, reason or gettext("You may not see or do this."))

@@ -9,9 +9,10 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Avg
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -189,7 +190,7 @@ def dashboard_csv(request: HttpRequest, slug: str) -> HttpResponse:
 def staff_dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not isinstance(user, User) or not roles.is_staff_member(user):
-        return HttpResponseForbidden(_("This page is for city staff."))
+        raise PermissionDenied(_("This page is for city staff."))
     agency = staff.agency_for_dashboard(user, request.GET.get("opd", ""))
     now = timezone.now()
     return render(
