@@ -86,6 +86,21 @@ def test_a_wrong_key_is_refused_401_in_json_even_where_no_key_is_needed(cast: Ca
     assert get("/api/v1/categories").status_code == 200
 
 
+def test_guessing_keys_is_limited_per_address_across_open311_and_the_api(
+    cast: Cast, settings: Any
+) -> None:
+    settings.OPEN311_RATE_LIMIT = 3
+    api = [get("/api/v1/categories", f"bk_guess{n}") for n in range(2)]
+    open311 = Client().get("/open311/v2/services.json", {"api_key": "bk_guess-open311"})
+    refused = get("/api/v1/categories", "bk_guess-4")
+
+    assert [r.status_code for r in api] == [401, 401]
+    assert open311.status_code == 403
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) > 0
+    assert "Try again" in refused.json()["detail"]
+
+
 def test_another_authorization_scheme_is_refused_401(cast: Cast) -> None:
     response = Client().get("/api/v1/categories", headers={"Authorization": "Basic dXNlcjpwdw=="})
     assert response.status_code == 401

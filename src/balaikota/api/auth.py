@@ -30,6 +30,7 @@ from ninja.operation import Operation
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
+from balaikota.core import ratelimit
 from balaikota.core.models import User
 from balaikota.open311 import keys
 from balaikota.open311.models import ApiClient, Scope
@@ -39,6 +40,14 @@ SCHEME = "ApiKey"
 
 class KeyRefused(AuthenticationError):
     """The key sent is not one we accept (401); the message says why."""
+
+
+class KeyGuessing(Exception):
+    """Too many wrong keys from one address (429): guessing is limited as on Open311."""
+
+    def __init__(self, wait: int) -> None:
+        super().__init__(wait)
+        self.wait = wait
 
 
 class ApiKey(HttpBearer):
@@ -66,6 +75,9 @@ class ApiKey(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> ApiClient:
         client = keys.client_for(token)
         if client is None:
+            wait = keys.count_wrong_key(request)
+            if wait:
+                raise KeyGuessing(wait)
             raise KeyRefused(message=_("This API key is not valid or has been revoked."))
         if not client.has_scope(self.scope):
             raise AuthorizationError(
@@ -161,6 +173,14 @@ class Api(NinjaAPI):
     def set_default_exception_handlers(self) -> None:
         super().set_default_exception_handlers()
         self.add_exception_handler(AuthenticationError, self._unauthenticated)
+        self.add_exception_handler(KeyGuessing, self._guessing)
+
+    def _guessing(self, request: HttpRequest, exc: Any) -> HttpResponse:
+        response = self.create_response(
+            request, {"detail": ratelimit.wait_message(exc.wait)}, status=429
+        )
+        response["Retry-After"] = str(exc.wait)
+        return response
 
     def _unauthenticated(self, request: HttpRequest, exc: Any) -> HttpResponse:
         """401 says how to authenticate (RFC 6750), in the reader's language."""

@@ -7,8 +7,10 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.utils import timezone
 
+from balaikota.core import ratelimit
 from balaikota.open311.models import ApiClient
 
 PREFIX = "bk_"
@@ -40,3 +42,10 @@ def limit_for(client: ApiClient | None) -> int:
     if client is not None and client.rate_limit:
         return client.rate_limit
     return settings.OPEN311_RATE_LIMIT
+
+
+def count_wrong_key(request: HttpRequest) -> int:
+    """A wrong or revoked key counts against the caller's address, on Open311 and /api/v1
+    alike, so that guessing keys is limited too: 0, or the seconds to wait."""
+    address = ratelimit.fingerprint(ratelimit.client_address(request))
+    return ratelimit.allow(f"open311:ip:{address}", limit_for(None))

@@ -117,11 +117,7 @@ def _client(request: HttpRequest) -> ApiClient | None:
         return None
     client = keys.client_for(key)
     if client is None:
-        # Wrong keys count against the address, so that guessing is rate-limited too.
-        wait = ratelimit.allow(
-            f"open311:ip:{ratelimit.fingerprint(ratelimit.client_address(request))}",
-            keys.limit_for(None),
-        )
+        wait = keys.count_wrong_key(request)
         if wait:
             raise _too_many(wait)
         raise Refused(403, _("This api_key is not valid or has been revoked."))
