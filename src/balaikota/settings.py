@@ -24,6 +24,8 @@ from balaikota.core.envvars import (
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = Path.cwd()
 VAR_DIR = (BASE_DIR / env_str("VAR_DIR")).resolve()
+# Whatever the database: the queue (without REDIS_URL), uploads and models live here too.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 TESTING = "pytest" in sys.modules
 
 DEBUG = env_bool("DEBUG")
