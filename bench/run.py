@@ -32,7 +32,7 @@ from lookup_bench import run_lookup
 from machine import describe
 from photo_bench import run_photo
 from report import render
-from samples import base_photo, inside_points, load_areas
+from samples import base_photo, boundaries_or_approximate, inside_points, load_areas
 from server import AppServer, check_local_database, load_demo, new_server, start, stop
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -149,7 +149,8 @@ def plan_from(args: argparse.Namespace) -> Plan:
 def intake_benchmark(args: argparse.Namespace, var_dir: Path) -> dict[str, Any]:
     plan = plan_from(args)
     needed = WARMUP_REQUESTS + len(plan.concurrencies) * (plan.text_requests + plan.photo_requests)
-    points = inside_points(load_areas(args.boundaries), needed, args.seed)
+    areas = load_areas(boundaries_or_approximate(args.boundaries, var_dir))
+    points = inside_points(areas, needed, args.seed)
     photo = base_photo(args.seed)
     server: AppServer = new_server(ROOT, var_dir, args.database_url)
     print(
@@ -157,6 +158,7 @@ def intake_benchmark(args: argparse.Namespace, var_dir: Path) -> dict[str, Any]:
         f"{server.log_path}); photo {len(photo) / 1e6:.2f} MB",
         flush=True,
     )
+    # A missing file: the demo lays out the same approximate areas, marked as approximate.
     load_demo(server, args.boundaries)
     try:
         start(server)
@@ -208,7 +210,9 @@ def run(args: argparse.Namespace, var_dir: Path) -> dict[str, Any]:
     if not args.skip_lookup:
         print(f"lookup: {args.lookup_points} points ...", flush=True)
         before = cpu.snapshot(None)
-        results["lookup"] = run_lookup(args.boundaries, args.lookup_points, args.seed)
+        boundaries = boundaries_or_approximate(args.boundaries, var_dir)
+        results["lookup"] = run_lookup(boundaries, args.lookup_points, args.seed)
+        results["lookup"]["approximate_boundaries"] = not args.boundaries.exists()
         results["lookup"]["cpu"] = cpu.shares(before, cpu.snapshot(None))
     if not args.skip_photo:
         print("photo: a 12-megapixel JPEG at intake and in the worker ...", flush=True)

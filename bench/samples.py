@@ -11,9 +11,10 @@ from pathlib import Path
 import numpy as np
 import shapely
 from PIL import Image
-from shapely.geometry import shape
+from shapely.geometry import mapping, shape
 
 from balaikota.demo.images import gps_exif
+from balaikota.regions.malang import approximate_village_areas
 
 # Bounding box of Kota Malang (../shared/data/README.md).
 LON_MIN, LON_MAX = 112.5689, 112.6938
@@ -32,6 +33,22 @@ _TEXTS = (
 class Area:
     code: str
     geometry: shapely.Geometry
+
+
+def boundaries_or_approximate(boundaries: Path, folder: Path) -> Path:
+    """`boundaries` when the file is there; otherwise the approximate kelurahan the demo lays
+    out without one (Voronoi cells around the public centres), written as GeoJSON to
+    `folder`, so that the benchmarks run on a fresh clone without ../shared."""
+    if boundaries.exists():
+        return boundaries
+    approximate = folder / "malang-kelurahan-approximate.geojson"
+    features = [
+        {"type": "Feature", "properties": {"kode": code}, "geometry": mapping(geometry)}
+        for code, geometry in approximate_village_areas().items()
+    ]
+    approximate.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    print(f"no {boundaries}: approximate kelurahan areas instead", flush=True)
+    return approximate
 
 
 def load_areas(boundaries: Path) -> list[Area]:

@@ -5,6 +5,9 @@ city on a machine that has no boundary file; real boundaries come from `import-r
 
 from __future__ import annotations
 
+import shapely
+from shapely.geometry import MultiPoint
+
 CITY = ("35.73", "Kota Malang")
 
 # Kemendagri numbering (BPS numbers the kecamatan differently; never mix them).
@@ -93,3 +96,18 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "35.73.04.1004": ("Bandung Rejosari",),
     "35.73.03.1008": ("Sawo Jajar",),
 }
+
+
+def approximate_village_areas() -> dict[str, shapely.Geometry]:
+    """Each kelurahan's approximate area by its code: the Voronoi cell around its public
+    centre point, clipped to ~1.2 km beyond the outermost centres."""
+    points = MultiPoint([(lon, lat) for _, _, lat, lon in VILLAGES])
+    envelope = points.convex_hull.buffer(0.011)  # degrees
+    cells = shapely.voronoi_polygons(points, extend_to=envelope)
+    by_point = {}
+    for cell in cells.geoms:
+        clipped = cell.intersection(envelope)
+        for _, _, lat, lon in VILLAGES:
+            if cell.contains(shapely.Point(lon, lat)):
+                by_point[(lat, lon)] = clipped
+    return {code: by_point[(lat, lon)] for code, _, lat, lon in VILLAGES}

@@ -9,7 +9,7 @@ from typing import Any
 
 import shapely
 from django.db import transaction
-from shapely.geometry import MultiPoint, mapping
+from shapely.geometry import mapping
 
 from balaikota.core import audit
 from balaikota.regions import malang
@@ -231,18 +231,9 @@ def ensure_malang_regions(*, boundaries: Path | None) -> bool:
 
 
 def _lay_out_approximate_villages(districts: dict[str, Region]) -> None:
-    points = MultiPoint([(lon, lat) for _, _, lat, lon in malang.VILLAGES])
-    # ~1.2 km beyond the outermost centres, in degrees.
-    envelope = points.convex_hull.buffer(0.011)
-    cells = shapely.voronoi_polygons(points, extend_to=envelope)
-    by_point = {}
-    for cell in cells.geoms:
-        clipped = cell.intersection(envelope)
-        for _, _, lat, lon in malang.VILLAGES:
-            if cell.contains(shapely.Point(lon, lat)):
-                by_point[(lat, lon)] = clipped
+    areas = malang.approximate_village_areas()
     for code, name, lat, lon in malang.VILLAGES:
-        geometry = by_point[(lat, lon)]
+        geometry = areas[code]
         Region.objects.update_or_create(
             code=code,
             defaults={
