@@ -21,9 +21,12 @@ from aiosmtpd.controller import Controller
 @dataclass
 class Inbox:
     messages: list[Message] = field(default_factory=list)
+    # The client's (address, port) of each message: one per SMTP connection.
+    peers: list[Any] = field(default_factory=list)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.messages.append(message_from_bytes(envelope.content))
+        self.peers.append(session.peer)
         return "250 OK"
 
 

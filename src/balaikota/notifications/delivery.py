@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
+import time
 import urllib.error
 import urllib.request
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,10 +27,15 @@ log = logging.getLogger(__name__)
 # Retry for a week (a receiver down over a long weekend still gets everything), then keep
 # the message as failed for an admin to "send again".
 GIVE_UP_AFTER = dt.timedelta(days=7)
-BATCH_SIZE = 10
+# A burst is drained in batches: one claim, one SMTP connection and one write of the
+# outcomes per batch, not a write per message (on SQLite each write waits for the web's).
+BATCH_SIZE = 100
 WEBHOOK_TIMEOUT_SECONDS = 10
-# A claim lasts longer than the slowest batch can take (10 x 20 s SMTP timeout), so no
-# other worker takes over a message that is still being sent.
+# A batch stops sending after this long and hands its unsent messages back at once, so a
+# slow receiver (10 s per webhook, 20 s per SMTP command) cannot hold a claim past its lease.
+BATCH_SECONDS = 120
+# A claim lasts longer than the slowest batch can take (BATCH_SECONDS plus one slow send),
+# so no other worker takes over a message that is still being sent.
 CLAIM_LEASE = dt.timedelta(minutes=10)
 
 
@@ -47,8 +56,7 @@ def deliver_due(now: dt.datetime | None = None) -> int:
         batch = _claim_batch(moment)
         if not batch:
             return sent
-        for message in batch:
-            sent += _deliver_one(message, moment)
+        sent += _deliver_batch(batch, moment)
 
 
 def _claim_batch(now: dt.datetime) -> list[OutboxMessage]:
@@ -67,54 +75,93 @@ def _claim_batch(now: dt.datetime) -> list[OutboxMessage]:
     return batch
 
 
-def _deliver_one(message: OutboxMessage, now: dt.datetime) -> int:
-    try:
-        _send(message)
-    except Exception as exc:
-        message.attempts += 1
-        # A mail server's refusal names the recipient: the address never goes into the
-        # record of the error, nor into the log, which names the message and its event.
-        message.last_error = redact(f"{type(exc).__name__}: {exc}", [message.address])[:2000]
-        if now - message.created_at >= GIVE_UP_AFTER:
-            message.status = DeliveryStatus.FAILED
-            log.error(
-                "giving up on outbox message %s (%s, %s): %s",
-                message.pk,
-                message.channel,
-                message.event,
-                message.last_error,
-            )
-        else:
-            message.next_attempt_at = now + backoff(message.attempts)
-            log.warning(
-                "outbox message %s (%s, %s) failed: %s",
-                message.pk,
-                message.channel,
-                message.event,
-                message.last_error,
-            )
-        message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+@dataclass
+class _Outcomes:
+    """What happened to each message of a batch, recorded in one transaction at the end."""
+
+    deadline: float
+    failed: dict[int, Exception] = field(default_factory=dict)
+    unsent: set[int] = field(default_factory=set)
+    notices: list[Notice] = field(default_factory=list)
+
+    tried: int = 0
+
+    def out_of_time(self, message: OutboxMessage) -> bool:
+        # At least one message per batch is tried, so that draining always moves on.
+        if not self.tried or time.monotonic() < self.deadline:
+            self.tried += 1
+            return False
+        self.unsent.add(message.pk)
+        return True
+
+
+def _deliver_batch(batch: list[OutboxMessage], now: dt.datetime) -> int:
+    outcomes = _Outcomes(deadline=time.monotonic() + BATCH_SECONDS)
+    _send_emails([m for m in batch if m.channel == Channel.EMAIL], outcomes)
+    for message in batch:
+        if message.channel == Channel.EMAIL or outcomes.out_of_time(message):
+            continue
+        try:
+            _send(message, outcomes)
+        except Exception as exc:
+            outcomes.failed[message.pk] = exc
+    with transaction.atomic():
+        # The in-app notices with their messages' "sent": a retry never shows one twice.
+        Notice.objects.bulk_create(outcomes.notices)
+        sent = [_record(message, now, outcomes) for message in batch]
+        OutboxMessage.objects.bulk_update(
+            batch, ["attempts", "status", "sent_at", "last_error", "next_attempt_at"]
+        )
+    return sum(sent)
+
+
+def _record(message: OutboxMessage, now: dt.datetime, outcomes: _Outcomes) -> int:
+    if message.pk in outcomes.unsent:
+        message.next_attempt_at = now  # back in the queue, not counted as an attempt
         return 0
     message.attempts += 1
-    message.status = DeliveryStatus.SENT
-    message.sent_at = timezone.now()
-    message.last_error = ""
-    message.save(update_fields=["attempts", "status", "sent_at", "last_error"])
-    return 1
+    exc = outcomes.failed.get(message.pk)
+    if exc is None:
+        message.status = DeliveryStatus.SENT
+        message.sent_at = timezone.now()
+        message.last_error = ""
+        return 1
+    # A mail server's refusal names the recipient: the address never goes into the record
+    # of the error, nor into the log, which names the message and its event.
+    message.last_error = redact(f"{type(exc).__name__}: {exc}", [message.address])[:2000]
+    if now - message.created_at >= GIVE_UP_AFTER:
+        message.status = DeliveryStatus.FAILED
+        log.error(
+            "giving up on outbox message %s (%s, %s): %s",
+            message.pk,
+            message.channel,
+            message.event,
+            message.last_error,
+        )
+    else:
+        message.next_attempt_at = now + backoff(message.attempts)
+        log.warning(
+            "outbox message %s (%s, %s) failed: %s",
+            message.pk,
+            message.channel,
+            message.event,
+            message.last_error,
+        )
+    return 0
 
 
-def _send(message: OutboxMessage) -> None:
+def _send(message: OutboxMessage, outcomes: _Outcomes) -> None:
     if message.channel == Channel.IN_APP:
         if message.recipient_user_id is None:
             raise DeliveryError("in-app notice without a recipient")
-        Notice.objects.create(
-            user_id=message.recipient_user_id,
-            title=message.subject,
-            body=message.body,
-            link=message.link,
+        outcomes.notices.append(
+            Notice(
+                user_id=message.recipient_user_id,
+                title=message.subject,
+                body=message.body,
+                link=message.link,
+            )
         )
-    elif message.channel == Channel.EMAIL:
-        _send_email(message)
     elif message.channel == Channel.WEBHOOK:
         _post_webhook(message)
     elif message.channel == Channel.GATEWAY:
@@ -123,11 +170,31 @@ def _send(message: OutboxMessage) -> None:
         raise DeliveryError(f"unknown channel {message.channel}")
 
 
-def _send_email(message: OutboxMessage) -> None:
+def _send_emails(messages: list[OutboxMessage], outcomes: _Outcomes) -> None:
+    """The batch's e-mail over one SMTP connection, opened again after a failure (the
+    server may have dropped it)."""
+    connection = get_connection(fail_silently=False)
+    try:
+        for message in messages:
+            if outcomes.out_of_time(message):
+                continue
+            try:
+                connection.open()  # once: send() then leaves it open for the next message
+                _email(message, connection).send(fail_silently=False)
+            except Exception as exc:
+                outcomes.failed[message.pk] = exc
+                with contextlib.suppress(Exception):
+                    connection.close()
+    finally:
+        with contextlib.suppress(Exception):
+            connection.close()
+
+
+def _email(message: OutboxMessage, connection: BaseEmailBackend) -> EmailMessage:
     body = message.body
     if message.link:
         body = f"{body}\n\n{settings.SITE_URL}{message.link}"
-    email = EmailMessage(
+    return EmailMessage(
         subject=message.subject,
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
@@ -136,9 +203,8 @@ def _send_email(message: OutboxMessage) -> None:
             "X-Balaikota-Event": message.event,
             **((message.payload or {}).get("headers") or {}),
         },
-        connection=get_connection(fail_silently=False),
+        connection=connection,
     )
-    email.send(fail_silently=False)
 
 
 def _post_webhook(message: OutboxMessage) -> None:
