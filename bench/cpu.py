@@ -14,7 +14,7 @@ from pathlib import Path
 
 _HZ = os.sysconf("SC_CLK_TCK")
 _CPUS = len(os.sched_getaffinity(0))
-_WORKER_MARK = "run_huey"
+_WORKER_MARK = "balaikota.cli worker"
 
 
 @dataclass(frozen=True)

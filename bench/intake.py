@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,7 +12,15 @@ import cpu
 from loadgen import LoadResult, Request, multipart, run_load
 from samples import complaint_text, with_gps
 from server import HOST, AppServer, server_log
-from storecheck import open_store, queue_backlog, stored_tickets, wait_for_photos
+from storecheck import (
+    OutboxDrain,
+    open_store,
+    outbox_counts,
+    queue_backlog,
+    stored_tickets,
+    wait_for_outbox,
+    wait_for_photos,
+)
 
 PATH = "/api/v1/complaints"
 WARMUP_REQUESTS = 24
@@ -111,6 +120,8 @@ def run_scenarios(
         raise IntakeBroken(f"no warm-up request was accepted; see {server.log_path}: {samples}")
     results: list[LoadResult] = []
     offset = WARMUP_REQUESTS
+    with open_store(server.var_dir, server.env.get("DATABASE_URL")) as store:
+        server.outbox_before = outbox_counts(store)
     for name, scenario_photo, total in _scenarios(plan, photo):
         for concurrency in plan.concurrencies:
             label = f"{name}-c{concurrency}"
@@ -143,10 +154,22 @@ def verify(
     acknowledged = warmup_tickets + [t for r in results for t in r.tickets]
     photo_tickets = [t for r in results if r.name == "photo" for t in r.tickets]
     backlog = queue_backlog(server.var_dir)
+    ended = time.monotonic()
     before = cpu.snapshot(server.pgid, server.database_name)
     with open_store(server.var_dir, database_url) as store:
+        outbox_at_end = outbox_counts(store)
         photos = wait_for_photos(store, photo_tickets, photo_wait_seconds)
         stored = stored_tickets(store, acknowledged)
+        pending, drain_seconds = wait_for_outbox(store, ended, photo_wait_seconds)
+    outbox_before = server.outbox_before
+    outbox = OutboxDrain(
+        written_during_intake=sum(outbox_at_end.values()) - sum(outbox_before.values()),
+        sent_during_intake=outbox_at_end["sent"] - outbox_before["sent"],
+        intake_seconds=sum(r.wall_seconds for r in results),
+        pending_when_intake_ended=outbox_at_end["pending"],
+        pending_at_end=pending,
+        drain_seconds=drain_seconds,
+    )
     photo_cpu = cpu.shares(before, cpu.snapshot(server.pgid, server.database_name))
     return {
         "acknowledged": len(acknowledged),
@@ -154,6 +177,7 @@ def verify(
         "unique_tickets": len(set(acknowledged)),
         "missing_samples": sorted(set(acknowledged) - stored)[:5],
         "photos": photos.as_dict() | {"cpu": photo_cpu},
+        "outbox": outbox.as_dict(),
         "queue_when_intake_ended": backlog,
         "queue_after_wait": queue_backlog(server.var_dir),
         "server_log": log_problems(server_log(server)),

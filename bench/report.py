@@ -27,6 +27,18 @@ def _queue(backlog: dict[str, int]) -> str:
     )
 
 
+def _outbox_line(outbox: dict[str, Any] | None) -> str:
+    if not outbox:
+        return "- outbox: not measured"
+    return (
+        f"- outbox: {outbox['written_during_intake']} messages written during intake "
+        f"({outbox['written_per_second']}/s), {outbox['sent_per_second_during_intake']}/s sent "
+        f"meanwhile; {outbox['pending_when_intake_ended']} pending when intake ended, "
+        f"{outbox['pending_at_end']} pending {outbox['seconds_to_drain_after_intake']} s later "
+        f"(drained: {outbox['drained']})"
+    )
+
+
 def machine_table(machine: dict[str, str]) -> str:
     rows = "\n".join(f"| {key} | {value} |" for key, value in machine.items())
     return f"| | |\n|---|---|\n{rows}"
@@ -54,6 +66,7 @@ def verification_lines(check: dict[str, Any]) -> str:
             f"{photos['failed']} failed {photos['seconds_after_intake']} s later "
             f"(all done: {photos['all_done']}; CPU % web/worker/pg/client/others meanwhile: "
             f"{_cpu(photos['cpu'])})",
+            _outbox_line(check.get("outbox")),
             f"- Huey queue when the last upload was answered: "
             f"{_queue(check['queue_when_intake_ended'])}; after the wait: "
             f"{_queue(check['queue_after_wait'])}",

@@ -45,6 +45,8 @@ class AppServer:
     serve_error: str = ""
     log_offset: int = 0  # where the log of the running server starts
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    # Outbox messages by status when the measured load starts (after the warm-up).
+    outbox_before: dict[str, int] = field(default_factory=dict)
 
     @property
     def base_url(self) -> str:

@@ -47,16 +47,63 @@ def open_store(var_dir: Path, database_url: str | None) -> Iterator[Store]:
 
 
 def queue_backlog(var_dir: Path) -> dict[str, int]:
-    """Tasks waiting in the SQLite Huey queue, by task, and results kept in its store."""
-    conn = sqlite3.connect(var_dir / "huey.sqlite3", timeout=20)
-    try:
-        blobs = [bytes(row[0]) for row in conn.execute("SELECT data FROM task")]
-        kept = conn.execute("SELECT count(*) FROM kv").fetchone()[0]
-    finally:
-        conn.close()
+    """Tasks waiting in the SQLite Huey queues (default and photos), by task, and results
+    kept in their stores."""
+    blobs: list[bytes] = []
+    kept = 0
+    for name in ("huey.sqlite3", "huey-photos.sqlite3"):
+        if not (var_dir / name).exists():
+            continue
+        conn = sqlite3.connect(var_dir / name, timeout=20)
+        try:
+            blobs += [bytes(row[0]) for row in conn.execute("SELECT data FROM task")]
+            kept += conn.execute("SELECT count(*) FROM kv").fetchone()[0]
+        finally:
+            conn.close()
     names = ("process_photo", "deliver_outbox")
     counts = {name: sum(1 for blob in blobs if name.encode() in blob) for name in names}
     return {"queued": len(blobs), **counts, "results_kept": int(kept)}
+
+
+def outbox_counts(store: Store) -> dict[str, int]:
+    """Outbox messages by status (pending, sent, failed)."""
+    cursor = store.connection.cursor()
+    cursor.execute("SELECT status, count(*) FROM notifications_outboxmessage GROUP BY status")
+    counts = {str(status): int(count) for status, count in cursor.fetchall()}
+    cursor.close()
+    return {"pending": 0, "sent": 0, "failed": 0} | counts
+
+
+@dataclass
+class OutboxDrain:
+    written_during_intake: int
+    sent_during_intake: int
+    intake_seconds: float
+    pending_when_intake_ended: int
+    pending_at_end: int
+    drain_seconds: float
+
+    def as_dict(self) -> dict[str, object]:
+        seconds = max(self.intake_seconds, 1e-9)
+        return {
+            "written_during_intake": self.written_during_intake,
+            "written_per_second": round(self.written_during_intake / seconds, 1),
+            "sent_per_second_during_intake": round(self.sent_during_intake / seconds, 1),
+            "pending_when_intake_ended": self.pending_when_intake_ended,
+            "pending_at_end": self.pending_at_end,
+            "seconds_to_drain_after_intake": round(self.drain_seconds, 1),
+            "drained": self.pending_at_end == 0,
+        }
+
+
+def wait_for_outbox(store: Store, since: float, max_seconds: float) -> tuple[int, float]:
+    """Poll until no outbox message is pending or `max_seconds` passed since `since`
+    (time.monotonic()); returns what is still pending and the seconds since `since`."""
+    pending = outbox_counts(store)["pending"]
+    while pending and time.monotonic() - since < max_seconds:
+        time.sleep(0.5)
+        pending = outbox_counts(store)["pending"]
+    return pending, time.monotonic() - since
 
 
 def stored_tickets(store: Store, tickets: Sequence[str]) -> set[str]:

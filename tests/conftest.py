@@ -27,6 +27,7 @@ from balaikota.agencies.models import Agency, Membership
 from balaikota.complaints import intake
 from balaikota.complaints.models import Category, Complaint
 from balaikota.core.models import Role, User
+from balaikota.core.queues import PHOTOS
 from balaikota.demo import images, loader
 from balaikota.regions.models import Region
 from balaikota.regions.selectors import index_cache
@@ -50,9 +51,9 @@ def _var_dir_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _huey_runs_tasks_at_once() -> Iterator[None]:
-    HUEY.immediate = True
+    HUEY.immediate = PHOTOS.immediate = True
     yield
-    HUEY.immediate = False
+    HUEY.immediate = PHOTOS.immediate = False
 
 
 @pytest.fixture(autouse=True)

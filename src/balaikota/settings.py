@@ -152,18 +152,27 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Background work: Huey on SQLite by default, Redis when REDIS_URL is set. Both storages
-# honour task priorities (photos before notifications); nothing reads task results, so none
-# are stored.
+# Background work: Huey on SQLite by default, Redis when REDIS_URL is set, in two queues
+# with a consumer each (core/queues.py): photos apart, so that they never wait behind a
+# burst of notifications; everything else, periodic jobs included, on the default queue.
+# Periodic jobs are claimed per minute in the database, so that several worker hosts never
+# run one twice (core/periodic.py). Nothing reads task results, so none are stored.
+_queue_options = {"immediate": False, "results": False}
 _redis_url = env_str("REDIS_URL")
 if _redis_url:
     HUEY = {
-        "huey_class": "huey.PriorityRedisHuey",
+        "huey_class": "balaikota.core.periodic.PeriodicOnceRedisHuey",
         "name": "balaikota",
         "url": _redis_url,
-        "immediate": False,
-        "results": False,
+        **_queue_options,
         "consumer": {"workers": env_int("WORKERS"), "worker_type": "thread"},
+    }
+    HUEY_PHOTOS = {
+        "huey_class": "huey.PriorityRedisHuey",
+        "name": "balaikota-photos",
+        "url": _redis_url,
+        **_queue_options,
+        "consumer": {"workers": env_int("PHOTO_WORKERS"), "worker_type": "thread"},
     }
     CACHES = {
         "default": {
@@ -172,13 +181,20 @@ if _redis_url:
         }
     }
 else:
+    # One file per queue: each consumer polls and writes its own.
     HUEY = {
-        "huey_class": "huey.SqliteHuey",
+        "huey_class": "balaikota.core.periodic.PeriodicOnceSqliteHuey",
         "name": "balaikota",
         "filename": str(VAR_DIR / "huey.sqlite3"),
-        "immediate": False,
-        "results": False,
+        **_queue_options,
         "consumer": {"workers": env_int("WORKERS"), "worker_type": "thread"},
+    }
+    HUEY_PHOTOS = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "balaikota-photos",
+        "filename": str(VAR_DIR / "huey-photos.sqlite3"),
+        **_queue_options,
+        "consumer": {"workers": env_int("PHOTO_WORKERS"), "worker_type": "thread"},
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -381,6 +397,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL")},
-    # The worker (run_huey) adds its own handler to "huey"; do not print each line twice.
+    # The worker (`balaikota worker`) adds its own handler to "huey"; do not print each line twice.
     "loggers": {"huey": {"level": "WARNING", "propagate": False}},
 }

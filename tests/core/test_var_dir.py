@@ -21,7 +21,7 @@ def test_worker_queue_opens_with_postgres_and_no_redis(tmp_path: Path) -> None:
         "DJANGO_SETTINGS_MODULE": "balaikota.settings",
         "DEBUG": "true",
     }
-    # when the worker's queue is opened as `run_huey` opens it
+    # when the worker's queue is opened as `balaikota worker` opens it
     code = (
         "import django; django.setup()\n"
         "from huey.contrib.djhuey import HUEY\n"

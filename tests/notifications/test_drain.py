@@ -45,7 +45,9 @@ def test_each_in_app_notice_is_shown_once(cast: Cast, smtp_server: Inbox) -> Non
     complaint = submit()
     delivery.deliver_due()
     delivery.deliver_due()
-    assert Notice.objects.filter(user=cast.pupr_staff, title__contains=complaint.ticket).count() == 1
+    assert (
+        Notice.objects.filter(user=cast.pupr_staff, title__contains=complaint.ticket).count() == 1
+    )
 
 
 def test_a_batch_out_of_time_hands_back_its_unsent_messages_uncounted(

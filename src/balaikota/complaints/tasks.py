@@ -9,17 +9,19 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_periodic_task
 
 from balaikota.complaints import learning, photo_copies, photos, services
 from balaikota.complaints.models import Photo
 from balaikota.core import outbound
+from balaikota.core.queues import photo_task
 
 log = logging.getLogger(__name__)
 
 
-# Before notifications: a citizen looks for the photo on the tracking page straight away.
-@db_task(retries=3, retry_delay=30, priority=10)
+# On the photos queue (core/queues.py): a citizen looks for the photo on the tracking page
+# straight away, whatever the outbox's backlog.
+@photo_task(retries=3, retry_delay=30, priority=10)
 def process_photo(photo_id: int) -> None:
     """The staff copy and the public copy of an upload, then the original is deleted; an
     upload that is not a usable photo fails, and its original is deleted at once."""
@@ -33,7 +35,7 @@ def process_photo(photo_id: int) -> None:
         photo_copies.make_copies(photo)
 
 
-@db_task(retries=2, retry_delay=60, priority=10)
+@photo_task(retries=2, retry_delay=60, priority=10)
 def rebuild_public_photo(photo_id: int) -> None:
     """Make the public copy again, or remove it, after a moderator or a change of mode."""
     photo = Photo.objects.filter(pk=photo_id).select_related("complaint").first()
@@ -46,7 +48,7 @@ FETCH_ATTEMPTS = 4
 FETCH_RETRY_SECONDS = (60, 300, 1500)
 
 
-@db_task(priority=10)
+@photo_task()
 def fetch_photo(photo_id: int, attempt: int = 1) -> None:
     """Fetch a photo given by its address, check it as an upload, then process it."""
     photo = (

@@ -52,7 +52,8 @@ SCHEMA: tuple[Var, ...] = (
         "503 with Retry-After.",
     ),
     Var("REDIS_URL", "", "redis://host:6379/0 for the task queue and cache; empty for SQLite."),
-    Var("WORKERS", "2", "Worker threads of the background queue started by `balaikota serve`."),
+    Var("WORKERS", "2", "Threads of the default queue (outbox, forwards, periodic jobs)."),
+    Var("PHOTO_WORKERS", "2", "Threads of the photos queue (re-encoding uploads)."),
     Var("WEB_CONCURRENCY", "3", "Web server processes started by `balaikota serve`."),
     Var(
         "EMAIL_BACKEND_KIND",

@@ -168,3 +168,21 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bucket} @{self.window_start}: {self.hits}"
+
+
+class PeriodicRun(models.Model):
+    """A periodic job's run for one minute of the schedule, claimed by the first worker whose
+    scheduler gets there: with several worker hosts, each job still runs once (core/periodic.py).
+    Rows older than a week are deleted."""
+
+    task = models.CharField(max_length=200)
+    due_at = models.DateTimeField(help_text="The minute of the schedule (UTC).")
+    host = models.CharField(max_length=200, help_text="The worker that ran it: host and process.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["task", "due_at"], name="one_run_per_periodic_minute")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} @{self.due_at:%Y-%m-%d %H:%M} on {self.host}"

@@ -1,8 +1,8 @@
 """`balaikota serve`: the web server and the background worker together, for one machine.
 
 In production run them apart instead (see README): `gunicorn balaikota.wsgi` on the web
-hosts and `balaikota run_huey` on the worker hosts, all pointing at the same DATABASE_URL
-and REDIS_URL.
+hosts, and `balaikota worker` and `balaikota worker --queue photos` on the worker hosts, all
+pointing at the same DATABASE_URL and REDIS_URL.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 
 class Command(BaseCommand):
-    help = "Run the web server (gunicorn) and the background worker (huey) together."
+    help = "Run the web server (gunicorn) and the background workers (huey) together."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
@@ -75,7 +75,9 @@ class Command(BaseCommand):
             ]
         ]
         if not options["no_worker"]:
-            commands.append([sys.executable, "-m", "balaikota.cli", "run_huey"])
+            # A consumer per queue (core/queues.py): photos never wait behind the outbox.
+            for queue in ("default", "photos"):
+                commands.append([sys.executable, "-m", "balaikota.cli", "worker", "--queue", queue])
         children = [subprocess.Popen(cmd) for cmd in commands]  # noqa: S603
         self.stdout.write(f"Balaikota is serving on http://{bind}/ (Ctrl+C stops it)")
 

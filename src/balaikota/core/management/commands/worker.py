@@ -1,0 +1,47 @@
+"""`balaikota worker`: the consumer of one queue (core/queues.py).
+
+    balaikota worker                   # the default queue, with the periodic schedule
+    balaikota worker --queue photos    # the photos queue
+    balaikota worker --no-periodic     # the default queue without the schedule
+
+Run one of each on every worker host, all alike: the schedule runs everywhere and each
+periodic job is claimed once per minute in the database (core/periodic.py).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils.module_loading import autodiscover_modules
+from huey.consumer_options import ConsumerConfig
+
+
+class Command(BaseCommand):
+    help = "Run the consumer of one background queue (default or photos)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--queue", choices=["default", "photos"], default="default")
+        parser.add_argument("--workers", type=int, default=None, help="threads (default: env)")
+        parser.add_argument(
+            "--no-periodic",
+            action="store_true",
+            help="do not run the periodic schedule (default queue only; photos never has one)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from balaikota.core.queues import QUEUES
+
+        autodiscover_modules("tasks")
+        huey, config = QUEUES[options["queue"]]
+        consumer_options = dict(config.get("consumer", {}))
+        if options["workers"]:
+            consumer_options["workers"] = options["workers"]
+        consumer_options["periodic"] = options["queue"] == "default" and not options["no_periodic"]
+        consumer_config = ConsumerConfig(**consumer_options)
+        consumer_config.validate()
+        logger = logging.getLogger("huey")
+        if not logger.handlers:
+            consumer_config.setup_logger(logger)
+        huey.create_consumer(**consumer_config.values).run()
