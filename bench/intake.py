@@ -14,11 +14,11 @@ from samples import complaint_text, with_gps
 from server import HOST, AppServer, server_log
 from storecheck import (
     OutboxDrain,
+    OutboxWatch,
     open_store,
     outbox_counts,
     queue_backlog,
     stored_tickets,
-    wait_for_outbox,
     wait_for_photos,
 )
 
@@ -158,17 +158,18 @@ def verify(
     before = cpu.snapshot(server.pgid, server.database_name)
     with open_store(server.var_dir, database_url) as store:
         outbox_at_end = outbox_counts(store)
-        photos = wait_for_photos(store, photo_tickets, photo_wait_seconds)
+        watch = OutboxWatch(store, ended)
+        photos = wait_for_photos(store, photo_tickets, photo_wait_seconds, watch.poll)
         stored = stored_tickets(store, acknowledged)
-        pending, drain_seconds = wait_for_outbox(store, ended, photo_wait_seconds)
+        watch.wait(photo_wait_seconds)
     outbox_before = server.outbox_before
     outbox = OutboxDrain(
         written_during_intake=sum(outbox_at_end.values()) - sum(outbox_before.values()),
         sent_during_intake=outbox_at_end["sent"] - outbox_before["sent"],
         intake_seconds=sum(r.wall_seconds for r in results),
         pending_when_intake_ended=outbox_at_end["pending"],
-        pending_at_end=pending,
-        drain_seconds=drain_seconds,
+        pending_at_end=watch.pending,
+        drain_seconds=watch.seconds,
     )
     photo_cpu = cpu.shares(before, cpu.snapshot(server.pgid, server.database_name))
     return {

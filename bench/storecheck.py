@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,14 +96,25 @@ class OutboxDrain:
         }
 
 
-def wait_for_outbox(store: Store, since: float, max_seconds: float) -> tuple[int, float]:
-    """Poll until no outbox message is pending or `max_seconds` passed since `since`
-    (time.monotonic()); returns what is still pending and the seconds since `since`."""
-    pending = outbox_counts(store)["pending"]
-    while pending and time.monotonic() - since < max_seconds:
-        time.sleep(0.5)
-        pending = outbox_counts(store)["pending"]
-    return pending, time.monotonic() - since
+@dataclass
+class OutboxWatch:
+    """Seconds from `since` (time.monotonic()) until no outbox message was pending."""
+
+    store: Store
+    since: float
+    pending: int = -1
+    seconds: float = 0.0
+
+    def poll(self) -> bool:
+        """True once drained; the time is that of the first poll that found it so."""
+        if self.pending != 0:
+            self.pending = outbox_counts(self.store)["pending"]
+            self.seconds = time.monotonic() - self.since
+        return self.pending == 0
+
+    def wait(self, max_seconds: float) -> None:
+        while not self.poll() and time.monotonic() - self.since < max_seconds:
+            time.sleep(0.5)
 
 
 def stored_tickets(store: Store, tickets: Sequence[str]) -> set[str]:
@@ -141,12 +152,19 @@ class PhotoWait:
         }
 
 
-def wait_for_photos(store: Store, tickets: Sequence[str], max_seconds: float) -> PhotoWait:
-    """Poll until no photo of `tickets` is still processing, or `max_seconds` passed."""
+def wait_for_photos(
+    store: Store,
+    tickets: Sequence[str],
+    max_seconds: float,
+    on_poll: Callable[[], object] = lambda: None,
+) -> PhotoWait:
+    """Poll until no photo of `tickets` is still processing, or `max_seconds` passed;
+    `on_poll` is called at each poll (the outbox is watched meanwhile)."""
     started = time.monotonic()
     states = photo_states(store, tickets)
     at_end = states.get("processing", 0)
     while states.get("processing", 0) and time.monotonic() - started < max_seconds:
+        on_poll()
         time.sleep(1.0)
         states = photo_states(store, tickets)
     return PhotoWait(
