@@ -132,9 +132,14 @@ def alert(complaint: Complaint) -> int:
     published complaint only, with its public text."""
     if not complaint.published:
         return 0
+    # Read first: most complaints match no alert, and on SQLite a transaction takes the
+    # write lock at once (IMMEDIATE), which intake is waiting for under a burst.
+    subscriptions = subscribers_for(complaint)
+    if not subscriptions:
+        return 0
     sent: set[str] = set()
     with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
-        for subscription in subscribers_for(complaint):
+        for subscription in subscriptions:
             if subscription.email in sent:
                 continue
             sent.add(subscription.email)
