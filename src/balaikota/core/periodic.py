@@ -39,13 +39,16 @@ def claim(task: str, minute: dt.datetime) -> bool:
 
 def claim_due(due: list[Any], moment: dt.datetime) -> list[Any]:
     """The tasks of `due` (due at `moment`, naive UTC as Huey gives it) this worker claims."""
-    from django.db import close_old_connections
+    from django.db import close_old_connections, connection
 
     from balaikota.core.models import PeriodicRun
 
     minute = moment.replace(second=0, microsecond=0, tzinfo=dt.UTC)
-    # The scheduler's thread lives as long as the worker: its connection may have gone stale.
-    close_old_connections()
+    # The scheduler's thread lives as long as the worker: its connection may have gone stale
+    # (never closed inside a transaction: a caller's, or a test's).
+    fresh = not connection.in_atomic_block
+    if fresh:
+        close_old_connections()
     try:
         claimed = [task for task in due if claim(task.name, minute)]
         if minute.minute == 0:
@@ -55,7 +58,8 @@ def claim_due(due: list[Any], moment: dt.datetime) -> list[Any]:
         log.exception("periodic jobs of %s not claimed", minute)
         return []
     finally:
-        close_old_connections()
+        if fresh:
+            close_old_connections()
     return claimed
 
 
