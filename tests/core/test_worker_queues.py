@@ -97,3 +97,12 @@ def test_two_workers_enqueue_each_periodic_job_once(real_queues: None) -> None:
     _run_schedulers(2, minute + dt.timedelta(minutes=1))
     every_minute = [n for n in _names(HUEY) if n.endswith("deliver_outbox_periodically")]
     assert len(every_minute) == 2
+
+
+def test_a_delivery_run_goes_before_the_alert_runs_of_a_burst(real_queues: None) -> None:
+    from balaikota.opendata import tasks as alert_tasks
+
+    for complaint_id in range(50):
+        alert_tasks.send_alerts(complaint_id)
+    outbox_tasks.deliver_outbox()
+    assert HUEY.dequeue().name == "deliver_outbox"

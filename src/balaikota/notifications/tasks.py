@@ -11,7 +11,8 @@ COALESCE_SECONDS = 1
 _SCHEDULED = "notifications:delivery-scheduled"
 
 
-@db_task()
+# Ahead of the alert and forward runs queued by the same burst: they only add messages.
+@db_task(priority=5)
 def deliver_outbox() -> int:
     return delivery.deliver_due()
 
