@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 
 from balaikota.core.redaction import redact
@@ -37,6 +37,7 @@ BATCH_SECONDS = 120
 # A claim lasts longer than the slowest batch can take (BATCH_SECONDS plus one slow send),
 # so no other worker takes over a message that is still being sent.
 CLAIM_LEASE = dt.timedelta(minutes=10)
+SAVE_ATTEMPTS = 3
 
 
 class DeliveryError(Exception):
@@ -108,14 +109,29 @@ def _deliver_batch(batch: list[OutboxMessage], now: dt.datetime) -> int:
             _send(message, outcomes)
         except Exception as exc:
             outcomes.failed[message.pk] = exc
-    with transaction.atomic():
-        # The in-app notices with their messages' "sent": a retry never shows one twice.
-        Notice.objects.bulk_create(outcomes.notices)
-        sent = [_record(message, now, outcomes) for message in batch]
-        OutboxMessage.objects.bulk_update(
-            batch, ["attempts", "status", "sent_at", "last_error", "next_attempt_at"]
-        )
-    return sum(sent)
+    sent = sum(_record(message, now, outcomes) for message in batch)
+    _save_outcomes(batch, outcomes.notices)
+    return sent
+
+
+def _save_outcomes(batch: list[OutboxMessage], notices: list[Notice]) -> None:
+    """One transaction; tried again while the database is busy (SQLite under a burst), as
+    what was sent must be recorded or it would go out a second time when the claim expires."""
+    for attempt in range(1, SAVE_ATTEMPTS + 1):
+        try:
+            with transaction.atomic():
+                # The in-app notices with their messages' "sent": never shown twice.
+                Notice.objects.bulk_create(notices)
+                OutboxMessage.objects.bulk_update(
+                    batch, ["attempts", "status", "sent_at", "last_error", "next_attempt_at"]
+                )
+            return
+        except OperationalError:
+            if attempt == SAVE_ATTEMPTS:
+                raise
+            log.warning("outbox: database busy, saving %s outcomes again", len(batch))
+            for notice in notices:
+                notice.pk = None
 
 
 def _record(message: OutboxMessage, now: dt.datetime, outcomes: _Outcomes) -> int:

@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import logging
+
 from django.core.cache import cache
+from django.db import OperationalError
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
 from balaikota.notifications import delivery
+
+log = logging.getLogger(__name__)
 
 # Commits that write to the outbox within this window share one delivery run.
 COALESCE_SECONDS = 1
@@ -14,7 +19,16 @@ _SCHEDULED = "notifications:delivery-scheduled"
 # Ahead of the alert and forward runs queued by the same burst: they only add messages.
 @db_task(priority=5)
 def deliver_outbox() -> int:
-    return delivery.deliver_due()
+    try:
+        return delivery.deliver_due()
+    except OperationalError as exc:
+        # SQLite busy with intake's writes beyond its timeout, or the database gone a
+        # moment: what is due stays pending; a run shortly after takes it.
+        if HUEY.immediate:
+            raise
+        log.warning("outbox: delivery run put off (%s)", exc)
+        deliver_outbox_soon()  # coalesced: failing runs do not multiply
+        return 0
 
 
 def deliver_outbox_soon() -> None:
