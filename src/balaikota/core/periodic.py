@@ -24,8 +24,13 @@ WORKER = f"{socket.gethostname()}:{os.getpid()}"
 
 
 def claim(task: str, minute: dt.datetime) -> bool:
-    """True if this worker is the first to claim `task` for `minute` (an aware datetime)."""
-    from django.db import IntegrityError, transaction
+    """True unless another worker claimed `task` for `minute` (an aware datetime) first.
+
+    A claim the database cannot take (SQLite busy beyond its timeout, PostgreSQL gone a
+    moment) lets the job run: a daily job missed is worse than one run twice, and every
+    job reads the state it works on.
+    """
+    from django.db import DatabaseError, IntegrityError, transaction
 
     from balaikota.core.models import PeriodicRun
 
@@ -34,12 +39,14 @@ def claim(task: str, minute: dt.datetime) -> bool:
             PeriodicRun.objects.create(task=task, due_at=minute, host=WORKER[:200])
     except IntegrityError:
         return False
+    except DatabaseError:
+        log.warning("periodic job %s of %s not claimed; running it", task, minute, exc_info=True)
     return True
 
 
 def claim_due(due: list[Any], moment: dt.datetime) -> list[Any]:
     """The tasks of `due` (due at `moment`, naive UTC as Huey gives it) this worker claims."""
-    from django.db import close_old_connections, connection
+    from django.db import DatabaseError, close_old_connections, connection
 
     from balaikota.core.models import PeriodicRun
 
@@ -53,10 +60,8 @@ def claim_due(due: list[Any], moment: dt.datetime) -> list[Any]:
         claimed = [task for task in due if claim(task.name, minute)]
         if minute.minute == 0:
             PeriodicRun.objects.filter(due_at__lt=minute - KEEP_RUNS).delete()
-    except Exception:
-        # The database is down: skip this minute (every job catches up on its next run).
-        log.exception("periodic jobs of %s not claimed", minute)
-        return []
+    except DatabaseError:
+        log.warning("old periodic runs not deleted", exc_info=True)
     finally:
         if fresh:
             close_old_connections()
