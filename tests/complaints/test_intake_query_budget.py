@@ -22,7 +22,7 @@ from tests.conftest import KLOJEN, SUMBERSARI, Cast
 OPEN311_BUDGET = 22
 API_BUDGET = 21
 WEB_BUDGET = 23
-# Between SAVEPOINT and RELEASE (29 statements before issue 11): the complaint, its two
+# Between SAVEPOINT and RELEASE (24 statements before issue 11): the complaint, its two
 # events in one insert, what the followers of the events read (webhook clients, forwarding
 # targets, the agency's two staff), their outbox messages, the client's link, and the audit
 # chain's head and its two entries in one insert, last.
