@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from balaikota.agencies import selectors as agencies
 from balaikota.agencies.models import Agency
 from balaikota.complaints import (
     attributes,
@@ -256,6 +257,7 @@ class _Draft:
     category_source: CategorySource = CategorySource.CITIZEN
     suggestions: list[dict[str, Any]] = field(default_factory=list)
     agency: Agency | None = None
+    staff: list[User] = field(default_factory=list)  # the agency's, to be told
 
 
 @dataclass
@@ -367,6 +369,8 @@ def _classify(draft: _Draft) -> None:
             draft.category = Category.objects.filter(slug=sure, is_active=True).first()
             draft.category_source = CategorySource.SUGGESTED
     draft.agency = agency_for(draft.category, draft.village)
+    if draft.agency is not None:
+        draft.staff = agencies.members_of(draft.agency)
 
 
 def _store(draft: _Draft, origin: _Origin) -> Complaint:
@@ -503,7 +507,7 @@ def _create(
     )
     if draft.agency is not None:
         # The reporter hears of it once, in the acknowledgement that names the agency.
-        notify.assigned(complaint, tell_reporter=False)
+        notify.assigned(complaint, tell_reporter=False, staff=draft.staff)
     else:
         notify.needs_operator(complaint)
     notify.complaint_received(complaint)
