@@ -1,4 +1,5 @@
-"""The intake path: POST /api/v1/complaints under concurrent load, then what got stored."""
+"""The intake path: POST /api/v1/complaints (or GeoReport's POST requests.json with
+`--endpoint open311`) under concurrent load, then what got stored."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import cpu
 from loadgen import LoadResult, Request, multipart, run_load
@@ -23,6 +25,7 @@ from storecheck import (
 )
 
 PATH = "/api/v1/complaints"
+OPEN311_PATH = "/open311/v2/requests.json"
 WARMUP_REQUESTS = 24
 WARMUP_CONCURRENCY = 12
 
@@ -38,6 +41,10 @@ class Plan:
     photo_requests: int
     scenario_seconds: float
     photo_wait_seconds: float
+    # "api": /api/v1 with photos; "open311": GeoReport v2 with `api_key` (text only: its
+    # photos are media_url addresses, fetched by the worker).
+    endpoint: str = "api"
+    api_key: str = ""
 
 
 def request_factory(
@@ -67,7 +74,43 @@ def request_factory(
     return make
 
 
+def open311_factory(
+    label: str, points: list[tuple[float, float]], offset: int, api_key: str
+) -> Callable[[int], Request]:
+    """Request number i as a GeoReport client sends it: a form-encoded POST requests.json."""
+    run = uuid.uuid4().hex[:12]
+
+    def make(index: int) -> Request:
+        lat, lon = points[(offset + index) % len(points)]
+        body = urlencode(
+            {
+                "api_key": api_key,
+                "service_code": "jalan-rusak",
+                "lat": f"{lat:.6f}",
+                "long": f"{lon:.6f}",
+                "description": complaint_text(offset + index),
+            }
+        ).encode()
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Idempotency-Key": f"bench-{run}-{label}-{index}",
+        }
+        return Request("POST", OPEN311_PATH, body, headers)
+
+    return make
+
+
+def _factory(
+    plan: Plan, label: str, points: list[tuple[float, float]], offset: int, photo: bytes | None
+) -> Callable[[int], Request]:
+    if plan.endpoint == "open311":
+        return open311_factory(label, points, offset, plan.api_key)
+    return request_factory(label, points, offset, photo)
+
+
 def _scenarios(plan: Plan, photo: bytes) -> list[tuple[str, bytes | None, int]]:
+    if plan.endpoint == "open311":
+        return [("open311", None, plan.text_requests)]
     return [("text", None, plan.text_requests), ("photo", photo, plan.photo_requests)]
 
 
@@ -110,7 +153,7 @@ def run_scenarios(
         "warm-up",
         HOST,
         server.port,
-        request_factory("warmup", points, 0, None),
+        _factory(plan, "warmup", points, 0, None),
         total=WARMUP_REQUESTS,
         concurrency=WARMUP_CONCURRENCY,
         max_seconds=plan.scenario_seconds,
@@ -125,7 +168,7 @@ def run_scenarios(
     for name, scenario_photo, total in _scenarios(plan, photo):
         for concurrency in plan.concurrencies:
             label = f"{name}-c{concurrency}"
-            factory = request_factory(label, points, offset, scenario_photo)
+            factory = _factory(plan, label, points, offset, scenario_photo)
             print(f"  {label}: {total} requests ...", flush=True)
             result = _measure(server, name, factory, total, concurrency, plan.scenario_seconds)
             results.append(result)

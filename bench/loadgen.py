@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 REQUEST_TIMEOUT = 60.0
+# A new complaint is 201; Open311 answered 200 before it answered 201 (compare old runs).
+ACCEPTED = (200, 201)
 # A kept-alive connection the server closed meanwhile fails before any answer; such a
 # request is sent once more on a new connection (safe: each carries an Idempotency-Key).
 _STALE_CONNECTION = (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError)
@@ -52,11 +54,11 @@ class LoadResult:
 
     @property
     def tickets(self) -> list[str]:
-        return [o.ticket for o in self.outcomes if o.status == 201 and o.ticket]
+        return [o.ticket for o in self.outcomes if o.status in ACCEPTED and o.ticket]
 
     @property
     def errors(self) -> int:
-        return sum(1 for o in self.outcomes if o.status != 201)
+        return sum(1 for o in self.outcomes if o.status not in ACCEPTED)
 
     @property
     def requests_per_second(self) -> float:
@@ -118,11 +120,16 @@ def multipart(
 
 
 def _ticket(status: int, data: bytes) -> str | None:
-    if status not in (200, 201):
+    """The ticket of an acknowledged complaint: /api/v1's `ticket`, or GeoReport's list of
+    one request with its `service_request_id`."""
+    if status not in ACCEPTED:
         return None
     try:
-        return str(json.loads(data)["ticket"])
-    except (ValueError, KeyError, TypeError):
+        answer = json.loads(data)
+        if isinstance(answer, list):
+            return str(answer[0]["service_request_id"])
+        return str(answer["ticket"])
+    except (ValueError, KeyError, TypeError, IndexError):
         return None
 
 
@@ -172,7 +179,7 @@ class _Client:
             if not keep:
                 self.close()
             elapsed = time.perf_counter() - started
-            error = "" if status == 201 else f"HTTP {status}: {data[:200]!r}"
+            error = "" if status in ACCEPTED else f"HTTP {status}: {data[:200]!r}"
             return Outcome(status, elapsed, _ticket(status, data), error, retried)
 
 

@@ -14,6 +14,7 @@ stopped (its whole process group) at the end, also on Ctrl+C or on the overall t
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import shutil
 import signal
@@ -33,7 +34,15 @@ from machine import describe
 from photo_bench import run_photo
 from report import render
 from samples import base_photo, boundaries_or_approximate, inside_points, load_areas
-from server import AppServer, check_local_database, load_demo, new_server, start, stop
+from server import (
+    AppServer,
+    check_local_database,
+    create_api_key,
+    load_demo,
+    new_server,
+    start,
+    stop,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 BOUNDARIES = ROOT.parent / "shared" / "data" / "malang-kelurahan.geojson"
@@ -77,6 +86,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--recreate-database",
         action="store_true",
         help="drop and create the --database-url database first (a fresh schema)",
+    )
+    parser.add_argument(
+        "--endpoint",
+        choices=["api", "open311"],
+        default="api",
+        help="intake through /api/v1 (text and photo) or Open311 POST requests.json (text)",
     )
     parser.add_argument("--skip-intake", action="store_true")
     parser.add_argument("--skip-lookup", action="store_true")
@@ -143,7 +158,14 @@ def ensure_postgres_database(database_url: str) -> None:
 
 def plan_from(args: argparse.Namespace) -> Plan:
     levels = tuple(int(level) for level in args.concurrency.split(",") if level.strip())
-    return Plan(levels, args.requests, args.photo_requests, args.scenario_seconds, args.photo_wait)
+    return Plan(
+        levels,
+        args.requests,
+        args.photo_requests,
+        args.scenario_seconds,
+        args.photo_wait,
+        endpoint=args.endpoint,
+    )
 
 
 def intake_benchmark(args: argparse.Namespace, var_dir: Path) -> dict[str, Any]:
@@ -160,6 +182,8 @@ def intake_benchmark(args: argparse.Namespace, var_dir: Path) -> dict[str, Any]:
     )
     # A missing file: the demo lays out the same approximate areas, marked as approximate.
     load_demo(server, args.boundaries)
+    if plan.endpoint == "open311":
+        plan = dataclasses.replace(plan, api_key=create_api_key(server))
     try:
         start(server)
         results, warmup_tickets = run_scenarios(server, plan, points, photo)
@@ -194,7 +218,8 @@ def output_path(args: argparse.Namespace) -> Path:
         return Path(args.output)
     if args.skip_intake:
         return RESULTS / "lookup.json"
-    return RESULTS / f"{'postgresql' if args.database_url else 'sqlite'}.json"
+    suffix = "-open311" if args.endpoint == "open311" else ""
+    return RESULTS / f"{'postgresql' if args.database_url else 'sqlite'}{suffix}.json"
 
 
 def run(args: argparse.Namespace, var_dir: Path) -> dict[str, Any]:

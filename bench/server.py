@@ -136,6 +136,27 @@ def load_demo(server: AppServer, boundaries: Path) -> None:
         )
 
 
+def create_api_key(server: AppServer) -> str:
+    """An Open311 key with its own, unreachable limit (`create-api-key` prints it last)."""
+    done = subprocess.run(
+        [
+            str(server.bin / "balaikota"),
+            "create-api-key",
+            "--name",
+            "bench",
+            "--rate-limit",
+            "1000000",
+        ],
+        cwd=server.root,
+        env=server.env,
+        capture_output=True,
+        text=True,
+        timeout=DEMO_TIMEOUT,
+        check=True,
+    )
+    return done.stdout.strip().splitlines()[-1]
+
+
 def healthy(server: AppServer) -> bool:
     try:
         with urllib.request.urlopen(server.base_url + "/healthz", timeout=2) as response:

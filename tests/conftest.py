@@ -26,6 +26,7 @@ from balaikota.accounts.staff import needs_second_factor
 from balaikota.agencies.models import Agency, Membership
 from balaikota.complaints import intake
 from balaikota.complaints.models import Category, Complaint
+from balaikota.core import refcache
 from balaikota.core.models import Role, User
 from balaikota.core.queues import PHOTOS
 from balaikota.demo import images, loader
@@ -58,8 +59,10 @@ def _huey_runs_tasks_at_once() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
-    """Rate-limit windows and flags live in the cache, which outlives each test's database."""
+    """Rate-limit windows and flags live in the cache, and routing rules and days off in
+    each process: both outlive each test's database."""
     cache.clear()
+    refcache.clear_all()
 
 
 @pytest.fixture(autouse=True)

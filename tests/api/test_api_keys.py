@@ -509,7 +509,7 @@ OPEN311 = {
 def test_an_open311_key_made_as_before_still_posts_to_open311_and_the_api(cast: Cast) -> None:
     _client, key = services.create_client(name="Malang Bersuara", organisation="Komunitas")
     answer = Client().post("/open311/v2/requests.json", OPEN311 | {"api_key": key})
-    assert answer.status_code == 200, answer.content
+    assert answer.status_code == 201, answer.content
     assert post("/api/v1/complaints", COMPLAINT, key).status_code == 201
     assert get("/api/v1/categories", key).status_code == 200
 

@@ -107,7 +107,7 @@ def test_open311_answers_a_flood_in_the_georeport_format(cast: Cast, fmt: str) -
     }
     url = f"/open311/v2/requests.{fmt}"
     answers = [Client().post(url, form) for _ in range(3)]
-    assert [a.status_code for a in answers[:2]] == [200, 200]
+    assert [a.status_code for a in answers[:2]] == [201, 201]
     assert_retry_after(answers[2])
     if fmt == "json":
         error = json.loads(answers[2].content)[0]
@@ -129,7 +129,7 @@ def test_an_open311_key_with_its_own_limit_sends_in_bulk(cast: Cast) -> None:
         "description": "Jalan berlubang besar di depan SDN Sumbersari, motor sering jatuh.",
     }
     answers = [Client().post("/open311/v2/requests.json", form) for _ in range(6)]
-    assert [a.status_code for a in answers] == [200] * 6
+    assert [a.status_code for a in answers] == [201] * 6
 
 
 def test_the_gateway_holds_each_sender_to_the_limit(cast: Cast, settings: Any) -> None:

@@ -63,7 +63,7 @@ def test_a_developer_posts_and_follows_a_complaint(
     status, _body = fetch(f"{base}/requests.json", form)
     assert status == 403
     status, created = fetch(f"{base}/requests.json", {**form, "api_key": key})
-    assert status == 200
+    assert status == 201
     answer = json.loads(created)[0]
 
     # The token leads to the id; the request is followed in JSON and XML.

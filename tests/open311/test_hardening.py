@@ -44,7 +44,7 @@ def test_control_characters_are_dropped_and_every_format_still_reads(
         client, api_key, description="Jalan\x00 rusak\x01 parah\x1b di depan pasar besar."
     )
 
-    assert answer.status_code == 200
+    assert answer.status_code == 201
     complaint = Complaint.objects.get()
     assert complaint.text == "Jalan rusak parah di depan pasar besar."
     ET.fromstring(client.get("/open311/v2/requests.xml").content)
@@ -95,7 +95,7 @@ def test_an_address_instead_of_coordinates_is_accepted_for_the_operator_to_place
     )
     unknown = post(client, api_key, lat="", long="", address_id="99.99")
 
-    assert by_string.status_code == by_id.status_code == 200
+    assert by_string.status_code == by_id.status_code == 201
     assert unknown.status_code == 400
     addresses = sorted(Complaint.objects.values_list("address", flat=True))
     assert addresses == ["Jl. Veteran depan Matos", "Kel. Sumbersari"]

@@ -44,7 +44,7 @@ def test_posting_creates_a_complaint_marked_with_its_client(
 ) -> None:
     response = client.post(URL, form(api_key, first_name="Siti", email="siti@example.test"))
 
-    assert response.status_code == 200, response.content
+    assert response.status_code == 201, response.content
     answer = json.loads(response.content)
     assert isinstance(answer, list)
     assert len(answer) == 1
@@ -64,7 +64,7 @@ def test_api_key_may_come_in_the_query_string(client: Client, api_key: str) -> N
 
     response = client.post(f"{URL}?api_key={api_key}", body)
 
-    assert response.status_code == 200
+    assert response.status_code == 201
 
 
 def test_xml_post_answers_in_xml(client: Client, api_key: str) -> None:
@@ -135,7 +135,7 @@ def test_a_required_question_must_be_answered_and_answers_are_kept(
 
     assert missing.status_code == 400
     assert wrong.status_code == 400
-    assert right.status_code == 200
+    assert right.status_code == 201
     complaint = Complaint.objects.get()
     assert complaint.attributes == {"blocks-road": "yes"}
 
@@ -151,6 +151,7 @@ def test_a_retry_with_the_same_idempotency_key_gives_the_same_complaint(
         headers={"Idempotency-Key": "abc-1"},
     )
 
+    assert (first.status_code, again.status_code) == (201, 200)
     assert json.loads(first.content) == json.loads(again.content)
     assert other.status_code == 409
     assert Complaint.objects.count() == 1
@@ -162,7 +163,7 @@ def test_idempotency_keys_of_two_clients_do_not_collide(client: Client, api_key:
     one = client.post(URL, form(api_key), headers={"Idempotency-Key": "same"})
     two = client.post(URL, form(other_key), headers={"Idempotency-Key": "same"})
 
-    assert one.status_code == two.status_code == 200
+    assert one.status_code == two.status_code == 201
     assert Complaint.objects.count() == 2
 
 

@@ -180,7 +180,7 @@ def _file_by_open311(api_key: str, receiver: Receiver, mode: str) -> str:
             "privacy": mode,
         },
     )
-    assert response.status_code == 200, response.content
+    assert response.status_code == 201, response.content
     return str(json.loads(response.content)[0]["service_request_id"])
 
 

@@ -7,7 +7,6 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -208,24 +207,25 @@ def submit(
     if key and client is not None:
         key = f"{client.pk}:{key}"  # a key's idempotency keys are its own, as in Open311
     try:
-        with transaction.atomic():
-            submission = intake.submit_complaint(
-                text=text,
-                category=chosen,
-                lat=lat_value,
-                lon=lon_value,
-                location_source=location_source or "map",
-                photo_files=list(photos or []),
-                contact=intake.Contact(
-                    name=name or "", phone=phone or "", email=email or "", nik=nik or ""
-                ),
-                channel=Channel.API,
-                reporter=auth.signed_in(request),
-                submission_key=f"api:{key}" if key else None,
-                privacy=privacy,
-            )
-            if client is not None:
-                open311.link_request(client, submission.complaint)
+        submission = intake.submit_complaint(
+            text=text,
+            category=chosen,
+            lat=lat_value,
+            lon=lon_value,
+            location_source=location_source or "map",
+            photo_files=list(photos or []),
+            contact=intake.Contact(
+                name=name or "", phone=phone or "", email=email or "", nik=nik or ""
+            ),
+            channel=Channel.API,
+            reporter=auth.signed_in(request),
+            submission_key=f"api:{key}" if key else None,
+            privacy=privacy,
+            # The key's link to its complaint, in the complaint's own transaction.
+            also=(lambda complaint: open311.link_new_request(client, complaint))
+            if client is not None
+            else None,
+        )
     except intake.SubmissionInvalid as exc:
         return Status(400, ErrorOut(detail=_("The complaint was not accepted."), errors=exc.errors))
     except intake.SubmissionConflict as exc:

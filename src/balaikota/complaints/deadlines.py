@@ -6,6 +6,7 @@ import datetime as dt
 
 from balaikota.complaints.models import Category
 from balaikota.core.models import DayOff
+from balaikota.core.refcache import Reference
 from balaikota.core.workdays import add_working_days
 
 DISPOSE_DAYS = 3
@@ -13,12 +14,17 @@ FOLLOWUP_DAYS = 5
 RESOLVE_DAYS = 10
 
 
+def _load_days_off() -> frozenset[dt.date]:
+    return frozenset(DayOff.objects.values_list("date", flat=True))
+
+
+# A few dozen rows a year, read for every deadline: held per process.
+days_off = Reference(_load_days_off, DayOff)
+
+
 def _days_off(start: dt.datetime) -> list[dt.date]:
-    return list(
-        DayOff.objects.filter(
-            date__gte=start.date(), date__lte=start.date() + dt.timedelta(days=90)
-        ).values_list("date", flat=True)
-    )
+    first, last = start.date(), start.date() + dt.timedelta(days=90)
+    return sorted(day for day in days_off.get() if first <= day <= last)
 
 
 def dispose_due(start: dt.datetime, category: Category | None) -> dt.datetime:

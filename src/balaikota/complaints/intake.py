@@ -1,5 +1,6 @@
 """A new complaint, from the web form, the API, Open311 or the SMS/WhatsApp gateway: checked,
-placed in its kelurahan, routed to its agency and recorded, in one transaction.
+placed in its kelurahan and routed to its agency before any write, then recorded in one short
+transaction (the complaint, its first events, the outbox, and the audit chain last).
 
 A repeated submission key with the same content returns the complaint already made.
 """
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from balaikota.agencies import selectors as agencies
+from balaikota.agencies.models import Agency
 from balaikota.complaints import (
     attributes,
     deadlines,
@@ -31,7 +34,7 @@ from balaikota.complaints import (
     tickets,
 )
 from balaikota.complaints import notifications as notify
-from balaikota.complaints.lifecycle import Action, Actor
+from balaikota.complaints.lifecycle import Actor
 from balaikota.complaints.models import (
     Category,
     CategorySource,
@@ -43,7 +46,7 @@ from balaikota.complaints.models import (
     Status,
 )
 from balaikota.complaints.routing import agency_for
-from balaikota.core import plaintext
+from balaikota.core import audit, plaintext
 from balaikota.core.models import User
 from balaikota.regions import selectors as regions
 
@@ -163,13 +166,14 @@ def submit_complaint(
     require_location: bool = True,
     answers_required: bool = True,
     privacy: str = Privacy.PUBLIC,
+    also: Callable[[Complaint], object] | None = None,
 ) -> Submission:
     """Accept a citizen's complaint, find its kelurahan and agency, and send it there.
 
     A repeated `submission_key` (the form's or the API client's idempotency key) with the
     same content returns the complaint already made instead of a second one; the same key
     with other content is a `SubmissionConflict`. `privacy` is the reporter's choice of
-    mode; a category may make it stricter.
+    mode; a category may make it stricter. `also(complaint)` runs in its transaction.
     """
     key_hash = tickets.hash_submission_key(submission_key) if submission_key else None
     fingerprint = _fingerprint(
@@ -179,7 +183,6 @@ def submit_complaint(
         replay = _replay(key_hash, fingerprint, submission_key or "")
         if replay is not None:
             return replay
-
     draft = _check(
         _Input(
             text=text,
@@ -197,7 +200,6 @@ def submit_complaint(
             privacy=privacy,
         )
     )
-    _classify(draft)
     reporter_key = (
         tickets.reporter_key_for(submission_key) if submission_key else tickets.new_reporter_key()
     )
@@ -210,6 +212,7 @@ def submit_complaint(
                 submission_key=key_hash,
                 submission_hash=fingerprint,
                 reporter_key=reporter_key,
+                also=also,
             ),
         )
     except IntegrityError:
@@ -253,6 +256,8 @@ class _Draft:
     extra: _Extra
     category_source: CategorySource = CategorySource.CITIZEN
     suggestions: list[dict[str, Any]] = field(default_factory=list)
+    agency: Agency | None = None
+    staff: list[User] = field(default_factory=list)  # the agency's, to be told
 
 
 @dataclass
@@ -264,6 +269,7 @@ class _Origin:
     submission_key: str | None
     submission_hash: str
     reporter_key: str
+    also: Callable[[Complaint], object] | None = None
 
 
 def _check_text(text: str, errors: dict[str, list[str]]) -> str:
@@ -316,7 +322,8 @@ def _check_place(given: _Input, checked: _Checked, errors: dict[str, list[str]])
 
 
 def _check(given: _Input) -> _Draft:
-    """Every check of the submission at once, so the citizen sees every problem together."""
+    """Every check of the submission at once, so the citizen sees every problem together;
+    then its category and agency."""
     errors: dict[str, list[str]] = {}
     text = _check_text(given.text, errors)
     privacy = _check_privacy(given.privacy, errors)
@@ -338,7 +345,7 @@ def _check(given: _Input) -> _Draft:
     if errors:
         raise SubmissionInvalid(errors)
     address = plaintext.clean(given.address).strip()[:250]
-    return _Draft(
+    draft = _Draft(
         text=text,
         category=given.category,
         checked=checked,
@@ -347,18 +354,23 @@ def _check(given: _Input) -> _Draft:
         privacy=privacy,
         extra=_Extra(address=address, answers=clean_answers, urls=urls),
     )
+    _classify(draft)
+    return draft
 
 
 def _classify(draft: _Draft) -> None:
     """Without the citizen's choice, the routing model reads the text: a sure answer is used
-    (and recorded as suggested), an unsure one only shown to the operator."""
-    if draft.category is not None:
-        return
-    ranking, sure = learning.suggest(draft.text)
-    draft.suggestions = [{"category": c.category, "score": c.score} for c in ranking[:3]]
-    if sure is not None:
-        draft.category = Category.objects.filter(slug=sure, is_active=True).first()
-        draft.category_source = CategorySource.SUGGESTED
+    (and recorded as suggested), an unsure one only shown to the operator. Then the routing
+    rules name the agency (none: an operator sends it on)."""
+    if draft.category is None:
+        ranking, sure = learning.suggest(draft.text)
+        draft.suggestions = [{"category": c.category, "score": c.score} for c in ranking[:3]]
+        if sure is not None:
+            draft.category = Category.objects.filter(slug=sure, is_active=True).first()
+            draft.category_source = CategorySource.SUGGESTED
+    draft.agency = agency_for(draft.category, draft.village)
+    if draft.agency is not None:
+        draft.staff = agencies.members_of(draft.agency)
 
 
 def _store(draft: _Draft, origin: _Origin) -> Complaint:
@@ -483,24 +495,23 @@ def _create(
     )
     publication.prepare(complaint, draft.privacy)
     complaint.due_at = complaint.dispose_due
+    submitted = steps.snapshot(complaint)
+    if draft.agency is not None:
+        steps.route(complaint, draft.agency, Actor.SYSTEM, "")
     complaint.save(force_insert=True)
     saved_photos = [
         steps.add_photo(complaint, name, result, Photo.Kind.BEFORE) for name, result in stored
     ] + [steps.add_remote_photo(complaint, url) for url in draft.extra.urls]
-    steps.record(
-        complaint,
-        Action.SUBMIT,
-        None,
-        Actor.REPORTER,
-        "",
-        Status.SUBMITTED,
-        photo=saved_photos[0] if saved_photos else None,
+    entries = steps.record_first(
+        complaint, submitted, photo=saved_photos[0] if saved_photos else None
     )
-    agency = agency_for(category, draft.village)
-    if agency is not None:
+    if draft.agency is not None:
         # The reporter hears of it once, in the acknowledgement that names the agency.
-        steps.assign(complaint, agency, None, Actor.SYSTEM, "", tell_reporter=False)
+        notify.assigned(complaint, tell_reporter=False, staff=draft.staff)
     else:
         notify.needs_operator(complaint)
     notify.complaint_received(complaint)
+    if origin.also is not None:
+        origin.also(complaint)
+    audit.append(entries)
     return complaint

@@ -99,7 +99,11 @@ def complaint_received(complaint: Complaint) -> None:
         )
 
 
-def assigned(complaint: Complaint, *, tell_reporter: bool = True) -> None:
+def assigned(
+    complaint: Complaint, *, tell_reporter: bool = True, staff: list[User] | None = None
+) -> None:
+    """The agency's staff (`staff`: read before the transaction), its mailbox and its
+    webhook hear of the new complaint in its inbox."""
     agency = complaint.agency
     if agency is None:
         return
@@ -114,14 +118,13 @@ def assigned(complaint: Complaint, *, tell_reporter: bool = True) -> None:
             "due": complaint.due_at.strftime("%d-%m-%Y") if complaint.due_at else "-",
             "text": publication.text_for_staff_messages(complaint)[:500],
         }
-        for person in agencies.members_of(agency):
-            outbox.notify_user(
-                person,
-                event="complaint.assigned",
-                subject=subject,
-                body=body,
-                link=_staff_link(complaint),
-            )
+        outbox.notify_users(
+            agencies.members_of(agency) if staff is None else staff,
+            event="complaint.assigned",
+            subject=subject,
+            body=body,
+            link=_staff_link(complaint),
+        )
         if agency.email:
             outbox.send_email(
                 agency.email,

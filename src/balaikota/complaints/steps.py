@@ -24,7 +24,7 @@ from balaikota.complaints.lifecycle import Action, Actor
 from balaikota.complaints.models import Complaint, Event, Photo
 from balaikota.complaints.replay import EVENT_FIELDS, event_digest
 from balaikota.core import audit, plaintext
-from balaikota.core.models import User
+from balaikota.core.models import AuditEntry, User
 
 
 def city_text(message: Promise, **values: Any) -> str:
@@ -111,17 +111,63 @@ def record(
         agency=complaint.agency,
         photo=photo,
     )
-    audit.record(
-        actor=user,
-        action=f"complaint.{action.value}",
+    audit.append([_audit_entry(complaint, event, before, snapshot(complaint))])
+    signals.event_recorded.send(sender=Complaint, complaint=complaint, event=event)
+    return event
+
+
+def record_first(
+    complaint: Complaint, submitted: dict[str, Any], *, photo: Photo | None
+) -> list[AuditEntry]:
+    """A new complaint's first events in one insert: its submission and, when it was routed
+    (`route`), the system's assignment; the apps that follow events are told.
+
+    Returns their audit entries, for the caller to chain as the transaction's last write
+    (`audit.append`): the chain's writers wait on each other only from there to the commit.
+    `submitted` is the complaint's snapshot before it was routed.
+    """
+    events = [
+        Event(
+            complaint=complaint,
+            actor_role=Actor.REPORTER.value,
+            action=Action.SUBMIT.value,
+            to_status=submitted["status"],
+            photo=photo,
+        )
+    ]
+    steps: list[tuple[dict[str, Any] | None, dict[str, Any]]] = [(None, submitted)]
+    if complaint.agency is not None:
+        events.append(
+            Event(
+                complaint=complaint,
+                actor_role=Actor.SYSTEM.value,
+                action=Action.ASSIGN.value,
+                from_status=submitted["status"],
+                to_status=complaint.status,
+                agency=complaint.agency,
+            )
+        )
+        steps.append((submitted, snapshot(complaint)))
+    Event.objects.bulk_create(events)
+    for event in events:
+        signals.event_recorded.send(sender=Complaint, complaint=complaint, event=event)
+    return [
+        _audit_entry(complaint, event, before, after)
+        for event, (before, after) in zip(events, steps, strict=True)
+    ]
+
+
+def _audit_entry(
+    complaint: Complaint, event: Event, before: dict[str, Any] | None, after: dict[str, Any]
+) -> AuditEntry:
+    return audit.entry(
+        actor=event.actor,
+        action=f"complaint.{event.action}",
         object_type="complaint",
         object_id=complaint.ticket,
         before=before,
-        after=snapshot(complaint)
-        | {"event": event.pk, "digest": event_digest(_event_values(event))},
+        after=after | {"event": event.pk, "digest": event_digest(_event_values(event))},
     )
-    signals.event_recorded.send(sender=Complaint, complaint=complaint, event=event)
-    return event
 
 
 def _event_values(event: Event) -> dict[str, Any]:
@@ -138,12 +184,18 @@ def assign(
     tell_reporter: bool = True,
 ) -> None:
     before = snapshot(complaint)
+    route(complaint, agency, actor, note)
+    complaint.save()
+    record(complaint, Action.ASSIGN, user, actor, note, before["status"], before=before)
+    notify.assigned(complaint, tell_reporter=tell_reporter)
+
+
+def route(complaint: Complaint, agency: Agency, actor: Actor, note: str) -> None:
+    """Give the complaint to `agency`: its status, the time and the follow-up deadline, in
+    memory (the caller saves it and records the event)."""
     complaint.status = lifecycle.check(Action.ASSIGN, complaint.status, actor, note)
     complaint.agency = agency
     now = timezone.now()
     complaint.assigned_at = now
     complaint.followup_due = deadlines.followup_due(now, complaint.category)
     complaint.due_at = complaint.followup_due
-    complaint.save()
-    record(complaint, Action.ASSIGN, user, actor, note, before["status"], before=before)
-    notify.assigned(complaint, tell_reporter=tell_reporter)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -72,6 +72,27 @@ def _serialise_writers() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_POSTGRES_LOCK_KEY])
 
 
+def entry(
+    *,
+    actor: User | None,
+    action: str,
+    object_type: str,
+    object_id: str | int,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """An entry not yet chained nor stored: give it to `append()`."""
+    return AuditEntry(
+        actor=actor,
+        actor_label=actor_label(actor),
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        before=json.loads(canonical(before)) if before is not None else None,
+        after=json.loads(canonical(after)) if after is not None else None,
+    )
+
+
 def record(
     *,
     actor: User | None,
@@ -82,25 +103,34 @@ def record(
     after: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Append one entry. Must run inside the transaction that made the change."""
+    made = entry(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        before=before,
+        after=after,
+    )
+    return append([made])[0]
+
+
+def append(entries: Sequence[AuditEntry]) -> list[AuditEntry]:
+    """Chain `entries` in order after the head and store them in one insert. Must run inside
+    the transaction that made the change, best as its last write: from here to the commit,
+    every other writer of the chain waits."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record() must be called inside transaction.atomic()")
     _serialise_writers()
-    head = AuditEntry.objects.order_by("-id").first()
-    previous_hash = head.entry_hash if head else GENESIS
-    entry = AuditEntry(
-        created_at=timezone.now(),
-        actor=actor,
-        actor_label=actor_label(actor),
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        before=json.loads(canonical(before)) if before is not None else None,
-        after=json.loads(canonical(after)) if after is not None else None,
-        previous_hash=previous_hash,
-    )
-    entry.entry_hash = compute_hash(entry, previous_hash)
-    entry.save(force_insert=True)
-    return entry
+    head = AuditEntry.objects.order_by("-id").values_list("entry_hash", flat=True).first()
+    previous_hash = head or GENESIS
+    # The time is taken in turn too, so that it never goes back along the chain.
+    now = timezone.now()
+    for item in entries:
+        item.created_at = now
+        item.previous_hash = previous_hash
+        item.entry_hash = compute_hash(item, previous_hash)
+        previous_hash = item.entry_hash
+    return AuditEntry.objects.bulk_create(entries)
 
 
 def broken_links() -> Iterator[AuditEntry]:

@@ -25,18 +25,26 @@ def _schedule_delivery() -> None:
 
 def notify_user(user: User, *, event: str, subject: str, body: str, link: str = "") -> None:
     """An in-app notice, and an e-mail when the user has an address."""
-    messages = [
-        OutboxMessage(
-            channel=Channel.IN_APP,
-            recipient_user=user,
-            subject=subject,
-            body=body,
-            link=link,
-            event=event,
-            next_attempt_at=timezone.now(),
+    notify_users([user], event=event, subject=subject, body=body, link=link)
+
+
+def notify_users(users: list[User], *, event: str, subject: str, body: str, link: str = "") -> None:
+    """`notify_user` for each of `users`, in one insert."""
+    messages = []
+    for user in users:
+        messages.append(
+            OutboxMessage(
+                channel=Channel.IN_APP,
+                recipient_user=user,
+                subject=subject,
+                body=body,
+                link=link,
+                event=event,
+                next_attempt_at=timezone.now(),
+            )
         )
-    ]
-    if user.email:
+        if not user.email:
+            continue
         messages.append(
             OutboxMessage(
                 channel=Channel.EMAIL,
@@ -49,8 +57,9 @@ def notify_user(user: User, *, event: str, subject: str, body: str, link: str = 
                 next_attempt_at=timezone.now(),
             )
         )
-    OutboxMessage.objects.bulk_create(messages)
-    _schedule_delivery()
+    if messages:
+        OutboxMessage.objects.bulk_create(messages)
+        _schedule_delivery()
 
 
 def send_email(

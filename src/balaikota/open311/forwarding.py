@@ -45,10 +45,14 @@ def backoff(attempts: int) -> dt.timedelta:
 
 def plan(complaint: Complaint) -> list[Forward]:
     """The forwards this complaint needs and does not have yet (inside the transaction)."""
-    targets = ForwardingTarget.objects.filter(is_active=True).filter(
-        Q(agency_id=complaint.agency_id, agency__isnull=False)
-        | Q(category_id=complaint.category_id, category__isnull=False)
+    targets = list(
+        ForwardingTarget.objects.filter(is_active=True).filter(
+            Q(agency_id=complaint.agency_id, agency__isnull=False)
+            | Q(category_id=complaint.category_id, category__isnull=False)
+        )
     )
+    if not targets:  # most complaints: one read, inside a new complaint's transaction
+        return []
     existing = set(Forward.objects.filter(complaint=complaint).values_list("target_id", flat=True))
     return [
         Forward.objects.create(complaint=complaint, target=target)

@@ -183,47 +183,56 @@ def post_request(
     privacy: str = Privacy.PUBLIC,
 ) -> Posted:
     """Create the complaint through the same path as the web form, marked as posted by
-    `client`. Raises intake.SubmissionInvalid / SubmissionConflict."""
-    with transaction.atomic():
-        submission = intake.submit_complaint(
-            text=description,
-            category=category,
-            lat=lat,
-            lon=lon,
-            location_source=LocationSource.MAP,
-            contact=contact,
-            channel=Channel.OPEN311,
-            # Keys are scoped per client: two apps may well use the same idempotency key.
-            submission_key=f"open311:{client.pk}:{idempotency_key}" if idempotency_key else None,
-            address=address,
-            answers=answers,
-            photo_urls=media_urls,
-            require_location=require_location,
-            privacy=privacy,
-        )
-        link = link_request(
-            client, submission.complaint, device_id=device_id, account_id=account_id
-        )
+    `client` in its transaction. Raises intake.SubmissionInvalid / SubmissionConflict."""
+    links: list[ClientRequest] = []
+    submission = intake.submit_complaint(
+        text=description,
+        category=category,
+        lat=lat,
+        lon=lon,
+        location_source=LocationSource.MAP,
+        contact=contact,
+        channel=Channel.OPEN311,
+        # Keys are scoped per client: two apps may well use the same idempotency key.
+        submission_key=f"open311:{client.pk}:{idempotency_key}" if idempotency_key else None,
+        address=address,
+        answers=answers,
+        photo_urls=media_urls,
+        require_location=require_location,
+        privacy=privacy,
+        also=lambda complaint: links.append(
+            link_new_request(client, complaint, device_id=device_id, account_id=account_id)
+        ),
+    )
+    # A replay: the link made with the complaint.
+    link = links[0] if links else link_request(client, submission.complaint)
     return Posted(
         submission.complaint.ticket, link.token, submission.created, submission.complaint.privacy
     )
 
 
-def link_request(
+def link_request(client: ApiClient, complaint: Complaint) -> ClientRequest:
+    """The link of a complaint posted before (a replayed request), made now if it has none."""
+    link = ClientRequest.objects.filter(complaint=complaint).first()
+    if link is not None:
+        return link
+    with transaction.atomic():
+        return link_new_request(client, complaint)
+
+
+def link_new_request(
     client: ApiClient, complaint: Complaint, *, device_id: str = "", account_id: str = ""
 ) -> ClientRequest:
     """Mark `complaint` as posted by `client` (through Open311 or /api/v1): its token, and
     the client's webhook for the requests it posted. Inside the intake's transaction."""
-    link, created = ClientRequest.objects.get_or_create(
+    link = ClientRequest.objects.create(
         complaint=complaint,
-        defaults={
-            "client": client,
-            "token": secrets.token_hex(16),
-            "device_id": device_id[:100],
-            "account_id": account_id[:100],
-        },
+        client=client,
+        token=secrets.token_hex(16),
+        device_id=device_id[:100],
+        account_id=account_id[:100],
     )
-    if created and client.webhook_url and client.webhook_scope == WebhookScope.OWN:
+    if client.webhook_url and client.webhook_scope == WebhookScope.OWN:
         # The complaint's first events were recorded before it was linked to the client.
         receivers.tell_client_of_events(client, complaint)
     return link

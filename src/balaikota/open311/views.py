@@ -432,8 +432,11 @@ def _post(request: HttpRequest, fmt: str, client: ApiClient | None) -> HttpRespo
         % {"ticket": posted.ticket, "mode": Privacy(posted.privacy).label},
         "account_id": None,
     }
-    # 200 whether new or a replay of the same Idempotency-Key: clients of the spec expect it.
-    return formats.render(fmt, "service_requests", "request", [row])
+    # 201 Created, as other GeoReport servers answer (clients accept 200 and 201); a replay of
+    # the same Idempotency-Key is 200, as on /api/v1.
+    return formats.render(
+        fmt, "service_requests", "request", [row], status=201 if posted.created else 200
+    )
 
 
 def docs(request: HttpRequest) -> HttpResponse:
