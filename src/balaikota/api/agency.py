@@ -39,6 +39,7 @@ from balaikota.complaints.models import Complaint, Event, Photo
 from balaikota.complaints.models import Status as ComplaintStatus
 from balaikota.core.models import User
 from balaikota.core.redaction import hide_values
+from balaikota.regions.selectors import with_places
 
 router = Router(tags=["agency"], auth=auth.AGENCY)
 
@@ -217,7 +218,7 @@ def complaints(request: HttpRequest, q: Query[ListQuery]) -> Any:
     if q.status not in {"open", "all"}:
         qs = qs.filter(status=q.status)
     elif q.status == "all":
-        qs = selectors.visible_to_staff(user).select_related("category", "region")
+        qs = with_places(selectors.visible_to_staff(user).select_related("category", "agency"))
         qs = qs.order_by("due_at", "created_at", "id")
     count = qs.count()
     now = timezone.now()
