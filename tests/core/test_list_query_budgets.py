@@ -20,7 +20,8 @@ pytestmark = pytest.mark.django_db
 
 LOWOKWARU, SUMBERSARI_CODE = "35.73.05", "35.73.05.1005"
 
-# Path -> the queries it runs, keys, rate counters and the session included.
+# Path -> the queries it runs, keys, rate counters and the session included (with Redis the
+# rate counters run there: one query fewer).
 BUDGETS = {
     "/open311/v2/requests.json?extensions=true": 4,
     "/open311/v2/requests.xml": 4,
@@ -76,7 +77,7 @@ def test_every_list_costs_the_same_queries_for_3_and_30_complaints(cast: Cast) -
     many = costs()
 
     for path, budget in BUDGETS.items():
-        assert (len(few[path]), len(many[path])) == (budget, budget), (path, many[path])
+        assert len(few[path]) == len(many[path]) <= budget, (path, many[path])
         assert not [sql for sql in many[path] if '"geometry"' in sql], path
 
 
