@@ -1,6 +1,7 @@
 """A web thread keeps its database connection from one request to the next (on SQLite the
 PRAGMAs ran on every request before), and a connection the database dropped meanwhile (a
-restarted PostgreSQL) is replaced before a request uses it, never answered with a 500."""
+restarted PostgreSQL) is replaced before a request uses it, never answered with a 500.
+Counting a request for the rate limits skips SQLite's fsync; complaints keep theirs."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from pathlib import Path
 import pytest
 from django.db import connection, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
+
+from balaikota.core import ratelimit
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +77,16 @@ def test_a_connection_the_database_dropped_is_replaced(web_thread: BaseDatabaseW
     _request(web_thread)
 
     assert web_thread.connection is not dropped
+
+
+@pytest.mark.django_db(transaction=True)
+def test_counting_a_request_leaves_sqlite_writing_durably() -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's synchronous setting")
+    store = ratelimit.DatabaseCounter()
+
+    hits = [store.increment("open311:ip:test", 1, 60) for _ in range(3)]
+
+    assert hits == [1, 2, 3]
+    with connection.cursor() as cursor:
+        assert cursor.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
