@@ -39,7 +39,6 @@ from balaikota.complaints.models import Complaint, Event, Photo
 from balaikota.complaints.models import Status as ComplaintStatus
 from balaikota.core.models import User
 from balaikota.core.redaction import hide_values
-from balaikota.regions.selectors import with_places
 
 router = Router(tags=["agency"], auth=auth.AGENCY)
 
@@ -218,7 +217,8 @@ def complaints(request: HttpRequest, q: Query[ListQuery]) -> Any:
     if q.status not in {"open", "all"}:
         qs = qs.filter(status=q.status)
     elif q.status == "all":
-        qs = with_places(selectors.visible_to_staff(user).select_related("category", "agency"))
+        qs = selectors.visible_to_staff(user).select_related("category", "region")
+        qs = qs.defer("region__geometry")
         qs = qs.order_by("due_at", "created_at", "id")
     count = qs.count()
     now = timezone.now()
