@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: install demo serve test test-postgres lint format eval-router bench bench-intake bench-lookup bench-data bench-dashboards lock messages clean
+.PHONY: install demo serve test test-postgres lint format eval-router bench bench-intake bench-lookup bench-reads bench-data bench-dashboards lock messages clean
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,10 +45,13 @@ bench: install
 	$(BIN)/python bench/run.py
 
 bench-intake: install
-	$(BIN)/python bench/run.py --skip-lookup
+	$(BIN)/python bench/run.py --skip-lookup --skip-reads
 
 bench-lookup: install
-	$(BIN)/python bench/run.py --skip-intake
+	$(BIN)/python bench/run.py --skip-intake --skip-reads
+
+bench-reads: install
+	$(BIN)/python bench/run.py --skip-intake --skip-lookup --skip-photo
 
 # A million complaints in their own database (SQLite under /tmp/balaikota-bench, or
 # BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_transp), never the dev one.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from photo_bench import lines as photo_lines
+from reads import table as reads_table
 
 _INTAKE_HEAD = (
     "| database | scenario | conc. | requests | 201 | errors | req/s | p50 ms | p90 ms "
@@ -115,4 +116,7 @@ def render(results: dict[str, Any]) -> str:
             intake_table(intake["database"], intake["scenarios"]),
             verification_lines(intake["verification"]),
         ]
+    if "reads" in results:
+        reads = results["reads"]
+        parts += [f"## Reads ({reads['database']}, balaikota serve)", reads_table(reads)]
     return "\n\n".join(parts) + "\n"

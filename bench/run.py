@@ -6,6 +6,8 @@
    the worker re-encodes the photos afterwards.
 2. Lookup: points per second of RegionIndex over the real kelurahan polygons.
 3. Photo: a 12-megapixel JPEG's check at intake (ms) and the worker's re-encode (CPU ms).
+4. Reads: /healthz, services.json, requests.json/.xml (100 rows) and the /api/v1 agency list,
+   each as a ratio to /healthz in the same run, and the first requests after a start.
 
 Only 127.0.0.1 is contacted; every phase is bounded in requests and time; the server is
 stopped (its whole process group) at the end, also on Ctrl+C or on the overall time limit.
@@ -32,6 +34,7 @@ from intake import WARMUP_REQUESTS, Plan, run_scenarios, verify
 from lookup_bench import run_lookup
 from machine import describe
 from photo_bench import run_photo
+from reads import run_reads
 from report import render
 from samples import base_photo, boundaries_or_approximate, inside_points, load_areas
 from server import (
@@ -96,6 +99,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--skip-intake", action="store_true")
     parser.add_argument("--skip-lookup", action="store_true")
     parser.add_argument("--skip-photo", action="store_true")
+    parser.add_argument("--skip-reads", action="store_true")
+    parser.add_argument(
+        "--reads-seconds", type=float, default=10.0, help="seconds per read endpoint"
+    )
+    parser.add_argument("--reads-concurrency", type=int, default=8)
     parser.add_argument("--boundaries", type=Path, default=BOUNDARIES)
     parser.add_argument(
         "--output",
@@ -216,10 +224,13 @@ def code_version() -> str:
 def output_path(args: argparse.Namespace) -> Path:
     if args.output:
         return Path(args.output)
-    if args.skip_intake:
+    if args.skip_intake and args.skip_reads:
         return RESULTS / "lookup.json"
+    database = "postgresql" if args.database_url else "sqlite"
+    if args.skip_intake:  # reads alone: the intake results stay
+        return RESULTS / f"reads-{database}.json"
     suffix = "-open311" if args.endpoint == "open311" else ""
-    return RESULTS / f"{'postgresql' if args.database_url else 'sqlite'}{suffix}.json"
+    return RESULTS / f"{database}{suffix}.json"
 
 
 def run(args: argparse.Namespace, var_dir: Path) -> dict[str, Any]:
@@ -244,6 +255,15 @@ def run(args: argparse.Namespace, var_dir: Path) -> dict[str, Any]:
         results["photo"] = run_photo()
     if not args.skip_intake:
         results["intake"] = intake_benchmark(args, var_dir)
+    if not args.skip_reads:
+        results["reads"] = run_reads(
+            ROOT,
+            var_dir / "reads",
+            args.database_url,
+            args.boundaries,
+            concurrency=args.reads_concurrency,
+            seconds=args.reads_seconds,
+        )
     return results
 
 

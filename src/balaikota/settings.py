@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "balaikota.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise (static files come compressed), before everything that writes a body.
+    "balaikota.core.compression.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Before anything reads a body (CSRF reads forms), after the language is chosen.
@@ -128,9 +130,17 @@ TEMPLATES = [
 # Database: SQLite in WAL mode under VAR_DIR unless DATABASE_URL is set.
 # A writer waits this long for its turn; then the request gets 503 (balaikota.core.busy).
 DATABASE_BUSY_TIMEOUT = env_int("DATABASE_BUSY_TIMEOUT")
+# Each web thread keeps its connection for this many seconds instead of opening one per
+# request (on SQLite that also re-ran the PRAGMAs below every time); a connection that broke
+# meanwhile (a restarted PostgreSQL) is noticed before the request uses it.
+_CONN_MAX_AGE = 600
 _database_url = env_str("DATABASE_URL")
 if _database_url:
-    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+    DATABASES = {
+        "default": dj_database_url.parse(
+            _database_url, conn_max_age=_CONN_MAX_AGE, conn_health_checks=True
+        )
+    }
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -148,6 +158,8 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": DATABASE_BUSY_TIMEOUT,
             },
+            "CONN_MAX_AGE": _CONN_MAX_AGE,
+            "CONN_HEALTH_CHECKS": True,
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -218,6 +218,7 @@ def complaints(request: HttpRequest, q: Query[ListQuery]) -> Any:
         qs = qs.filter(status=q.status)
     elif q.status == "all":
         qs = selectors.visible_to_staff(user).select_related("category", "region")
+        qs = qs.defer("region__geometry")
         qs = qs.order_by("due_at", "created_at", "id")
     count = qs.count()
     now = timezone.now()

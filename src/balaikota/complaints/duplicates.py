@@ -83,6 +83,7 @@ def find_similar(
         lat__range=(lat - dlat, lat + dlat),
         lon__range=(lon - dlon, lon + dlon),
     ).select_related("category", "region")
+    candidates = candidates.defer("region__geometry")
     if exclude is not None:
         candidates = candidates.exclude(pk=exclude.pk)
     found = []

@@ -35,6 +35,7 @@ def _locked(complaint: Complaint) -> Complaint:
         # of=self: PostgreSQL locks no row of a nullable outer join (agency, region).
         Complaint.objects.select_for_update(of=("self",))
         .select_related("category", "agency", "region")
+        .defer("region__geometry")
         .get(pk=complaint.pk)
     )
 

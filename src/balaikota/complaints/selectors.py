@@ -15,6 +15,7 @@ from balaikota.complaints.models import OPEN_STATUSES, Complaint, Event, Photo, 
 from balaikota.complaints.tickets import normalise_ticket
 from balaikota.core import roles
 from balaikota.core.models import User
+from balaikota.regions.selectors import with_places
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class InboxFilter:
 
 
 def _with_relations(qs: QuerySet[Complaint]) -> QuerySet[Complaint]:
-    return qs.select_related("category", "agency", "region", "region__parent")
+    return with_places(qs.select_related("category", "agency"))
 
 
 def visible_to_staff(user: User) -> QuerySet[Complaint]:

@@ -64,6 +64,7 @@ def _locked(complaint: Complaint) -> Complaint:
     return (
         Complaint.objects.select_for_update(of=("self",))
         .select_related("agency", "category", "region")
+        .defer("region__geometry")
         .get(pk=complaint.pk)
     )
 

@@ -13,6 +13,7 @@ from balaikota.agencies.models import Agency, Membership
 from balaikota.complaints.models import OPEN_STATUSES, Channel, Complaint, Event, Status
 from balaikota.core import roles
 from balaikota.core.models import User
+from balaikota.regions.selectors import with_places
 
 OLDEST_SHOWN = 10
 
@@ -67,7 +68,7 @@ def agency_health(agency: Agency, now: dt.datetime) -> AgencyHealth:
         in_progress=Count("id", filter=Q(status=Status.IN_PROGRESS)),
     )
     oldest = list(
-        queue.select_related("category", "region").order_by("created_at", "id")[:OLDEST_SHOWN]
+        with_places(queue.select_related("category")).order_by("created_at", "id")[:OLDEST_SHOWN]
     )
     return AgencyHealth(
         agency=agency,

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from balaikota.complaints.models import Category, Complaint
 from balaikota.core import plaintext
 from balaikota.regions.models import Region
+from balaikota.regions.selectors import with_places, without_boundaries
 
 ENTRIES = 50
 
@@ -30,9 +31,9 @@ class _ComplaintFeed(Feed):
 
     def _complaints(self, qs: QuerySet[Complaint]) -> list[Complaint]:
         return list(
-            qs.filter(published=True)
-            .select_related("category", "agency", "region", "region__parent")
-            .order_by("-updated_at", "-id")[:ENTRIES]
+            with_places(qs.filter(published=True).select_related("category", "agency")).order_by(
+                "-updated_at", "-id"
+            )[:ENTRIES]
         )
 
     def link(self, obj: Any) -> str:
@@ -66,7 +67,7 @@ class _ComplaintFeed(Feed):
 
 class DistrictFeed(_ComplaintFeed):
     def get_object(self, request: HttpRequest, code: str) -> Region:
-        return get_object_or_404(Region, level="district", code=code)
+        return get_object_or_404(without_boundaries(), level="district", code=code)
 
     def title(self, obj: Region) -> str:
         return _("SAMBAT complaints in Kecamatan %(name)s") % {"name": obj.name}
@@ -80,7 +81,7 @@ class DistrictFeed(_ComplaintFeed):
 
 class VillageFeed(_ComplaintFeed):
     def get_object(self, request: HttpRequest, code: str) -> Region:
-        return get_object_or_404(Region, level="village", code=code)
+        return get_object_or_404(without_boundaries(), level="village", code=code)
 
     def title(self, obj: Region) -> str:
         return _("SAMBAT complaints in Kelurahan %(name)s") % {"name": obj.name}

@@ -13,6 +13,7 @@ from balaikota.complaints import publication
 from balaikota.complaints.models import Complaint, Photo
 from balaikota.core.models import DayOff
 from balaikota.open311.georeport import CLOSED_STATUSES
+from balaikota.regions.selectors import with_places
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ def complaints(flt: ExportFilter) -> QuerySet[Complaint]:
         .values("image")[:1]
     )
     return (
-        qs.select_related("category", "agency", "region", "region__parent")
+        with_places(qs.select_related("category", "agency"))
         .annotate(first_photo=Subquery(first_photo))
         .order_by("created_at", "id")
     )

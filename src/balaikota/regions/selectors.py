@@ -5,14 +5,16 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
+from typing import TypeVar
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Model, QuerySet
 
 from balaikota.regions.lookup import Located, Match, RegionIndex, parse_geometry
 from balaikota.regions.models import Level, Region
 from balaikota.regions.names import normalise_name
 
 _RECHECK_SECONDS = 30.0
+_M = TypeVar("_M", bound=Model)
 
 
 class _IndexCache:
@@ -41,6 +43,10 @@ class _IndexCache:
             self._checked_at = now
             return self._index
 
+    @property
+    def loaded(self) -> bool:
+        return self._index is not None
+
     def clear(self) -> None:
         with self._lock:
             self._index = None
@@ -48,6 +54,20 @@ class _IndexCache:
 
 
 index_cache = _IndexCache()
+
+
+def with_places(qs: QuerySet[_M], field: str = "region") -> QuerySet[_M]:
+    """`qs` with each row's kelurahan and its kecamatan joined in, their names and codes but
+    never their boundaries: a polygon is kilobytes of JSON parsed for every row, and no list
+    draws it (`village_boundaries` serves the map its own simplified copy)."""
+    return qs.select_related(field, f"{field}__parent").defer(
+        f"{field}__geometry", f"{field}__parent__geometry"
+    )
+
+
+def without_boundaries() -> QuerySet[Region]:
+    """Regions to name or link to, not to draw: without the boundary."""
+    return Region.objects.defer("geometry")
 
 
 @dataclass(frozen=True)
@@ -65,13 +85,17 @@ def locate(lat: float, lon: float) -> PlaceAnswer:
     found: Located = index_cache.get().locate(lat, lon)
     if found.code is None:
         return PlaceAnswer(None, Match.OUTSIDE, 0.0)
-    village = Region.objects.select_related("parent").get(code=found.code)
+    village = (
+        without_boundaries().select_related("parent").defer("parent__geometry").get(code=found.code)
+    )
     return PlaceAnswer(village, found.match, found.distance_m)
 
 
 def find_by_name(name: str, level: Level | None = None) -> Region | None:
     key = normalise_name(name)
-    regions = Region.objects.all() if level is None else Region.objects.filter(level=level)
+    regions = without_boundaries()
+    if level is not None:
+        regions = regions.filter(level=level)
     for region in regions.prefetch_related("aliases"):
         if normalise_name(region.name) == key or any(
             alias.normalised == key for alias in region.aliases.all()
@@ -93,12 +117,16 @@ def boundaries_are_approximate() -> bool:
 
 
 def districts() -> list[Region]:
-    return list(Region.objects.filter(level=Level.DISTRICT).order_by("name"))
+    return list(without_boundaries().filter(level=Level.DISTRICT).order_by("name"))
 
 
 def villages() -> list[Region]:
     return list(
-        Region.objects.filter(level=Level.VILLAGE).select_related("parent").order_by("name")
+        without_boundaries()
+        .filter(level=Level.VILLAGE)
+        .select_related("parent")
+        .defer("parent__geometry")
+        .order_by("name")
     )
 
 

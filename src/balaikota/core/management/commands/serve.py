@@ -1,8 +1,9 @@
 """`balaikota serve`: the web server and the background worker together, for one machine.
 
-In production run them apart instead (see README): `gunicorn balaikota.wsgi` on the web
-hosts, and `balaikota worker` and `balaikota worker --queue photos` on the worker hosts, all
-pointing at the same DATABASE_URL and REDIS_URL.
+In production run them apart instead (see README): `gunicorn -c
+python:balaikota.core.gunicorn_conf balaikota.wsgi` on the web hosts, and `balaikota worker`
+and `balaikota worker --queue photos` on the worker hosts, all pointing at the same
+DATABASE_URL and REDIS_URL.
 """
 
 from __future__ import annotations
@@ -53,6 +54,9 @@ class Command(BaseCommand):
                 "-m",
                 "gunicorn",
                 "balaikota.wsgi:application",
+                # Loaded and warmed up once, before the workers fork (core/gunicorn_conf.py).
+                "--config",
+                "python:balaikota.core.gunicorn_conf",
                 "--bind",
                 bind,
                 "--workers",

@@ -1,0 +1,47 @@
+"""What the busiest pages need, loaded when a web process starts instead of by the first
+citizen to arrive: the routing model (from its file), the point -> kelurahan index (from
+the boundaries), the URL patterns, the translations and the report page's template.
+
+Run by gunicorn under `balaikota serve` (core/gunicorn_conf.py), never by management
+commands or tests, which need none of it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.db import DatabaseError, connections
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils import translation
+
+logger = logging.getLogger(__name__)
+
+# Templates of the pages citizens open first.
+TEMPLATES = ("complaints/report.html", "complaints/home.html", "complaints/track.html")
+
+
+def warm_up() -> None:
+    """Load everything the first requests would otherwise wait for. A database that is not
+    reachable yet only leaves the rest to be loaded on first use."""
+    from balaikota.complaints import router
+    from balaikota.regions.selectors import index_cache
+
+    started = time.monotonic()
+    try:
+        index_cache.get()
+        # A new installation trains its first model here (seconds), not in a request.
+        router.current_router()
+    except DatabaseError as exc:
+        logger.warning("warm-up: the database is not ready (%s); loading on first use", exc)
+    finally:
+        # Before gunicorn forks: every worker opens its own connections.
+        connections.close_all()
+    reverse("complaints:report")
+    for language in ("id", "en"):
+        with translation.override(language):
+            translation.gettext("Report")
+    for name in TEMPLATES:
+        get_template(name)
+    logger.info("warm-up done in %.1f s", time.monotonic() - started)

@@ -1,0 +1,30 @@
+"""A web process started by `balaikota serve` has the routing model and the kelurahan index
+in memory before its first request (gunicorn's master loads and warms the application once,
+then forks the workers); management commands and tests load neither on their own."""
+
+from __future__ import annotations
+
+import pytest
+
+from balaikota.complaints import router
+from balaikota.core import gunicorn_conf
+from balaikota.regions.selectors import index_cache
+
+pytestmark = pytest.mark.django_db
+
+
+def test_gunicorn_loads_the_model_and_the_index_before_forking(city: None) -> None:
+    # given a model on disk (as `balaikota demo` leaves one), neither it nor the index loaded
+    router.current_router()
+    router._load.cache_clear()
+    index_cache.clear()
+    assert not index_cache.loaded
+
+    # when gunicorn's master is ready, before it forks its first worker
+    assert gunicorn_conf.preload_app is True
+    gunicorn_conf.when_ready(server=None)
+
+    # then both are in memory
+    assert router._load.cache_info().currsize == 1
+    assert index_cache.loaded
+    assert index_cache.get().locate(-7.960, 112.614).code == "35.73.05.1005"
