@@ -169,7 +169,10 @@ def delete_orphaned_uploads() -> int:
     for name in live.exclude(staff_image="").values_list("staff_image", flat=True):
         referenced |= {name, photo_copies.staff_thumbnail_name(name)}
     for top in ("uploads", "staff"):
-        folders, _files = private.listdir(top) if private.exists(top) else ([], [])
+        try:
+            folders, _files = private.listdir(top)
+        except FileNotFoundError:  # a folder never made; an object store has no folders
+            continue
         for folder in folders:
             for name in private.listdir(f"{top}/{folder}")[1]:
                 path = f"{top}/{folder}/{name}"
