@@ -120,24 +120,24 @@ def _ready(server: S3Server, process: subprocess.Popen[bytes], log: Path) -> Non
                 client.put_object(Bucket=bucket, Key="ready", Body=b"")
                 client.delete_object(Bucket=bucket, Key="ready")
                 break
-            except Exception:
+            except Exception as exc:
                 if process.poll() is not None or time.monotonic() > deadline:
                     process.kill()
                     tail = log.read_text(errors="replace")[-2000:]
-                    pytest.fail(f"SeaweedFS did not start:\n{tail}")
+                    raise RuntimeError(f"SeaweedFS did not start:\n{tail}") from exc
                 time.sleep(0.2)
 
 
-@pytest.fixture(scope="session")
-def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
-    folder = tmp_path_factory.mktemp("seaweedfs")
+def start(folder: Path) -> tuple[S3Server, subprocess.Popen[bytes]]:
+    """SeaweedFS (master, volume, filer and S3 gateway in one process) on free local ports,
+    its data in `folder`, with both buckets made. Stop it with `.kill()`."""
     (folder / "s3.json").write_text(json.dumps(_identities()))
-    ports = _free_ports(10)
     names = ["master", "master.grpc", "volume", "volume.grpc", "filer", "filer.grpc", "s3"]
     names += ["s3.grpc", "s3.iceberg", "s3.lance"]
+    ports = dict(zip(names, _free_ports(len(names)), strict=True))
     port_flags = [
         f"-{name.split('.')[0]}.port{'.' + name.split('.')[1] if '.' in name else ''}={port}"
-        for name, port in zip(names, ports, strict=True)
+        for name, port in ports.items()
     ]
     log = folder / "weed.log"
     with log.open("wb") as output:
@@ -159,9 +159,18 @@ def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
             stderr=subprocess.STDOUT,
             cwd=folder,
         )
-    server = S3Server(endpoint=f"http://127.0.0.1:{ports[names.index('s3')]}")
+    server = S3Server(endpoint=f"http://127.0.0.1:{ports['s3']}")
+    _ready(server, process, log)
+    return server, process
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
     try:
-        _ready(server, process, log)
+        server, process = start(tmp_path_factory.mktemp("seaweedfs"))
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    try:
         yield server
     finally:
         process.kill()
