@@ -27,10 +27,10 @@ django.setup()
 from django.core.files.base import ContentFile  # noqa: E402
 from django.core.files.storage import Storage  # noqa: E402
 from django.core.files.storage.handler import StorageHandler  # noqa: E402
+from tests import objectstore as seaweedfs  # noqa: E402
 
 from balaikota.core import objectstore  # noqa: E402
 from balaikota.demo import images  # noqa: E402
-from tests import objectstore as seaweedfs  # noqa: E402
 
 PHOTOS = 40
 STAFF = images.picture(width=1600, height=1200)
