@@ -75,8 +75,7 @@ def main() -> None:
         try:
             measure("SeaweedFS", objectstore.storages_setting(base, base, server.store()))
         finally:
-            process.kill()
-            process.wait()
+            seaweedfs.stop(server, process)
 
 
 if __name__ == "__main__":

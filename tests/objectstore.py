@@ -13,6 +13,7 @@ import json
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -37,6 +38,7 @@ START_SECONDS = 60
 @dataclass(frozen=True)
 class S3Server:
     endpoint: str
+    ports: tuple[int, ...] = ()
 
     def store(self) -> objectstore.ObjectStore:
         return objectstore.ObjectStore(
@@ -130,7 +132,7 @@ def _ready(server: S3Server, process: subprocess.Popen[bytes], log: Path) -> Non
 
 def start(folder: Path) -> tuple[S3Server, subprocess.Popen[bytes]]:
     """SeaweedFS (master, volume, filer and S3 gateway in one process) on free local ports,
-    its data in `folder`, with both buckets made. Stop it with `.kill()`."""
+    its data in `folder`, with both buckets made. Stop it with `stop()`."""
     (folder / "s3.json").write_text(json.dumps(_identities()))
     names = ["master", "master.grpc", "volume", "volume.grpc", "filer", "filer.grpc", "s3"]
     names += ["s3.grpc", "s3.iceberg", "s3.lance"]
@@ -159,9 +161,18 @@ def start(folder: Path) -> tuple[S3Server, subprocess.Popen[bytes]]:
             stderr=subprocess.STDOUT,
             cwd=folder,
         )
-    server = S3Server(endpoint=f"http://127.0.0.1:{ports['s3']}")
+    server = S3Server(endpoint=f"http://127.0.0.1:{ports['s3']}", ports=tuple(ports.values()))
     _ready(server, process, log)
     return server, process
+
+
+def stop(server: S3Server, process: subprocess.Popen[bytes]) -> None:
+    """Killed at once (its data is thrown away), then the Unix sockets it left in /tmp."""
+    process.kill()
+    process.wait()
+    for port in server.ports:
+        for sock in Path(tempfile.gettempdir()).glob(f"seaweedfs-*-{port}.sock"):
+            sock.unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="session")
@@ -173,8 +184,7 @@ def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
     try:
         yield server
     finally:
-        process.kill()
-        process.wait()
+        stop(server, process)
 
 
 @pytest.fixture

@@ -20,9 +20,7 @@ from balaikota.complaints import moderation, photo_copies, tasks
 from balaikota.complaints.models import Complaint, Photo
 from tests.complaints.test_photo_privacy import broken_png
 from tests.conftest import SUMBERSARI, Cast, jpeg
-from tests.objectstore import PRIVATE, PUBLIC, S3Server, anonymous_get, object_store, s3_server
-
-__all__ = ["object_store", "s3_server"]
+from tests.objectstore import PRIVATE, PUBLIC, S3Server, anonymous_get
 
 JPEG_START = b"\xff\xd8"
 

@@ -14,9 +14,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from tests.conftest import Cast, jpeg, submit
-from tests.objectstore import PRIVATE, S3Server, object_store, s3_server
-
-__all__ = ["object_store", "s3_server"]
+from tests.objectstore import PRIVATE, S3Server
 
 
 # Committed data, as when the command runs beside the app (an open transaction on the same

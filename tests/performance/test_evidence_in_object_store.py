@@ -10,10 +10,8 @@ from django.urls import reverse
 
 from balaikota.performance import monitoring
 from balaikota.performance.models import Commitment
-from tests.objectstore import PRIVATE, PUBLIC, S3Server, anonymous_get, object_store, s3_server
+from tests.objectstore import PRIVATE, PUBLIC, S3Server, anonymous_get
 from tests.performance.conftest import World, signed
-
-__all__ = ["object_store", "s3_server"]
 
 MINUTES = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
