@@ -125,13 +125,22 @@ def test_an_unusable_upload_leaves_no_object_behind(
     assert object_store.keys(PUBLIC) == []
 
 
-def test_the_sweep_deletes_uploads_no_photo_refers_to(
-    cast: Cast, object_store: S3Server, monkeypatch: pytest.MonkeyPatch
+def test_the_sweep_deletes_objects_no_photo_refers_to(
+    cast: Cast,
+    object_store: S3Server,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
-    # given an upload left behind by a transaction that rolled back
-    private = storages["private"]
-    left = private.save("uploads/ABCD2345/before.jpg", ContentFile(jpeg().read()))
-    assert object_store.keys(PRIVATE) == [f"private/{left}"]
+    # given a processed photo, an upload left behind by a transaction that rolled back, and
+    # the public copy of a photo deleted with its complaint
+    with django_capture_on_commit_callbacks(execute=True):
+        _report(jpeg())
+    assert Photo.objects.get().state == Photo.State.READY
+    kept_public, kept_private = object_store.keys(PUBLIC), object_store.keys(PRIVATE)
+    left = storages["private"].save("uploads/ABCD2345/before.jpg", ContentFile(jpeg().read()))
+    public = photo_copies.public_storage()
+    gone = public.save("photos/2026/12/dihapus.jpg", ContentFile(jpeg().read()))
+    assert anonymous_get(public.url(gone))[0] == 200
 
     # when the sweep runs two hours later (by the application's clock only: the object
     # store refuses requests signed at a time too far from its own)
@@ -139,6 +148,9 @@ def test_the_sweep_deletes_uploads_no_photo_refers_to(
     monkeypatch.setattr(timezone, "now", lambda: later)
     removed = tasks.delete_orphaned_uploads.call_local()
 
-    # then the upload is gone from the bucket
-    assert removed == 1
-    assert object_store.keys(PRIVATE) == []
+    # then both are gone from the buckets, and the photo's own files are kept
+    assert removed == 2
+    assert f"private/{left}" not in object_store.keys(PRIVATE)
+    assert anonymous_get(public.url(gone))[0] == 404
+    assert object_store.keys(PUBLIC) == kept_public
+    assert object_store.keys(PRIVATE) == kept_private

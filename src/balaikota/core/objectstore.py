@@ -16,12 +16,16 @@ made readable to everyone (a bucket policy), the private one never.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from balaikota.core.envvars import ConfigurationError, env_str
+
+if TYPE_CHECKING:  # settings.py imports this module: Django's storage is not loaded yet
+    from django.core.files.storage import Storage
 
 S3_BACKEND = "storages.backends.s3.S3Storage"
 PUBLIC_PREFIX = "public"
@@ -139,3 +143,17 @@ def storages_setting(
             },
         },
     }
+
+
+def files_under(storage: Storage, folder: str = "") -> Iterator[str]:
+    """Every file's name under `folder` of a storage, folder by folder (key prefixes in an
+    object store, which has no folders: one that was never written lists as empty)."""
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:  # a local folder not made yet
+        return
+    prefix = f"{folder}/" if folder else ""
+    for name in sorted(files):
+        yield prefix + name
+    for sub in sorted(folders):
+        yield from files_under(storage, prefix + sub)

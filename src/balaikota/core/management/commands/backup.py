@@ -17,7 +17,6 @@ import sqlite3
 import subprocess
 import tarfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.utils import timezone
 
-from balaikota.core import integrity
+from balaikota.core import integrity, objectstore
 
 
 def _sha256(path: Path) -> str:
@@ -108,22 +107,9 @@ class Command(BaseCommand):
         return out
 
 
-def _walk(storage: Storage, folder: str = "") -> Iterator[str]:
-    """Every file's name in a storage, folder by folder (an object store's key prefixes)."""
-    try:
-        folders, files = storage.listdir(folder)
-    except FileNotFoundError:  # a local folder not made yet
-        return
-    prefix = f"{folder}/" if folder else ""
-    for name in sorted(files):
-        yield prefix + name
-    for sub in sorted(folders):
-        yield from _walk(storage, prefix + sub)
-
-
 def _archive_storage(archive: tarfile.TarFile, storage: Storage, arcname: str) -> None:
     now = time.time()
-    for name in _walk(storage):
+    for name in objectstore.files_under(storage):
         try:
             handle = storage.open(name, "rb")
         except FileNotFoundError:  # deleted by the app since it was listed
