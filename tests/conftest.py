@@ -33,6 +33,9 @@ from balaikota.demo import images, loader
 from balaikota.regions.models import Region
 from balaikota.regions.selectors import index_cache
 
+# The object store's fixtures, defined once so that the whole session shares one server.
+pytest_plugins = ["tests.objectstore"]
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 REAL_BOUNDARIES = PROJECT_ROOT.parent / "shared" / "data" / "malang-kelurahan.geojson"
 

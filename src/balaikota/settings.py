@@ -11,7 +11,7 @@ import xstatic.pkg.leaflet
 import xstatic.pkg.leaflet_markercluster
 from django.utils.translation import gettext_lazy as _
 
-from balaikota.core import mailconfig, secretkey
+from balaikota.core import mailconfig, objectstore, secretkey
 from balaikota.core.envvars import (
     ConfigurationError,
     env_bool,
@@ -298,13 +298,11 @@ STATICFILES_DIRS = [
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 PRIVATE_MEDIA_ROOT = VAR_DIR / "private"
+# Public photo copies ("default") and private files ("private": uploads as received, staff
+# copies, evidence): folders under VAR_DIR, or an S3-compatible store when S3_BUCKET is set.
+OBJECT_STORE = objectstore.from_environment()
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # Uploads as received (with their EXIF) until the worker re-encodes them; never served.
-    "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
-    },
+    **objectstore.storages_setting(MEDIA_ROOT, PRIVATE_MEDIA_ROOT, OBJECT_STORE),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -385,7 +383,9 @@ PRIVACY_OFFICER_NAME = env_str("PRIVACY_OFFICER_NAME")
 PRIVACY_OFFICER_EMAIL = env_str("PRIVACY_OFFICER_EMAIL")
 PRIVACY_OFFICER_ADDRESS = env_str("PRIVACY_OFFICER_ADDRESS")
 
-# Content-Security-Policy: everything from this site, map tiles from the tile host.
+# Content-Security-Policy: everything from this site, map tiles from the tile host, public
+# photos from the object store.
+_media_origin = OBJECT_STORE.public_origin() if OBJECT_STORE else ""
 _tile_origin = ""
 if MAP_TILE_URL:
     _parts = urlsplit(MAP_TILE_URL.replace("{s}", "a"))
@@ -393,7 +393,7 @@ if MAP_TILE_URL:
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
-        f"img-src 'self' data: blob: {_tile_origin}".strip(),
+        " ".join(filter(None, ["img-src 'self' data: blob:", _tile_origin, _media_origin])),
         "style-src 'self'",
         "script-src 'self'",
         "connect-src 'self'",

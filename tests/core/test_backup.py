@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from tests.conftest import Cast, jpeg, submit
+from tests.objectstore import PRIVATE, S3Server
 
 
 # Committed data, as when the command runs beside the app (an open transaction on the same
@@ -47,3 +48,26 @@ def test_a_destination_that_cannot_be_written_is_a_clear_error(city: None, tmp_p
 
     with pytest.raises(Exception, match="cannot create"):
         call_command("backup", str(blocked), stdout=StringIO())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_copies_the_files_from_the_object_store(
+    cast: Cast, object_store: S3Server, tmp_path: Path
+) -> None:
+    # given a photo processed into the object store: public copies and a private staff copy
+    complaint = submit(photo_files=[jpeg()])
+    photo = complaint.photos.get()
+    staff_copy = object_store.read(PRIVATE, f"private/{photo.staff_image}")
+    out = StringIO()
+
+    call_command("backup", str(tmp_path), stdout=out)
+
+    # then the archive holds each object under the name the application knows it by
+    folder = Path(out.getvalue().strip())
+    with tarfile.open(folder / "files.tar.gz") as archive:
+        names = archive.getnames()
+        assert f"media/{photo.image.name}" in names
+        assert f"media/{photo.thumbnail.name}" in names
+        member = archive.extractfile(f"private/{photo.staff_image}")
+        assert member is not None
+        assert member.read() == staff_copy

@@ -89,12 +89,13 @@ class _PublicFiles:
         _delete_public(self.image, self.thumbnail)
 
 
-def _public() -> Storage:
+def public_storage() -> Storage:
+    """Where the public copies are: the image fields' storage (STORAGES["default"])."""
     return cast(models.FileField, Photo._meta.get_field("image")).storage
 
 
 def _delete_public(*names: str | None) -> None:
-    storage = _public()
+    storage = public_storage()
     for name in names:
         if name:
             storage.delete(name)
@@ -105,8 +106,8 @@ def _write_public(photo: Photo, copy: photos.PublicCopy) -> _PublicFiles:
     image = photo.image.field.generate_filename(photo, f"{secrets.token_urlsafe(16)}.jpg")
     thumbnail = photo.thumbnail.field.generate_filename(photo, f"{secrets.token_urlsafe(16)}.jpg")
     return _PublicFiles(
-        image=_public().save(image, ContentFile(copy.image)),
-        thumbnail=_public().save(thumbnail, ContentFile(copy.thumbnail)),
+        image=public_storage().save(image, ContentFile(copy.image)),
+        thumbnail=public_storage().save(thumbnail, ContentFile(copy.thumbnail)),
         blurred=copy.blurred,
     )
 

@@ -6,14 +6,14 @@ import logging
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import storages
+from django.core.files.storage import Storage, storages
 from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from balaikota.complaints import learning, photo_copies, photos, services
 from balaikota.complaints.models import Photo
-from balaikota.core import outbound
+from balaikota.core import objectstore, outbound
 from balaikota.core.queues import photo_task
 
 log = logging.getLogger(__name__)
@@ -160,24 +160,35 @@ def delete_failed_originals() -> int:
 
 @db_periodic_task(crontab(minute="40", hour="*/6"))
 def delete_orphaned_uploads() -> int:
-    """Private files no photo refers to: uploads and staff copies left by a transaction
-    that rolled back after the file was written, or by a worker that stopped half-way.
-    Uploads still carry their EXIF, so they must not linger."""
-    private = storages["private"]
+    """Files no photo refers to: uploads and staff copies left by a transaction that rolled
+    back after the file was written, or by a worker that stopped half-way (uploads still
+    carry their EXIF, so they must not linger), and public copies whose photo is gone (a
+    deleted complaint's stay readable at their address until then)."""
     cutoff = timezone.now() - dt.timedelta(hours=1)
     removed = delete_failed_originals()
     live = Photo.objects.exclude(state=Photo.State.FAILED)
     referenced = set(live.exclude(original="").values_list("original", flat=True))
     for name in live.exclude(staff_image="").values_list("staff_image", flat=True):
         referenced |= {name, photo_copies.staff_thumbnail_name(name)}
-    for top in ("uploads", "staff"):
-        folders, _files = private.listdir(top) if private.exists(top) else ([], [])
-        for folder in folders:
-            for name in private.listdir(f"{top}/{folder}")[1]:
-                path = f"{top}/{folder}/{name}"
-                if path not in referenced and private.get_modified_time(path) < cutoff:
-                    private.delete(path)
-                    removed += 1
+    removed += _delete_unreferenced(storages["private"], ("uploads", "staff"), referenced, cutoff)
+    public = set()
+    for image, thumbnail in Photo.objects.values_list("image", "thumbnail"):
+        public |= {image, thumbnail}
+    removed += _delete_unreferenced(
+        photo_copies.public_storage(), ("photos", "thumbs"), public, cutoff
+    )
+    return removed
+
+
+def _delete_unreferenced(
+    storage: Storage, tops: tuple[str, ...], referenced: set[str], cutoff: dt.datetime
+) -> int:
+    removed = 0
+    for top in tops:
+        for path in objectstore.files_under(storage, top):
+            if path not in referenced and storage.get_modified_time(path) < cutoff:
+                storage.delete(path)
+                removed += 1
     return removed
 
 

@@ -52,6 +52,37 @@ SCHEMA: tuple[Var, ...] = (
         "503 with Retry-After.",
     ),
     Var("REDIS_URL", "", "redis://host:6379/0 for the task queue and cache; empty for SQLite."),
+    Var(
+        "S3_BUCKET",
+        "",
+        "Bucket of an S3-compatible object store for the public copies of photos (under "
+        "public/); setting it moves every stored file there. Empty: files under VAR_DIR.",
+    ),
+    Var(
+        "S3_PRIVATE_BUCKET",
+        "",
+        "Bucket for the private files (uploads as received, staff copies, check-in "
+        "evidence, under private/), never readable without credentials; empty: S3_BUCKET.",
+    ),
+    Var(
+        "S3_ENDPOINT_URL",
+        "",
+        "Address of the object store's S3 API (https://s3.example.go.id); empty: AWS S3.",
+    ),
+    Var("S3_REGION", "", "Region of the buckets (empty: the store's default)."),
+    Var(
+        "S3_ACCESS_KEY_ID",
+        "",
+        "Access key of the object store; empty: boto3's own (environment, instance role).",
+        secret=True,
+    ),
+    Var("S3_SECRET_ACCESS_KEY", "", "Secret key of the object store.", secret=True),
+    Var(
+        "S3_PUBLIC_URL",
+        "",
+        "Base URL the public copies are served from (a CDN or custom domain in front of "
+        "S3_BUCKET); empty: S3_ENDPOINT_URL/S3_BUCKET.",
+    ),
     Var("WORKERS", "2", "Threads of the default queue (outbox, forwards, periodic jobs)."),
     Var("PHOTO_WORKERS", "2", "Threads of the photos queue (re-encoding uploads)."),
     Var("WEB_CONCURRENCY", "3", "Web server processes started by `balaikota serve`."),

@@ -2,7 +2,8 @@
 
 DEST/balaikota-<time>/ holds the database (SQLite: a copy made with SQLite's online backup,
 safe while the app runs; PostgreSQL: `pg_dump --format=custom`), the uploaded and processed
-files and the routing models as a .tar.gz, and a manifest with each file's SHA-256 and the
+files (read through the storage API: from VAR_DIR or from the object store's buckets) and the
+routing models as a .tar.gz, and a manifest with each file's SHA-256 and the
 audit chain's head at the time, so a restored copy can be checked against it.
 """
 
@@ -15,15 +16,17 @@ import shutil
 import sqlite3
 import subprocess
 import tarfile
+import time
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.files.storage import Storage, storages
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.utils import timezone
 
-from balaikota.core import integrity
+from balaikota.core import integrity, objectstore
 
 
 def _sha256(path: Path) -> str:
@@ -94,11 +97,24 @@ class Command(BaseCommand):
     def _files(self, target: Path) -> Path:
         out = target / "files.tar.gz"
         with tarfile.open(out, "w:gz") as archive:
-            for name, folder in (
-                ("media", Path(settings.MEDIA_ROOT)),
-                ("private", Path(settings.PRIVATE_MEDIA_ROOT)),
-                ("models", Path(settings.VAR_DIR) / "models"),
-            ):
-                if folder.exists():
-                    archive.add(folder, arcname=name)
+            # Through the storage API, so that the files are copied from wherever they are:
+            # the folders under VAR_DIR or the object store's buckets.
+            for arcname, alias in (("media", "default"), ("private", "private")):
+                _archive_storage(archive, storages[alias], arcname)
+            models = Path(settings.VAR_DIR) / "models"
+            if models.exists():
+                archive.add(models, arcname="models")
         return out
+
+
+def _archive_storage(archive: tarfile.TarFile, storage: Storage, arcname: str) -> None:
+    now = time.time()
+    for name in objectstore.files_under(storage):
+        try:
+            handle = storage.open(name, "rb")
+        except FileNotFoundError:  # deleted by the app since it was listed
+            continue
+        with handle:
+            info = tarfile.TarInfo(f"{arcname}/{name}")
+            info.size, info.mtime, info.mode = handle.size, int(now), 0o640
+            archive.addfile(info, handle)
