@@ -6,14 +6,17 @@ from __future__ import annotations
 import io
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.files.storage import storages
 from django.core.management import call_command
+from django.test import override_settings
 
 from balaikota.complaints import learning, router, services
 from balaikota.complaints.baseline import first_keyword
-from balaikota.complaints.models import Category, RoutingExample, Status
+from balaikota.complaints.models import Category, RoutingExample, RoutingModel, Status
 from tests.conftest import KLOJEN, SUMBERSARI, Cast, submit
 
 
@@ -176,7 +179,41 @@ def test_a_model_that_scores_worse_is_not_swapped_in(db: None) -> None:
     outcome = learning.retrain()
     assert not outcome.swapped
     assert router.current_version() == bundle["version"]
-    assert (router.model_dir() / f"{outcome.version}.joblib").exists()
+    kept = RoutingModel.objects.get(version=outcome.version)
+    assert not kept.in_use
+    assert storages["private"].exists(f"models/router/{outcome.version}.joblib")
+
+
+def test_a_model_retrained_on_one_host_routes_on_every_host(
+    cast: Cast, unsure_router: None, tmp_path: Path
+) -> None:
+    # a worker host retrains with an operator's correction
+    complaint = submit(text="Kucing liar beranak di gudang kelurahan.", category=None)
+    services.correct_complaint(
+        complaint, cast.operator, category=Category.objects.get(slug="lainnya")
+    )
+    outcome = learning.retrain()
+    assert outcome.swapped
+    # a web host with an empty model folder of its own (another disk), the same database
+    # and the same private storage
+    router._load.cache_clear()
+    with override_settings(VAR_DIR=tmp_path):
+        assert not router.is_local(outcome.version)
+        model = router.current_router()
+        assert model.version == outcome.version
+        assert model.corrections == 1
+        assert (tmp_path / "models" / "router" / f"{outcome.version}.joblib").exists()
+    router._load.cache_clear()
+
+
+def test_a_host_without_a_retrained_model_uses_the_baseline_every_host_shares(
+    db: None,
+) -> None:
+    assert not RoutingModel.objects.exists()
+    version = router.current_version()
+    assert version == router.baseline_version()
+    assert router.current_router().version == version
+    assert router.current_router().corrections == 0
 
 
 def test_staff_see_the_suggestions_and_the_words_behind_them(cast: Cast) -> None:

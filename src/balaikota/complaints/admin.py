@@ -12,6 +12,7 @@ from balaikota.complaints.models import (
     Event,
     IdentityReveal,
     RoutingExample,
+    RoutingModel,
     RoutingRule,
 )
 from balaikota.core.admin import AuditedAdmin
@@ -134,3 +135,21 @@ class RoutingExampleAdmin(admin.ModelAdmin):
     list_filter = ("category",)
     search_fields = ("text",)
     raw_id_fields = ("complaint",)
+
+
+@admin.register(RoutingModel)
+class RoutingModelAdmin(admin.ModelAdmin):
+    """Retrained routing models and which one is in use: read-only (`balaikota train_router`
+    and the weekly retraining put one in use only if it scores at least as well)."""
+
+    list_display = ("version", "trained_at", "accuracy", "examples", "corrections", "in_use")
+    readonly_fields = list_display
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -58,13 +58,12 @@ def retrain() -> Retraining:
     least as well on the evaluation split as the one in use. The old file is kept."""
     examples, corrections = training_examples()
     bundle = router.train(examples, corrections)
-    previous = router.current_version()
+    previous: str | None = router.current_version()
     previous_accuracy = None
-    if previous is not None:
-        try:
-            previous_accuracy = router.current_router().scores["accuracy"]
-        except FileNotFoundError:
-            previous = None
+    try:
+        previous_accuracy = router.current_router().scores["accuracy"]
+    except FileNotFoundError:  # its file is gone from storage: any new model is better
+        previous = None
     swapped = previous_accuracy is None or bundle["scores"]["accuracy"] >= previous_accuracy
     router.save(bundle, make_current=swapped)
     return Retraining(

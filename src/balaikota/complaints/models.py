@@ -554,6 +554,30 @@ class RoutingExample(models.Model):
         return f"{self.category_id}: {self.text[:40]}"
 
 
+class RoutingModel(models.Model):
+    """A retrained routing model. Its file is kept in private storage (the object store when
+    there is one), so every host loads the same model; the one `in_use` routes complaints."""
+
+    version = models.CharField(_("version"), max_length=40, unique=True)
+    trained_at = models.DateTimeField(_("trained at"))
+    accuracy = models.FloatField(_("accuracy"))
+    examples = models.PositiveIntegerField(_("examples"))
+    corrections = models.PositiveIntegerField(_("corrections"))
+    in_use = models.BooleanField(_("in use"), default=False)
+
+    class Meta:
+        verbose_name = _("routing model")
+        verbose_name_plural = _("routing models")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["in_use"], condition=Q(in_use=True), name="one_routing_model_in_use"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.version
+
+
 class Support(models.Model):
     """One citizen's "saya juga" on a complaint: once per signed-in user or browser."""
 

@@ -3,8 +3,8 @@
 TF-IDF over words and character n-grams of the normalised text (see `textnorm`), and a
 linear model, trained on the project's labelled examples (`routing_data/*.jsonl`, split
 into "train" and an "eval" split that is never trained on) plus every category correction
-operators make. Models are files under VAR_DIR/models/router/; `current` names the one in
-use, so a retrained model replaces the old one only when it scores at least as well.
+operators make. A retrained model replaces the one in use only when it scores at least as
+well; see "Model files" below for where models are kept on several hosts.
 """
 
 from __future__ import annotations
@@ -23,12 +23,16 @@ from typing import Any
 import joblib
 import numpy as np
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import storages
+from django.db import transaction
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from balaikota.complaints.textnorm import normalise
+from balaikota.core.refcache import Reference
 
 DATA_DIR = Path(__file__).resolve().parent / "routing_data"
 MIN_CANDIDATES = 3
@@ -151,6 +155,15 @@ def evaluate(pipeline: Pipeline, examples: Sequence[Example]) -> Scores:
 
 
 # --- Model files -----------------------------------------------------------------------------
+#
+# Two kinds of model. The baseline is trained on the packaged examples only: every host
+# trains the same one from the same code, so nothing needs to be shared; its version is a
+# digest of those examples. A retrained model (the operators' corrections too) is made by
+# one worker: its file goes to private storage, the object store on several hosts, and a
+# `RoutingModel` row puts it in use. Each host keeps a local copy under
+# VAR_DIR/models/router/, fetched once, and sees a new model in use within a minute.
+
+STORED_UNDER = "models/router"
 
 
 def model_dir() -> Path:
@@ -159,17 +172,41 @@ def model_dir() -> Path:
     return path
 
 
-def _pointer() -> Path:
-    return model_dir() / "current"
+@lru_cache(maxsize=1)
+def baseline_version() -> str:
+    import sklearn
+
+    digest = hashlib.sha256(sklearn.__version__.encode())
+    for example in packaged_examples("train"):
+        digest.update(f"{example.category}\t{example.text}\n".encode())
+    return f"baseline-{digest.hexdigest()[:12]}"
 
 
-def current_version() -> str | None:
-    pointer = _pointer()
-    return pointer.read_text().strip() if pointer.exists() else None
+def _version_in_use() -> str | None:
+    from balaikota.complaints.models import RoutingModel
+
+    return RoutingModel.objects.filter(in_use=True).values_list("version", flat=True).first()
+
+
+_in_use: Reference[str | None] | None = None
+
+
+def current_version() -> str:
+    """The retrained model in use (read again every minute), or the baseline."""
+    global _in_use
+    if _in_use is None:
+        from balaikota.complaints.models import RoutingModel
+
+        _in_use = Reference(_version_in_use, RoutingModel)
+    return _in_use.get() or baseline_version()
 
 
 def _bundle_path(version: str) -> Path:
     return model_dir() / f"{version}.joblib"
+
+
+def _stored_name(version: str) -> str:
+    return f"{STORED_UNDER}/{version}.joblib"
 
 
 def train(examples: Sequence[Example], corrections: int = 0) -> dict[str, Any]:
@@ -191,37 +228,73 @@ def train(examples: Sequence[Example], corrections: int = 0) -> dict[str, Any]:
     }
 
 
-def save(bundle: dict[str, Any], *, make_current: bool) -> Path:
+def _write_local(bundle: dict[str, Any]) -> Path:
     path = _bundle_path(bundle["version"])
-    temporary = path.with_suffix(".tmp")
+    temporary = path.with_suffix(f".{threading.get_ident()}.tmp")
     joblib.dump(bundle, temporary)
     temporary.replace(path)
-    if make_current:
-        pointer = _pointer().with_suffix(".tmp")
-        pointer.write_text(bundle["version"])
-        pointer.replace(_pointer())
     return path
+
+
+def save(bundle: dict[str, Any], *, make_current: bool) -> Path:
+    """Store a retrained model where every host finds it, and put it in use if asked."""
+    from balaikota.complaints.models import RoutingModel
+
+    path = _write_local(bundle)
+    private = storages["private"]
+    name = _stored_name(bundle["version"])
+    if not private.exists(name):
+        with path.open("rb") as handle:
+            private.save(name, File(handle))
+    with transaction.atomic():
+        if make_current:
+            RoutingModel.objects.filter(in_use=True).update(in_use=False)
+        RoutingModel.objects.create(
+            version=bundle["version"],
+            trained_at=dt.datetime.fromisoformat(bundle["trained_at"]),
+            accuracy=bundle["scores"]["accuracy"],
+            examples=bundle["examples"],
+            corrections=bundle["corrections"],
+            in_use=make_current,
+        )
+    return path
+
+
+_fetching = threading.Lock()
+
+
+def _local_bundle(version: str) -> Path:
+    """The model's file on this host: the baseline is trained here (a few seconds, once per
+    host and release), a retrained one is copied from private storage."""
+    path = _bundle_path(version)
+    if path.exists():
+        return path
+    with _fetching:
+        if path.exists():
+            return path
+        if version == baseline_version():
+            bundle = train(packaged_examples("train"))
+            bundle["version"] = version
+            return _write_local(bundle)
+        temporary = path.with_suffix(f".{threading.get_ident()}.tmp")
+        with storages["private"].open(_stored_name(version), "rb") as stored:
+            temporary.write_bytes(stored.read())
+        temporary.replace(path)
+        return path
+
+
+def is_local(version: str) -> bool:
+    return _bundle_path(version).exists()
 
 
 @lru_cache(maxsize=4)
 def _load(version: str) -> Router:
-    return Router(joblib.load(_bundle_path(version)))
-
-
-_first_training = threading.Lock()
+    return Router(joblib.load(_local_bundle(version)))
 
 
 def current_router() -> Router:
-    """The model in use; the first call on a new installation trains one (a few seconds)."""
-    version = current_version()
-    if version is None or not _bundle_path(version).exists():
-        with _first_training:
-            version = current_version()
-            if version is None or not _bundle_path(version).exists():
-                bundle = train(packaged_examples("train"))
-                save(bundle, make_current=True)
-                version = bundle["version"]
-    return _load(version)
+    """The model in use; a host without its file trains the baseline or fetches it first."""
+    return _load(current_version())
 
 
 def rank_texts(texts: Iterable[str]) -> list[list[Candidate]]:

@@ -11,10 +11,7 @@ register = template.Library()
 def router_version() -> dict[str, str]:
     """The routing model in use, for the admin page; nothing is trained to answer this."""
     version = router.current_version()
-    if version is None:
-        return {"version": "-", "accuracy": "-"}
-    try:
-        model = router.current_router()
-    except FileNotFoundError:
+    if not router.is_local(version):
         return {"version": version, "accuracy": "-"}
+    model = router.current_router()
     return {"version": model.version, "accuracy": f"{model.scores['accuracy']:.3f}"}

@@ -20,7 +20,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.files.storage import Storage, storages
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
@@ -101,9 +100,7 @@ class Command(BaseCommand):
             # the folders under VAR_DIR or the object store's buckets.
             for arcname, alias in (("media", "default"), ("private", "private")):
                 _archive_storage(archive, storages[alias], arcname)
-            models = Path(settings.VAR_DIR) / "models"
-            if models.exists():
-                archive.add(models, arcname="models")
+            # Retrained routing models are in private storage; VAR_DIR/models is a cache.
         return out
 
 
