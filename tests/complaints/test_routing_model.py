@@ -216,6 +216,24 @@ def test_a_host_without_a_retrained_model_uses_the_baseline_every_host_shares(
     assert router.current_router().corrections == 0
 
 
+def test_a_host_that_starts_later_copies_the_baseline_instead_of_training(
+    db: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    version = router.baseline_version()
+    first_host_file = router._local_bundle(version)
+    router._store(first_host_file, version)  # as the first host to train it does
+    router._load.cache_clear()
+
+    def no_training(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the baseline was trained again")
+
+    monkeypatch.setattr(router, "train", no_training)
+    with override_settings(VAR_DIR=tmp_path):
+        assert router.current_router().version == version
+        assert router.is_local(version)
+    router._load.cache_clear()
+
+
 def test_staff_see_the_suggestions_and_the_words_behind_them(cast: Cast) -> None:
     from django.test import Client
     from django.urls import reverse

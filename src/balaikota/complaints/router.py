@@ -241,11 +241,7 @@ def save(bundle: dict[str, Any], *, make_current: bool) -> Path:
     from balaikota.complaints.models import RoutingModel
 
     path = _write_local(bundle)
-    private = storages["private"]
-    name = _stored_name(bundle["version"])
-    if not private.exists(name):
-        with path.open("rb") as handle:
-            private.save(name, File(handle))
+    _store(path, bundle["version"])
     with transaction.atomic():
         if make_current:
             RoutingModel.objects.filter(in_use=True).update(in_use=False)
@@ -264,23 +260,34 @@ _fetching = threading.Lock()
 
 
 def _local_bundle(version: str) -> Path:
-    """The model's file on this host: the baseline is trained here (a few seconds, once per
-    host and release), a retrained one is copied from private storage."""
+    """The model's file on this host, copied from private storage; only the first host to
+    need the baseline of a release trains it (seconds) and stores it for the others."""
     path = _bundle_path(version)
     if path.exists():
         return path
+    private = storages["private"]
     with _fetching:
         if path.exists():
             return path
-        if version == baseline_version():
+        if version == baseline_version() and not private.exists(_stored_name(version)):
             bundle = train(packaged_examples("train"))
             bundle["version"] = version
-            return _write_local(bundle)
+            _write_local(bundle)
+            _store(path, version)  # the next host to start copies it instead
+            return path
         temporary = path.with_suffix(f".{threading.get_ident()}.tmp")
-        with storages["private"].open(_stored_name(version), "rb") as stored:
+        with private.open(_stored_name(version), "rb") as stored:
             temporary.write_bytes(stored.read())
         temporary.replace(path)
         return path
+
+
+def _store(path: Path, version: str) -> None:
+    private = storages["private"]
+    name = _stored_name(version)
+    if not private.exists(name):
+        with path.open("rb") as handle:
+            private.save(name, File(handle))
 
 
 def is_local(version: str) -> bool:
