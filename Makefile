@@ -14,7 +14,13 @@ $(BIN)/.installed: pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
-install: $(BIN)/.installed
+# axe-core for the browser tests' accessibility checks, from the npm registry (pinned in
+# package-lock.json); without npm those checks are skipped.
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent; \
+	else echo "npm is not installed: the browser tests will skip their accessibility checks"; fi
+
+install: $(BIN)/.installed node_modules/.package-lock.json
 
 demo: install
 	DEBUG=$${DEBUG:-true} $(BIN)/balaikota demo
@@ -73,4 +79,4 @@ messages: install
 	cd src/balaikota && DEBUG=true ../../$(BIN)/balaikota makemessages -l id -l en --no-obsolete && DEBUG=true ../../$(BIN)/balaikota compilemessages
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache node_modules

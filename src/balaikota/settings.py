@@ -106,7 +106,16 @@ ROOT_URLCONF = "balaikota.urls"
 WSGI_APPLICATION = "balaikota.wsgi.application"
 AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "core:login"
-LOGIN_REDIRECT_URL = "complaints:staff_home"
+LOGIN_REDIRECT_URL = "core:landing"
+# Where each role lands after signing in, unless a page asked for the sign-in: its own work.
+ROLE_LANDING = {
+    "citizen": "complaints:home",
+    "agency_head": "performance:mine",
+    "mayor_office": "performance:dashboard",
+    "verifier": "performance:verify_queue",
+    "admin": "admin:index",
+}
+ROLE_LANDING_DEFAULT = "complaints:staff_home"  # operators, agency staff: the inbox
 LOGOUT_REDIRECT_URL = "complaints:home"
 
 TEMPLATES = [
@@ -337,7 +346,8 @@ EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-SITE_URL = env_str("SITE_URL").rstrip("/")
+# Unset on a developer's machine: where `make demo` serves, so e-mailed links work there.
+SITE_URL = env_str("SITE_URL").rstrip("/") or f"http://127.0.0.1:{env_int('PORT')}"
 CITY_NAME = env_str("CITY_NAME")
 MAP_TILE_URL = env_str("MAP_TILE_URL")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION")

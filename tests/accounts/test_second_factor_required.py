@@ -85,7 +85,7 @@ def test_citizens_never_meet_the_factor(cast: Cast) -> None:
 
     assert client.get("/").status_code == 200
     assert client.get("/api/v1/performance/commitments?year=2026").status_code == 200
-    assert client.get(reverse("accounts:verify"))["Location"] == reverse("complaints:staff_home")
+    assert client.get(reverse("accounts:verify"))["Location"] == reverse("core:landing")
 
 
 def test_a_superuser_with_the_citizen_role_needs_the_factor_for_the_admin(cast: Cast) -> None:

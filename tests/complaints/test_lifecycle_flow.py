@@ -44,7 +44,7 @@ def test_the_whole_road_from_report_to_closed(cast: Cast) -> None:
     assert len(subjects) >= 4
 
 
-def test_operator_verifies_and_disposes_an_uncategorised_complaint(
+def test_an_uncategorised_complaint_goes_where_the_rules_send_it_once_categorised(
     cast: Cast, unsure_router: None
 ) -> None:
     complaint = submit(category=None)
@@ -52,7 +52,6 @@ def test_operator_verifies_and_disposes_an_uncategorised_complaint(
     services.correct_complaint(
         complaint, cast.operator, category=Category.objects.get(slug="sampah")
     )
-    services.assign_complaint(complaint, cast.operator, Agency.objects.get(code="dlh"))
     complaint.refresh_from_db()
     assert complaint.status == Status.ASSIGNED
     assert complaint.agency is not None
@@ -60,6 +59,36 @@ def test_operator_verifies_and_disposes_an_uncategorised_complaint(
     assert complaint.category_source == "operator"
     assert complaint.followup_due is not None
     assert complaint.due_at == complaint.followup_due
+    assert list(complaint.events.values_list("action", flat=True))[-2:] == ["correct", "assign"]
+
+
+def test_the_assign_form_proposes_the_agency_the_rules_name(
+    cast: Cast, unsure_router: None
+) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    complaint = submit(category=None)
+    operator = Client()
+    operator.force_login(cast.operator)
+    page = operator.get(reverse("complaints:staff_detail", args=[complaint.ticket]))
+    assert page.context["assign_form"].initial["agency"] is None  # no category, no rule
+    Complaint.objects.filter(pk=complaint.pk).update(
+        category=Category.objects.get(slug="jalan-rusak")
+    )
+    page = operator.get(reverse("complaints:staff_detail", args=[complaint.ticket]))
+    assert page.context["assign_form"].initial["agency"] == Agency.objects.get(code="dpupr")
+
+
+def test_operator_sends_an_uncategorised_complaint_to_an_agency_by_hand(
+    cast: Cast, unsure_router: None
+) -> None:
+    complaint = submit(category=None)
+    services.assign_complaint(complaint, cast.operator, Agency.objects.get(code="dlh"))
+    complaint.refresh_from_db()
+    assert complaint.status == Status.ASSIGNED
+    assert complaint.agency is not None
+    assert complaint.agency.code == "dlh"
 
 
 def test_agency_returns_a_complaint_that_is_not_theirs(cast: Cast) -> None:

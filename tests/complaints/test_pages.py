@@ -141,8 +141,38 @@ def test_a_lowercase_tracking_code_finds_the_complaint(cast: Cast) -> None:
     assert complaint.ticket in response.content.decode()
 
 
-def test_unknown_tracking_code_is_not_found(cast: Cast) -> None:
-    assert Client().get(reverse("complaints:track", args=["SBT-00000000"])).status_code == 404
+def test_a_mistyped_tracking_code_says_so_in_indonesian_with_the_code_to_correct(
+    cast: Cast,
+) -> None:
+    response = Client().get(
+        reverse("complaints:track_lookup"),
+        {"ticket": "SBT-0000OOOO"},
+        follow=True,
+        headers={"Accept-Language": "id"},
+    )
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert 'id="ticket-not-found"' in page
+    assert "Kode tidak ditemukan" in page
+    assert 'value="SBT-00000000"' in page  # to correct, not to type again
+
+
+def test_a_rejected_complaint_does_not_say_it_waits_for_the_operator(
+    cast: Cast, unsure_router: None
+) -> None:
+    complaint = submit(category=None)
+    services.reject_complaint(complaint, cast.operator, "Bukan kewenangan pemerintah kota.")
+    page = (
+        Client()
+        .get(
+            reverse("complaints:track", args=[complaint.ticket]), headers={"Accept-Language": "id"}
+        )
+        .content.decode()
+    )
+    handled_by = page[page.index('id="agency"') :]
+    handled_by = handled_by[: handled_by.index("</dd>")]
+    assert "Menunggu operator" not in handled_by
+    assert "ditolak" in handled_by
 
 
 def test_agency_inbox_shows_only_its_own_complaints(cast: Cast) -> None:
@@ -151,6 +181,42 @@ def test_agency_inbox_shows_only_its_own_complaints(cast: Cast) -> None:
     page = logged_in(cast.pupr_staff).get(reverse("complaints:inbox")).content.decode()
     assert road.ticket in page
     assert garbage.ticket not in page
+
+
+def test_the_inbox_finds_a_complaint_by_its_code_however_typed_or_by_its_words(
+    cast: Cast,
+) -> None:
+    road = submit(category="jalan-rusak")
+    bridge = submit(text="Jembatan kayu di gang Melati retak dan miring.", category="jalan-rusak")
+    services.accept_complaint(bridge, cast.pupr_staff)
+    services.resolve_complaint(bridge, cast.pupr_staff, "Diperbaiki.", jpeg())
+    services.confirm_resolution(bridge, rating=5)
+    staff = logged_in(cast.pupr_staff)
+
+    def found(search: str) -> list[str]:
+        page = staff.get(reverse("complaints:inbox"), {"cari": search}).content.decode()
+        return [c.ticket for c in (road, bridge) if c.ticket in page]
+
+    assert found(road.ticket.lower().replace("sbt-", "")) == [road.ticket]
+    assert found("gang melati") == [bridge.ticket]  # closed ones too: a search is not a queue
+    assert found("tidak ada yang seperti ini") == []
+
+
+def test_the_inbox_search_cannot_find_an_anonymous_reporter_by_their_contact(
+    cast: Cast,
+) -> None:
+    hidden = submit(
+        text="Jalan di depan rumah saya rusak parah. Hubungi saya di 081298765432.",
+        privacy="anonymous",
+    )
+    inbox = logged_in(cast.operator)
+
+    def found(search: str) -> bool:
+        page = inbox.get(reverse("complaints:inbox"), {"cari": search}).content.decode()
+        return hidden.ticket in page
+
+    assert not found("081298765432")  # staff never see it: a search must not confirm it
+    assert found("depan rumah")
 
 
 def test_staff_of_other_agency_cannot_see_the_complaint(cast: Cast) -> None:

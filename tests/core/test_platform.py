@@ -121,3 +121,16 @@ def test_static_files_collect_with_the_production_storage(tmp_path: Any) -> None
     manifest = (tmp_path / "static" / "staticfiles.json").read_text()
     assert "balaikota/report.js" in manifest
     assert "leaflet/leaflet.js" in manifest
+
+
+def test_links_in_e_mails_follow_the_demo_s_port_when_no_site_url_is_set() -> None:
+    clean = {k: v for k, v in os.environ.items() if k not in {"SITE_URL", "PORT"}}
+    result = subprocess.run(
+        [sys.executable, "-c", "import balaikota.settings as s; print(s.SITE_URL)"],
+        env={**clean, "DEBUG": "true", "PORT": "8080"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "http://127.0.0.1:8080"

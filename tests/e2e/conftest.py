@@ -19,6 +19,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from balaikota.accounts import factors
 from balaikota.accounts.staff import needs_second_factor
 from balaikota.core.models import User
+from tests.performance.conftest import world  # noqa: F401 (a fixture the stories share)
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

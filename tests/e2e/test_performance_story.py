@@ -25,7 +25,7 @@ from balaikota.core.models import Role
 from balaikota.performance.models import Commitment, Offer
 from tests.conftest import Cast, make_user
 from tests.e2e.conftest import log_in
-from tests.performance.conftest import holder
+from tests.performance.conftest import World, holder, signed
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -209,3 +209,33 @@ def test_the_performance_auction_story(
     sheet = load_workbook(io.BytesIO(Path(xlsx_download.value.path()).read_bytes())).active
     rows = list(sheet.iter_rows(values_only=True))[3:]
     assert {r[0] for r in rows} == {"DPUPR", "Dinkes", "Dinsos"}
+
+
+def test_a_refused_check_in_keeps_what_was_typed_and_chosen_and_takes_a_decimal_comma(
+    new_page: Callable[..., Page], world: World, tmp_path: Path, shots: Path
+) -> None:
+    commitment = Commitment.objects.get(offer=signed(world))
+    evidence = tmp_path / "berita-acara.pdf"
+    evidence.write_bytes(b"%PDF-1.4\n% bukti pekerjaan\n")
+    head = new_page(phone=True)
+    _log_in(head, world.pupr_head.username)
+    head.goto("/kinerja/saya")
+    form = head.locator(f"#commitment-{commitment.pk} .check-in-form")
+    form.locator("[name=quarter]").select_option("1")
+    form.locator("[name=actual]").fill("dua koma delapan")
+    form.locator("[name=obstacles]").fill("Musim hujan")
+    form.locator("[name=evidence]").set_input_files(str(evidence))
+    form.locator("button").click()
+    # refused beside the form; nothing typed or chosen is lost
+    expect(form.locator(".check-in-refused")).to_be_visible()
+    head.screenshot(path=str(shots / "check-in-refused-390.png"), full_page=True)
+    assert form.locator("[name=evidence]").evaluate("input => input.files.length") == 1
+    expect(form.locator("[name=obstacles]")).to_have_value("Musim hujan")
+    assert not commitment.check_ins.exists()
+    # the value as the pages print numbers here
+    form.locator("[name=actual]").fill("2,8")
+    form.locator("button").click()
+    expect(head.locator(".alert-success")).to_be_visible()
+    check_in = commitment.check_ins.get()
+    assert check_in.actual == pytest.approx(2.8)
+    assert check_in.evidence.count() == 1

@@ -74,12 +74,28 @@ def test_the_map_clusters_and_filters_the_demo_complaints(
     assert _shown_total(page) == public.filter(category__slug="sampah").count()
     expect(page.locator("#to-list")).to_have_attribute("href", re.compile(r"kategori=sampah"))
 
-    # A cluster's popup names its complaints; zoomed in, single complaints link to tracking.
+    # A cluster's popup names its complaints, in words, and zooms in on them.
     page.locator(".cluster").first.click()
-    expect(page.locator(".leaflet-popup .map-popup")).to_be_visible()
+    popup = page.locator(".leaflet-popup .map-popup")
+    expect(popup).to_be_visible()
+    assert "undefined" not in popup.inner_text()
+    expect(popup.locator(".zoom-in")).not_to_have_text("")
+    # Leaflet's own buttons speak the page's language too.
+    expect(page.locator(".leaflet-control-zoom-in")).to_have_attribute("title", "Perbesar")
+    # Zoomed in, single complaints link to their tracking page.
     page.evaluate("() => window.location.hash = ''")
-    page.goto("/peta?kategori=sampah#18/-7.96/112.61")
+    one = public.filter(category__slug="sampah").first()
+    assert one is not None
+    assert one.lat is not None
+    assert one.lon is not None
+    page.goto(f"/peta?kategori=sampah#18/{one.lat:.5f}/{one.lon:.5f}")
     expect(page.locator("#complaint-map")).to_have_attribute("data-kind", "points")
+    page.locator(".complaint-point").first.click(force=True)
+    point = page.locator(".leaflet-popup .map-popup")
+    expect(point).to_be_visible()
+    assert "undefined" not in point.inner_text()
+    ticket = point.get_attribute("data-ticket")
+    expect(point.locator(f"a[href='/lacak/{ticket}']")).not_to_have_text("")
 
     # The list of the same filter links each complaint to its tracking page.
     page.goto("/peta/daftar?kategori=sampah")

@@ -72,13 +72,14 @@ def test_csv_holds_every_documented_column_and_no_personal_data(
 @pytest.mark.parametrize(
     ("params", "expected"),
     [
-        ({"category": "sampah"}, ["rubbish"]),
-        ({"agency": "dpupr"}, ["road"]),
+        ({"kategori": "sampah"}, ["rubbish"]),
+        ({"opd": "dpupr"}, ["road"]),
         ({"kecamatan": "35.73.02"}, ["rubbish"]),
         ({"status": "closed"}, ["road"]),
         ({"status": "open"}, ["rubbish"]),
         ({"status": "resolved"}, ["road"]),
-        ({"start": "2000-01-01", "end": "2000-12-31"}, []),
+        ({"dari": "2000-01-01", "sampai": "2000-12-31"}, []),
+        ({"start": "2000-01-01", "end": "2000-12-31"}, []),  # the former names
     ],
 )
 def test_filters_narrow_the_download(

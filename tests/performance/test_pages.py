@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -11,7 +12,7 @@ from pypdf import PdfReader
 
 from balaikota.performance import monitoring, services
 from balaikota.performance.models import Commitment, Offer
-from tests.performance.conftest import PLAN, YEAR, World, open_round
+from tests.performance.conftest import PLAN, YEAR, World, open_round, signed
 
 
 def _client(user: object) -> Client:
@@ -91,10 +92,42 @@ def test_the_dashboard_ranks_agencies_and_drills_down(
     assert b'data-status="verified"' in detail.content
 
 
-def test_the_head_sees_what_is_due_and_the_offers_to_answer(world: World) -> None:
+def test_a_head_with_only_an_offer_is_not_told_of_check_ins_due(world: World) -> None:
     offer = open_round(world)["dpupr"]
     html = _client(world.pupr_head).get("/kinerja/saya").content.decode()
     assert f'id="offer-{offer.pk}"' in html
+    assert 'id="due-notice"' not in html
+
+
+def _due(commitment: Commitment, day: dt.date) -> dict[str, object] | None:
+    from balaikota.performance import periods, selectors, views
+
+    year, quarter = periods.last_ended_quarter(day)
+    rows = selectors.rows_for([commitment], verified_only=False)
+    return views._due_notice(views._with_history(rows, year, quarter), year, quarter, day)
+
+
+def test_the_head_is_told_what_is_due_then_late_then_what_comes_next(world: World) -> None:
+    commitment = Commitment.objects.get(offer=signed(world))
+    # early October: TW III has ended and is due by 15 October
+    due = _due(commitment, dt.date(YEAR, 10, 5))
+    assert due is not None
+    assert (due["kind"], due["label"], due["date"]) == ("due", "TW III", dt.date(YEAR, 10, 15))
+    # in December, still not reported: late
+    late = _due(commitment, dt.date(YEAR, 12, 3))
+    assert late is not None
+    assert (late["kind"], late["label"], late["missing"]) == ("late", "TW III", 1)
+    monitoring.submit_check_in(
+        world.pupr_head, commitment, monitoring.CheckInInput(quarter=3, actual=7, confidence="high")
+    )
+    commitment = Commitment.objects.get(pk=commitment.pk)
+    # reported: the next quarter and its deadline instead
+    upcoming = _due(commitment, dt.date(YEAR, 12, 3))
+    assert upcoming is not None
+    assert (upcoming["kind"], upcoming["label"]) == ("next", "TW IV")
+    assert upcoming["date"] == dt.date(YEAR + 1, 1, 15)
+    # the page says so in the notice
+    html = _client(world.pupr_head).get("/kinerja/saya").content.decode()
     assert 'id="due-notice"' in html
 
 
@@ -328,3 +361,57 @@ def test_the_head_sees_which_commitment_still_owes_the_quarter(world: World) -> 
         data = monitoring.CheckInInput(quarter=1, actual=9, confidence="high")
         monitoring.submit_check_in(world.pupr_head, commitment, data)
         assert b"due-badge" not in client.get("/kinerja/saya").content
+
+
+def test_a_check_in_typed_with_a_decimal_comma_is_taken(world: World) -> None:
+    commitment = Commitment.objects.get(offer=signed(world))
+    response = _client(world.pupr_head).post(
+        f"/kinerja/komitmen/{commitment.pk}/lapor",
+        {"quarter": 1, "actual": "2,8", "confidence": "high"},
+    )
+    assert response.status_code == 302
+    assert commitment.check_ins.get().actual == pytest.approx(2.8)
+
+
+def test_a_refused_check_in_is_answered_beside_the_form_and_stores_nothing(
+    world: World,
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    commitment = Commitment.objects.get(offer=signed(world))
+    client = _client(world.pupr_head)
+    url = f"/kinerja/komitmen/{commitment.pk}/lapor"
+    refused = client.post(
+        url,
+        {
+            "quarter": 1,
+            "actual": "dua koma delapan",
+            "confidence": "high",
+            "evidence": SimpleUploadedFile("berita-acara.pdf", b"%PDF-1.4 bukti"),
+        },
+        headers={"HX-Request": "true"},
+    )
+    assert refused.status_code == 200
+    assert "HX-Redirect" not in refused
+    assert 'class="alert alert-danger' in refused.content.decode()
+    assert not commitment.check_ins.exists()
+    sent = client.post(
+        url, {"quarter": 1, "actual": "2,8", "confidence": "high"}, headers={"HX-Request": "true"}
+    )
+    assert sent["HX-Redirect"] == "/kinerja/saya"
+    assert commitment.check_ins.get().actual == pytest.approx(2.8)
+
+
+def test_the_commitment_history_names_each_step_in_words(world: World) -> None:
+    commitment = Commitment.objects.get(offer=signed(world))
+    check_in = monitoring.submit_check_in(
+        world.pupr_head, commitment, monitoring.CheckInInput(quarter=1, actual=9, confidence="high")
+    )
+    monitoring.verify_check_in(world.verifier, check_in)
+    page = _client(world.pupr_head).get(
+        f"/kinerja/komitmen/{commitment.pk}", HTTP_ACCEPT_LANGUAGE="id"
+    )
+    history = page.content.decode()[page.content.decode().index('<ol class="small">') :]
+    for code in ("verify_check_in", "submit_check_in", "sign (", "submitted →", "→ verified"):
+        assert code not in history
+    assert "laporan triwulan diverifikasi" in history

@@ -50,6 +50,7 @@ class Rule:
 
 
 _TRIAGE = frozenset({Status.SUBMITTED, Status.VERIFIED, Status.REOPENED})
+TRIAGE_STATUSES = _TRIAGE  # with the operator, before any agency
 _WITH_AGENCY = frozenset({Status.ASSIGNED, Status.IN_PROGRESS})
 _OPEN = _TRIAGE | _WITH_AGENCY
 

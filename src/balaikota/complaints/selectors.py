@@ -10,8 +10,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from balaikota.agencies.models import Membership
-from balaikota.complaints import publication
-from balaikota.complaints.models import OPEN_STATUSES, Complaint, Event, Photo, Status
+from balaikota.complaints import publication, tickets
+from balaikota.complaints.models import OPEN_STATUSES, Complaint, Event, Photo, Privacy, Status
 from balaikota.complaints.tickets import normalise_ticket
 from balaikota.core import roles
 from balaikota.core.models import User
@@ -25,6 +25,7 @@ class InboxFilter:
     region: str = ""
     overdue: bool = False
     agency: str = ""
+    search: str = ""  # a tracking code, or words of the complaint
 
 
 def _with_relations(qs: QuerySet[Complaint]) -> QuerySet[Complaint]:
@@ -55,7 +56,25 @@ def inbox(user: User, flt: InboxFilter) -> QuerySet[Complaint]:
         qs = qs.filter(agency__code=flt.agency)
     if flt.overdue:
         qs = qs.filter(status__in=list(OPEN_STATUSES), due_at__lt=timezone.now())
+    if flt.search:
+        qs = qs.filter(_matching(flt.search))
     return _with_relations(qs).order_by("due_at", "created_at", "id")
+
+
+def _matching(search: str) -> Q:
+    """A tracking code however it was typed, or words of the text. An anonymous reporter's
+    own words are not searched (a name typed into the box would find them): only the public
+    version of their complaint is."""
+    words = search.strip()[:100]
+    found = Q(public_text__icontains=words) | (
+        Q(text__icontains=words) & ~Q(privacy=Privacy.ANONYMOUS)
+    )
+    code = tickets.normalise_ticket(words)
+    if len(code) == len(tickets.PREFIX) + 8 and all(
+        c in tickets.ALPHABET for c in code.removeprefix(tickets.PREFIX)
+    ):
+        found |= Q(ticket=code)
+    return found
 
 
 @dataclass(frozen=True)

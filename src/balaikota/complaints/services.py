@@ -25,11 +25,12 @@ from balaikota.complaints import (
     lifecycle,
     moderation,
     photos,
+    routing,
     steps,
     tickets,
 )
 from balaikota.complaints import notifications as notify
-from balaikota.complaints.lifecycle import Action, Actor, TransitionNotAllowed
+from balaikota.complaints.lifecycle import TRIAGE_STATUSES, Action, Actor, TransitionNotAllowed
 from balaikota.complaints.models import (
     Category,
     CategorySource,
@@ -145,7 +146,18 @@ def correct_complaint(
     complaint = _transition(complaint, Action.CORRECT, user, actor, note, **changes)
     # A category that is always confidential (or moderated first) applies at once.
     moderation.follow_category(complaint, user)
+    _route_if_waiting(complaint, user, actor)
     return complaint
+
+
+def _route_if_waiting(complaint: Complaint, user: User, actor: Actor) -> None:
+    """A complaint that waited for an operator only for want of a category or a place goes
+    where the routing rules send it, as it would have at intake."""
+    if complaint.agency_id is not None or complaint.status not in TRIAGE_STATUSES:
+        return
+    agency = routing.agency_for(complaint.category, complaint.region)
+    if agency is not None and agency.is_active:
+        steps.assign(complaint, agency, user, actor, _("Sent by the routing rules."))
 
 
 @transaction.atomic

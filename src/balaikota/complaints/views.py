@@ -30,6 +30,7 @@ from balaikota.complaints import (
     lifecycle,
     moderation,
     router,
+    routing,
     selectors,
     services,
     supporters,
@@ -215,6 +216,14 @@ def track_lookup(request: HttpRequest) -> HttpResponse:
     return render(request, "complaints/track_lookup.html", {"form": form})
 
 
+def _ticket_not_found(request: HttpRequest, ticket: str) -> HttpResponse:
+    """A mistyped or unknown code: the tracking form again, with the code to correct."""
+    form = forms.TrackForm({"ticket": ticket[:20]})
+    return render(
+        request, "complaints/track_lookup.html", {"form": form, "not_found": True}, status=404
+    )
+
+
 def _reporter_key(request: HttpRequest, ticket: str) -> str | None:
     key = request.POST.get("kunci")
     if key:
@@ -227,7 +236,10 @@ def track(request: HttpRequest, ticket: str) -> HttpResponse:
     """The tracking page. The public sees the public version of a published complaint
     (never the reporter's personal data), and of any other only its ticket, status, agency
     and next deadline; the reporter, through the private link, sees all of their own."""
-    complaint = selectors.public_complaint(ticket)
+    try:
+        complaint = selectors.public_complaint(ticket)
+    except Http404:
+        return _ticket_not_found(request, ticket)
     if "kunci" in request.GET:
         # The private link's key moves into the session at once, so it does not stay in the
         # address bar, the history or a link the citizen shares.
@@ -398,12 +410,15 @@ def inbox(request: HttpRequest) -> HttpResponse:
     user = _staff_only(request)
     if user is None:
         raise PermissionDenied(_("This page is for city staff."))
+    search = request.GET.get("cari", "").strip()
     flt = selectors.InboxFilter(
-        status=request.GET.get("status", "open"),
+        # A search looks in every status unless one is chosen: a code is often a closed one.
+        status=request.GET.get("status", "all" if search else "open"),
         category=request.GET.get("kategori", ""),
         region=request.GET.get("wilayah", ""),
         overdue=request.GET.get("terlambat") == "1",
         agency=request.GET.get("opd", "") if roles.reads_whole_city(user) else "",
+        search=search,
     )
     page = _page(request, selectors.inbox(user, flt))
     query = request.GET.copy()
@@ -473,7 +488,13 @@ def staff_detail(request: HttpRequest, ticket: str) -> HttpResponse:
             "after_photos": [p for p in photos if p.kind == "after"],
             "actions": [a.value for a in actions],
             "now": timezone.now(),
-            "assign_form": forms.AssignForm(initial={"agency": complaint.agency}),
+            # The agency it is with, else the one the routing rules name for it.
+            "assign_form": forms.AssignForm(
+                initial={
+                    "agency": complaint.agency
+                    or routing.agency_for(complaint.category, complaint.region)
+                }
+            ),
             "correct_form": forms.CorrectForm(initial={"category": complaint.category}),
             "duplicate_form": forms.DuplicateForm(),
             "note_form": forms.NoteForm(),

@@ -99,11 +99,13 @@ SCHEMA: tuple[Var, ...] = (
     Var("EMAIL_HOST_PASSWORD", "", "SMTP password.", secret=True),
     Var("EMAIL_USE_TLS", "false", "STARTTLS on the SMTP connection."),
     Var("DEFAULT_FROM_EMAIL", "SAMBAT Kota Malang <sambat@localhost>", "Sender of e-mails."),
+    Var("PORT", "8000", "Port that `make demo` and `make serve` listen on."),
     Var(
         "SITE_URL",
-        "http://127.0.0.1:8000",
-        "Public base URL used in links in e-mails. With DEBUG off it must be https:// (HSTS, "
-        "redirect to HTTPS, Secure cookies) unless ALLOW_INSECURE_HTTP is true.",
+        "",
+        "Public base URL used in links in e-mails. Empty: http://127.0.0.1:$PORT, the port "
+        "`make demo` serves on (8000 unless PORT is set). With DEBUG off it must be https:// "
+        "(HSTS, redirect to HTTPS, Secure cookies) unless ALLOW_INSECURE_HTTP is true.",
     ),
     Var(
         "ALLOW_INSECURE_HTTP",

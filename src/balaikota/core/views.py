@@ -2,9 +2,16 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponsePermanentRedirect, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.http.response import HttpResponseBase
+from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.static import serve
@@ -25,6 +32,13 @@ def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
     """Browsers ask for /favicon.ico on pages that name no icon (the admin, JSON opened in a
     tab); a 404 there is an error in their console."""
     return HttpResponsePermanentRedirect(static("balaikota/favicon.svg"))
+
+
+@login_required
+def landing(request: HttpRequest) -> HttpResponseRedirect:
+    """After signing in: each role's own work (settings.ROLE_LANDING)."""
+    role = getattr(request.user, "role", "")
+    return redirect(settings.ROLE_LANDING.get(role, settings.ROLE_LANDING_DEFAULT))
 
 
 class LoginView(auth_views.LoginView):

@@ -20,21 +20,28 @@ def _status_choices() -> list[tuple[str, Any]]:
     return [("", _("All")), ("open", _("Open")), ("closed", _("Closed")), *Status.choices]
 
 
+# The names the map and the dashboard use (dashboards/filters.py) are the names here too;
+# the English names of the first release still work.
+FORMER_NAMES = {"start": "dari", "end": "sampai", "category": "kategori", "agency": "opd"}
+
+
 class ExportForm(forms.Form):
-    start = forms.DateField(label=_("From (date submitted)"), required=False)
-    end = forms.DateField(label=_("Up to and including"), required=False)
-    category = forms.ChoiceField(label=_("Category"), required=False)
-    agency = forms.ChoiceField(label=_("Agency"), required=False)
+    dari = forms.DateField(label=_("From (date submitted)"), required=False)
+    sampai = forms.DateField(label=_("Up to and including"), required=False)
+    kategori = forms.ChoiceField(label=_("Category"), required=False)
+    opd = forms.ChoiceField(label=_("Agency"), required=False)
     kecamatan = forms.ChoiceField(label=_("Kecamatan"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=_status_choices)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, data: Any = None, **kwargs: Any) -> None:
+        if data is not None:
+            data = {FORMER_NAMES.get(name, name): value for name, value in data.items()}
+        super().__init__(data, **kwargs)
         every = [("", _("All"))]
-        self.fields["category"].choices = every + [  # type: ignore[attr-defined]
+        self.fields["kategori"].choices = every + [  # type: ignore[attr-defined]
             (c.slug, c.display_name) for c in Category.objects.order_by("position")
         ]
-        self.fields["agency"].choices = every + list(  # type: ignore[attr-defined]
+        self.fields["opd"].choices = every + list(  # type: ignore[attr-defined]
             Agency.objects.order_by("name").values_list("code", "short_name")
         )
         self.fields["kecamatan"].choices = every + list(  # type: ignore[attr-defined]
@@ -53,7 +60,7 @@ class ExportForm(forms.Form):
                     "known": ", ".join(self.fields),
                 }
             )
-        start, end = data.get("start"), data.get("end")
+        start, end = data.get("dari"), data.get("sampai")
         for day in (start, end):
             if isinstance(day, dt.date) and day.year not in YEARS:
                 raise forms.ValidationError(_("The dates are out of range."))
@@ -69,12 +76,12 @@ class ExportForm(forms.Form):
                 return None
             return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
-        end = data.get("end")
+        end = data.get("sampai")
         return ExportFilter(
-            start=moment(data.get("start")),
+            start=moment(data.get("dari")),
             end=moment(end + dt.timedelta(days=1)) if end else None,
-            category=data.get("category") or "",
-            agency=data.get("agency") or "",
+            category=data.get("kategori") or "",
+            agency=data.get("opd") or "",
             kecamatan=data.get("kecamatan") or "",
             status=data.get("status") or "",
         )

@@ -23,6 +23,19 @@ from balaikota.performance.models import (
 VALUE_FIELDS = ("value", "low", "high", "q1", "q2", "q3", "q4")
 
 
+class Number(forms.FloatField):
+    """A number as people here type it: "2,8" as well as "2.8" (the pages print "2,8")."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        super().__init__(localize=True, **kwargs)
+
+    def to_python(self, value: Any) -> float | None:
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".")
+        return super().to_python(value)
+
+
 class IndicatorForm(forms.Form):
     name = forms.CharField(label=_("name"), max_length=250)
     unit = forms.CharField(label=_("unit"), max_length=40)
@@ -33,7 +46,7 @@ class IndicatorForm(forms.Form):
     aggregation = forms.ChoiceField(
         label=_("aggregation over the year"), choices=Aggregation.choices
     )
-    baseline_value = forms.FloatField(label=_("baseline value"), required=False)
+    baseline_value = Number(label=_("baseline value"), required=False)
     baseline_year = forms.IntegerField(
         label=_("baseline year"), required=False, min_value=2000, max_value=2100
     )
@@ -46,13 +59,13 @@ class IndicatorForm(forms.Form):
 class TargetForm(forms.Form):
     indicator = forms.ModelChoiceField(label=_("indicator"), queryset=Indicator.objects.all())
     year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
-    value = forms.FloatField(label=_("year's target"), required=False)
-    low = forms.FloatField(label=_("range from"), required=False)
-    high = forms.FloatField(label=_("range to"), required=False)
-    q1 = forms.FloatField(label=_("TW I target"), required=False)
-    q2 = forms.FloatField(label=_("TW II target"), required=False)
-    q3 = forms.FloatField(label=_("TW III target"), required=False)
-    q4 = forms.FloatField(label=_("TW IV target"), required=False)
+    value = Number(label=_("year's target"), required=False)
+    low = Number(label=_("range from"), required=False)
+    high = Number(label=_("range to"), required=False)
+    q1 = Number(label=_("TW I target"), required=False)
+    q2 = Number(label=_("TW II target"), required=False)
+    q3 = Number(label=_("TW III target"), required=False)
+    q4 = Number(label=_("TW IV target"), required=False)
 
     def values(self) -> dict[str, float | None]:
         return {name: self.cleaned_data[name] for name in VALUE_FIELDS}
@@ -96,7 +109,7 @@ class CheckInForm(forms.Form):
         coerce=int,
         choices=[(1, "TW I"), (2, "TW II"), (3, "TW III"), (4, "TW IV")],
     )
-    actual = forms.FloatField(label=_("actual"))
+    actual = Number(label=_("actual"))
     obstacles = forms.CharField(
         label=_("obstacles"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

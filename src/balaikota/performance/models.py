@@ -402,6 +402,17 @@ class CheckIn(models.Model):
     def is_locked(self) -> bool:
         return self.status in {CheckInStatus.VERIFIED, CheckInStatus.SUPERSEDED}
 
+    @property
+    def method_label(self) -> str:
+        """How the achievement was computed, in words ("up", "down/selisih" as stored)."""
+        if not self.method:
+            return ""
+        polarity, _sep, method = self.method.partition("/")
+        words = [str(Polarity(polarity).label) if polarity in Polarity.values else polarity]
+        if method:
+            words.append(str(Method(method).label) if method in Method.values else method)
+        return ", ".join(words)
+
 
 class Evidence(models.Model):
     check_in = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="evidence")
@@ -543,6 +554,65 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject}:{self.subject_id} {self.action} {self.from_status}→{self.to_status}"
+
+    @property
+    def action_label(self) -> str:
+        return str(EVENT_ACTIONS.get(self.action, self.action))
+
+    @property
+    def from_label(self) -> str:
+        return _status_label(self.subject, self.from_status)
+
+    @property
+    def to_label(self) -> str:
+        return _status_label(self.subject, self.to_status)
+
+
+# What each step of the auction and the monitoring is called on the pages.
+EVENT_ACTIONS = {
+    "create_indicator": _("indicator created"),
+    "set_target": _("target set"),
+    "copy_target": _("target copied to the next year"),
+    "open_auction": _("auction opened"),
+    "offer": _("offer made"),
+    "commit": _("committed"),
+    "counter": _("counter-proposal"),
+    "decline": _("declined"),
+    "decline_by_deadline": _("declined: no answer by the deadline"),
+    "revise_offer": _("offer revised"),
+    "accept": _("accepted"),
+    "sign": _("agreement signed"),
+    "amend": _("agreement amended"),
+    "agreement_pdf": _("agreement document made"),
+    "open_reassignment": _("reassignment opened"),
+    "decide_reassignment": _("reassignment decided"),
+    "reassign": _("post reassigned"),
+    "draft_check_in": _("check-in drafted from complaint figures"),
+    "submit_check_in": _("check-in sent"),
+    "correct_check_in": _("check-in corrected"),
+    "verify_check_in": _("check-in verified"),
+    "return_check_in": _("check-in returned for correction"),
+    "supersede_check_in": _("check-in replaced by a correction"),
+    "open_review": _("review opened"),
+    "recommend": _("recommendation given"),
+    "decide_review": _("review decided"),
+}
+
+_STATUSES: dict[str, type[models.TextChoices]] = {
+    "auction": Auction.State,
+    "offer": OfferStatus,
+    "commitment": CommitmentStatus,
+    "checkin": CheckInStatus,
+    "review": Review.State,
+    "reassignment": Reassignment.State,
+}
+
+
+def _status_label(subject: str, value: str) -> str:
+    choices = _STATUSES.get(subject)
+    if not value or choices is None or value not in choices.values:
+        return value
+    return str(choices(value).label)
 
 
 class Reminder(models.Model):

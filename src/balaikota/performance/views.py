@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from balaikota.agencies.models import Agency, Official, Position
 from balaikota.core.models import User
@@ -162,6 +164,39 @@ def _with_history(
     return result
 
 
+def _due_notice(
+    rows: list[tuple[selectors.CommitmentRow, list[CheckIn], bool]],
+    year: int,
+    quarter: int,
+    today: dt.date,
+) -> dict[str, Any] | None:
+    """What the head is reminded of: the last quarter, while a commitment of its year has not
+    reported it (late once its deadline passed), else the next quarter; nothing without a
+    commitment of that year."""
+    days = monitoring.check_in_days()
+    of_year = [reported for row, _history, reported in rows if row.commitment.year == year]
+    missing = of_year.count(False)
+    if missing:
+        deadline = periods.check_in_deadline(year, quarter, days)
+        kind = "late" if today > deadline else "due"
+        return {
+            "kind": kind,
+            "label": periods.label(quarter),
+            "year": year,
+            "date": deadline,
+            "missing": missing,
+        }
+    next_year, next_quarter = (year, quarter + 1) if quarter < 4 else (year + 1, 1)
+    if not any(row.commitment.year == next_year for row, _history, _reported in rows):
+        return None
+    return {
+        "kind": "next",
+        "label": periods.label(next_quarter),
+        "year": next_year,
+        "date": periods.check_in_deadline(next_year, next_quarter, days),
+    }
+
+
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
     """Kinerja saya: offers to answer and commitments to report on."""
@@ -171,16 +206,17 @@ def mine(request: HttpRequest) -> HttpResponse:
     rows = selectors.rows_for(commitments, verified_only=False)
     today = timezone.localdate()
     year, quarter = periods.last_ended_quarter(today)
+    with_history = _with_history(rows, year, quarter)
     return render(
         request,
         "performance/mine.html",
         {
             "offers": offers,
-            "rows": _with_history(rows, year, quarter),
+            "rows": with_history,
             "due_year": year,
             "due_quarter": quarter,
             "due_label": periods.label(quarter),
-            "due_by": periods.check_in_deadline(year, quarter, monitoring.check_in_days()),
+            "due": _due_notice(with_history, year, quarter, today),
             "commit_form": forms.CommitForm(),
             "check_in_form": forms.CheckInForm(initial={"quarter": quarter}),
             "pact": services.PACT_OF_INTEGRITY,
@@ -232,19 +268,41 @@ def answer(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 @login_required
 @require_POST
 def check_in(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send a check-in. Through htmx a refused one is answered next to the form, which stays
+    as it was typed, the chosen evidence files included; without JavaScript, as a message."""
     user = _user(request)
     commitment = access.get_commitment_for_holder(user, pk)
     form = forms.CheckInForm(request.POST)
-    if form.is_valid():
+    done = _("Your check-in was sent for verification.")
+    errors = _errors_of(form)
+    if not errors:
         data = monitoring.CheckInInput(files=request.FILES.getlist("evidence"), **form.cleaned_data)
-        _attempt(
-            request,
-            lambda: monitoring.submit_check_in(user, commitment, data),
-            _("Your check-in was sent for verification."),
-        )
-    else:
-        _form_errors(request, form)
-    return redirect("performance:mine")
+        try:
+            monitoring.submit_check_in(user, commitment, data)
+        except InvalidInput as exc:
+            errors = [error for group in exc.errors.values() for error in group]
+        except NotAllowed as exc:
+            errors = [str(exc)]
+    if not getattr(request, "htmx", False):
+        for error in errors:
+            messages.error(request, error)
+        if not errors:
+            messages.success(request, done)
+        return redirect("performance:mine")
+    if errors:
+        return render(request, "performance/_check_in_refused.html", {"errors": errors})
+    messages.success(request, done)
+    return HttpResponseClientRedirect(reverse("performance:mine"))
+
+
+def _errors_of(form: Any) -> list[str]:
+    if form.is_valid():
+        return []
+    return [
+        f"{form.fields[field].label}: {error}" if field in form.fields else str(error)
+        for field, errors in form.errors.items()
+        for error in errors
+    ]
 
 
 # --- Verifiers ------------------------------------------------------------------------------

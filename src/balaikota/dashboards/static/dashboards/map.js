@@ -4,8 +4,11 @@
   "use strict";
   var box = document.getElementById("complaint-map");
   if (!box) return;
+  // The labels are in a <template>: its spans live in its content, not in the document.
   var labels = {};
-  document.querySelectorAll("#popup-labels span").forEach(function (el) { labels[el.dataset.key] = el.textContent; });
+  document.getElementById("popup-labels").content.querySelectorAll("span").forEach(function (el) {
+    labels[el.dataset.key] = el.textContent;
+  });
   var statusLabels = JSON.parse(document.getElementById("status-labels").textContent);
   var query = box.dataset.query;
   var OPEN = { submitted: 1, verified: 1, assigned: 1, in_progress: 1, reopened: 1 };
@@ -14,7 +17,8 @@
   var start = { zoom: 12, lat: parseFloat(box.dataset.lat), lon: parseFloat(box.dataset.lon) };
   var saved = /^#(\d+)\/(-?[\d.]+)\/(-?[\d.]+)$/.exec(window.location.hash);
   if (saved) start = { zoom: +saved[1], lat: +saved[2], lon: +saved[3] };
-  var map = L.map(box, { minZoom: 10, maxZoom: 19 }).setView([start.lat, start.lon], start.zoom);
+  var map = L.map(box, { minZoom: 10, maxZoom: 19, zoomControl: false }).setView([start.lat, start.lon], start.zoom);
+  L.control.zoom({ zoomInTitle: labels.zoom_in, zoomOutTitle: labels.zoom_out }).addTo(map);
   if (box.dataset.tiles) {
     L.tileLayer(box.dataset.tiles, { maxZoom: 19, attribution: box.dataset.attribution }).addTo(map);
   }
