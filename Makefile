@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: install demo serve test test-postgres lint format eval-router bench bench-intake bench-lookup bench-reads bench-data bench-dashboards lock messages clean
+.PHONY: install demo serve test test-postgres lint format eval-router bench bench-intake bench-lookup bench-reads bench-lapor bench-data bench-dashboards lock messages clean
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -58,6 +58,10 @@ bench-lookup: install
 
 bench-reads: install
 	$(BIN)/python bench/run.py --skip-intake --skip-lookup --skip-photo
+
+# /lapor's first visit on slow 3G (400 kbit/s, 400 ms) in Debian's Chromium; about 3 minutes.
+bench-lapor: install
+	$(BIN)/python bench/lapor_3g.py $(BENCH_ARGS)
 
 # A million complaints in their own database (SQLite under /tmp/balaikota-bench, or
 # BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_transp), never the dev one.

@@ -99,3 +99,26 @@ def test_the_public_copy_counts_what_was_blurred_automatically(astronaut: Image.
     assert copy.blurred == 1  # the face; the moderator's area is not counted
     with Image.open(io.BytesIO(copy.image)) as public:
         assert faces.detect_faces(public) == []
+
+
+def test_a_face_in_a_twelve_megapixel_phone_photo_is_blurred_in_the_public_copy(
+    astronaut: Image.Image,
+) -> None:
+    # given a 4000x3000 photo of a grey street (GPS and orientation in its EXIF) with someone
+    # standing a few metres away: a face of about 190 of its 4000 pixels
+    street = Image.new("RGB", (4000, 3000), (118, 116, 110))
+    street.paste(astronaut.resize((960, 960), Image.Resampling.LANCZOS), (2400, 900))
+    exif = images.gps_exif(-7.96, 112.614)
+    exif[0x0112] = 1  # upright already
+    out = io.BytesIO()
+    street.save(out, "JPEG", quality=90, exif=exif.tobytes())
+    # when the worker makes its copies
+    staff = photos.process(out.getvalue())
+    public = photos.public_copy_of(staff)
+    # then the staff copy still shows the face, the public copy does not
+    assert public.blurred == 1
+    with Image.open(io.BytesIO(staff.image)) as copy:
+        assert faces.detect_faces(copy)
+    with Image.open(io.BytesIO(public.image)) as copy:
+        assert faces.detect_faces(copy) == []
+        assert not copy.getexif()

@@ -179,19 +179,25 @@ class Processed:
     pixels: Image.Image | None = None
 
 
-def _encode(image: Image.Image) -> bytes:
+def encode(image: Image.Image) -> bytes:
+    """JPEG of the pixels of an RGB image, and nothing else."""
     out = io.BytesIO()
     # A fresh image object carries no EXIF, XMP, ICC profile or comments: only pixels.
     clean = Image.frombytes("RGB", image.size, image.tobytes())
-    clean.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+    # Baseline with optimised Huffman tables: a progressive file took twice the CPU to
+    # write and was no smaller (2000x1500: 24 against 12 ms, 159 against 155 kB).
+    clean.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
     return out.getvalue()
 
 
+def thumbnail_pixels(image: Image.Image) -> Image.Image:
+    """`image` scaled to the thumbnail's size (a new image; `image` is left as it is)."""
+    thumb = _scaled(image, THUMB_MAX_SIDE, reducing_gap=1.0)
+    return thumb.copy() if thumb is image else thumb
+
+
 def _thumbnail(image: Image.Image) -> bytes:
-    thumb = image.copy()
-    # reducing_gap=1: reduce() by whole factors does most of the work, LANCZOS the rest.
-    thumb.thumbnail((THUMB_MAX_SIDE, THUMB_MAX_SIDE), Image.Resampling.LANCZOS, reducing_gap=1.0)
-    return _encode(thumb)
+    return encode(thumbnail_pixels(image))
 
 
 def decoded_bytes(mode: str, size: tuple[int, int], image_format: str = "") -> int:
@@ -202,14 +208,16 @@ def decoded_bytes(mode: str, size: tuple[int, int], image_format: str = "") -> i
     return size[0] * size[1] * _BYTES_PER_PIXEL.get(mode, 4) * copies
 
 
-def _scaled(image: Image.Image, side: int) -> Image.Image:
-    """`image` with its longest side at most `side` (never enlarged)."""
+def _scaled(image: Image.Image, side: int, reducing_gap: float = 2.0) -> Image.Image:
+    """`image` with its longest side at most `side` (never enlarged). reduce() by whole
+    factors does the bulk of the work first, LANCZOS the rest: the smaller `reducing_gap`,
+    the more reduce() does (faster, a little softer)."""
     scale = side / max(image.size)
     if scale >= 1:
         return image
     size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-    # reduce() first (by whole factors) is fast, but does not exist for 16-bit grey.
-    gap = None if image.mode.startswith("I;16") else 2.0
+    # reduce() does not exist for 16-bit grey.
+    gap = None if image.mode.startswith("I;16") else reducing_gap
     return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=gap)
 
 
@@ -270,7 +278,7 @@ def process(data: bytes, *, max_decoded_bytes: int = DECODE_MAX_BYTES) -> Proces
     """Re-encode as JPEG, turned upright, scaled down, with no metadata at all."""
     rgb = decode(data, side=PUBLIC_MAX_SIDE, max_decoded_bytes=max_decoded_bytes)
     return Processed(
-        image=_encode(rgb),
+        image=encode(rgb),
         thumbnail=_thumbnail(rgb),
         width=rgb.width,
         height=rgb.height,
@@ -318,4 +326,4 @@ def _public(
             image=staff_image, thumbnail=staff_thumbnail or _thumbnail(rgb), blurred=0
         )
     blurred = faces.blur(rgb, areas)
-    return PublicCopy(image=_encode(blurred), thumbnail=_thumbnail(blurred), blurred=len(found))
+    return PublicCopy(image=encode(blurred), thumbnail=_thumbnail(blurred), blurred=len(found))
