@@ -32,7 +32,9 @@ class MapTally(models.Model):
     month = models.IntegerField(null=True)  # year * 12 + month - 1, in the city's time
     cell_y = models.IntegerField()
     cell_x = models.IntegerField()
-    detailed = models.BooleanField()
+    # 1 or 0, not a boolean: SQLite's planner uses an index on `detailed = 1`, not on the
+    # bare column Django writes for a boolean.
+    detailed = models.PositiveSmallIntegerField()
     # Plain ids, not foreign keys: the rows are rebuilt wholesale and never joined.
     category_id = models.BigIntegerField(null=True)
     agency_id = models.BigIntegerField(null=True)
@@ -50,14 +52,16 @@ class MapTally(models.Model):
                 name="maptally_cell_idx",
             ),
             models.Index(
-                fields=["generation", "level", "category_id", "month"],
+                fields=["generation", "level", "detailed", "category_id", "month"],
                 name="maptally_category_idx",
             ),
             models.Index(
-                fields=["generation", "level", "region_id", "month"], name="maptally_region_idx"
+                fields=["generation", "level", "detailed", "region_id", "month"],
+                name="maptally_region_idx",
             ),
             models.Index(
-                fields=["generation", "level", "agency_id", "month"], name="maptally_agency_idx"
+                fields=["generation", "level", "detailed", "agency_id", "month"],
+                name="maptally_agency_idx",
             ),
         ]
 

@@ -182,10 +182,10 @@ def filtered_cells(flt: MapFilter, view: Viewport) -> list[dict[str, Any]]:
     ids = filter_ids(flt)
     if ids is None:
         return []
+    level = tally.level_for(view.zoom, flt)
     built = tally.current()
     if built is None:
-        return cell_items(cell_sums(_in_view(public_complaints(flt, ids), view), view.zoom))
-    level = min(max(view.zoom, GRID_ZOOMS[0]), GRID_ZOOMS[-1])
+        return cell_items(cell_sums(_in_view(public_complaints(flt, ids), view), level))
     counting = tally.plan(flt, ids, built, level, detailed=bool(ids))
     cells: Cells = {}
     if counting.rows is not None:

@@ -35,7 +35,13 @@ from balaikota.dashboards.models import MapTally, Summary
 
 KEY = "map:tally"
 REGION_LEVEL = 0  # one cell for the city: complaints per kelurahan, and the list's count
-CELL_LEVELS = (15, 14, 13, 12, 11, 10)  # finest first: each level is built from the one below
+# Finest first: each level is built from the one below. Finer cells would multiply the rows
+# (a cell of zoom 15 holds about 150 of a million complaints: nearly a row each per month),
+# so a filtered view zoomed in further shows the cells of zoom 13, and of zoom 12 when it
+# names a period; the unfiltered grid, one row a cell, goes on to zoom 15.
+CELL_LEVELS = (13, 12, 11, 10)
+LAST_MONTH_LEVEL = 12
+GRID_ONLY_LEVELS = (15, 14)
 COPY_CHUNK = 20_000
 LIVE_IDS = 5000  # complaints since the build, looked up by id; beyond, by a range
 BUILD_TABLE = "map_tally_build"
@@ -97,7 +103,7 @@ def _create_build_table(cursor: Any) -> None:
     key = "n SERIAL PRIMARY KEY" if connection.vendor == "postgresql" else "n INTEGER PRIMARY KEY"
     cursor.execute(
         f"CREATE TEMPORARY TABLE {BUILD_TABLE} ({key}, level INTEGER, month INTEGER,"
-        " cell_y INTEGER, cell_x INTEGER, detailed BOOLEAN, category_id BIGINT,"
+        " cell_y INTEGER, cell_x INTEGER, detailed INTEGER, category_id BIGINT,"
         " agency_id BIGINT, region_id BIGINT, status VARCHAR(20), count INTEGER,"
         " sum_lat DOUBLE PRECISION, sum_lon DOUBLE PRECISION, supporters INTEGER)"
     )
@@ -117,12 +123,19 @@ def _count_complaints(cursor: Any, last_id: int) -> None:
         f"INSERT INTO {BUILD_TABLE} ({COLUMNS}) SELECT {CELL_LEVELS[0]}, {month}, {cell_y},"
         f" {cell_x}, %s, {WHAT}, status, {sums} {where} AND lat IS NOT NULL"
         f" AND lon IS NOT NULL GROUP BY {month}, {cell_y}, {cell_x}, {WHAT}, status",
-        [finest, finest, True, True, *hidden, last_id, finest, finest],
+        [finest, finest, 1, True, *hidden, last_id, finest, finest],
+    )
+    finest = cell_degrees(GRID_ONLY_LEVELS[0])
+    cursor.execute(
+        f"INSERT INTO {BUILD_TABLE} ({COLUMNS}) SELECT {GRID_ONLY_LEVELS[0]}, NULL, {cell_y},"
+        f" {cell_x}, %s, NULL, NULL, NULL, status, {sums} {where} AND lat IS NOT NULL"
+        f" AND lon IS NOT NULL GROUP BY {cell_y}, {cell_x}, status",
+        [finest, finest, 0, True, *hidden, last_id, finest, finest],
     )
     cursor.execute(
         f"INSERT INTO {BUILD_TABLE} ({COLUMNS}) SELECT {REGION_LEVEL}, {month}, 0, 0, %s,"
         f" {WHAT}, status, {sums} {where} GROUP BY {month}, {WHAT}, status",
-        [True, True, *hidden, last_id],
+        [1, True, *hidden, last_id],
     )
 
 
@@ -139,6 +152,14 @@ def _derive_levels(cursor: Any) -> None:
     """Coarser cells from finer ones (a cell of zoom z is four of zoom z + 1: the grid
     halves at each zoom), then the all-time rows, then the rows without category, agency
     and kelurahan."""
+    for level in GRID_ONLY_LEVELS[1:]:
+        _sum_into_build(
+            cursor,
+            f"{level}, NULL, cell_y / 2, cell_x / 2, detailed, {WHAT}, status",
+            "level = %s",
+            f"cell_y / 2, cell_x / 2, detailed, {WHAT}, status",
+            [level + 1],
+        )
     for level in CELL_LEVELS[1:]:
         _sum_into_build(
             cursor,
@@ -159,7 +180,7 @@ def _derive_levels(cursor: Any) -> None:
         "level, month, cell_y, cell_x, %s, NULL, NULL, NULL, status",
         "detailed = %s",
         "level, month, cell_y, cell_x, status",
-        [False, True],
+        [0, 1],
     )
 
 
@@ -168,15 +189,18 @@ def _copy_build(cursor: Any, generation: int) -> int:
     holds the single writer's lock)."""
     cursor.execute(f"SELECT COALESCE(MAX(n), 0) FROM {BUILD_TABLE}")  # noqa: S608
     (last,) = cursor.fetchone()
-    columns = MapTally._meta.db_table
+    table = MapTally._meta.db_table
+    copied = 0
     for start in range(0, last, COPY_CHUNK):
         with transaction.atomic():
             cursor.execute(
-                f"INSERT INTO {columns} (generation, {COLUMNS}) SELECT %s, {COLUMNS}"  # noqa: S608
-                f" FROM {BUILD_TABLE} WHERE n > %s AND n <= %s",
-                [generation, start, start + COPY_CHUNK],
+                f"INSERT INTO {table} (generation, {COLUMNS}) SELECT %s, {COLUMNS}"  # noqa: S608
+                f" FROM {BUILD_TABLE} WHERE n > %s AND n <= %s AND level <= %s"
+                " AND (month IS NULL OR level <= %s)",
+                [generation, start, start + COPY_CHUNK, CELL_LEVELS[0], LAST_MONTH_LEVEL],
             )
-    return int(last)
+            copied += max(cursor.rowcount, 0)
+    return copied
 
 
 def _delete_generations_but(generation: int) -> None:
@@ -222,6 +246,9 @@ def rebuild(grid: Any = None) -> Build:
         },
     )
     _delete_generations_but(generation)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # statistics for the new generation's rows
+            cursor.execute(f"ANALYZE {MapTally._meta.db_table}")
     return Build(generation, last_id, rows)
 
 
@@ -234,7 +261,7 @@ def build_cells(cursor: Any, level: int) -> list[tuple[int, int, int, int, float
         " THEN count ELSE 0 END), SUM(sum_lat), SUM(sum_lon), SUM(supporters)"
         f" FROM {BUILD_TABLE} WHERE level = %s AND month IS NULL AND detailed = %s"
         " GROUP BY cell_y, cell_x ORDER BY cell_y, cell_x",
-        [*sorted(str(s) for s in OPEN_STATUSES), level, False],
+        [*sorted(str(s) for s in OPEN_STATUSES), level, 0],
     )
     return list(cursor.fetchall())
 
@@ -243,7 +270,7 @@ def build_village_counts(cursor: Any) -> dict[str, int]:
     cursor.execute(
         f"SELECT region_id, SUM(count) FROM {BUILD_TABLE} WHERE level = %s AND month IS NULL"  # noqa: S608
         " AND detailed = %s AND region_id IS NOT NULL GROUP BY region_id",
-        [REGION_LEVEL, True],
+        [REGION_LEVEL, 1],
     )
     return {str(region): int(count) for region, count in cursor.fetchall()}
 
@@ -280,7 +307,7 @@ def plan(
 ) -> Plan:
     """`ids`: the filter's category, agency and kelurahan ids (a list for a kecamatan);
     `detailed`: read the rows with them (needed for those filters and per kelurahan)."""
-    rows = Q(generation=built.generation, level=level, detailed=detailed)
+    rows = Q(generation=built.generation, level=level, detailed=int(detailed))
     for column, value in ids.items():
         rows &= Q(**{f"{column}__in" if isinstance(value, list) else column: value})
     if flt.status:
@@ -312,6 +339,12 @@ def plan(
     )
     live.append((months, built.last_id))
     return Plan(rows, live, detailed)
+
+
+def level_for(zoom: int, flt: MapFilter) -> int:
+    """The level of the worker's cells a filtered view at this zoom reads."""
+    finest = LAST_MONTH_LEVEL if (flt.dari or flt.sampai) else CELL_LEVELS[0]
+    return min(max(zoom, CELL_LEVELS[-1]), finest)
 
 
 def cell_rows(rows: Q, view: Viewport, level: int) -> QuerySet[MapTally]:
