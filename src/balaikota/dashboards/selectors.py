@@ -4,6 +4,7 @@ aggregated in the database."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -145,7 +146,7 @@ def cell_sums(qs: QuerySet[Complaint], zoom: int) -> Cells:
     return {(row["cell_y"], row["cell_x"]): _sums_of(row) for row in rows}
 
 
-def _sums_of(row: dict[str, Any]) -> list[float]:
+def _sums_of(row: Mapping[str, Any]) -> list[float]:
     return [row["n"], row["n_open"], row["lat_sum"], row["lon_sum"], row["support"] or 0]
 
 

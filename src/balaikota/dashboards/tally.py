@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Case, F, IntegerField, Max, Q, QuerySet, Sum, When
+from django.db.models import Case, F, IntegerField, Max, Q, Sum, When
 from django.db.models.expressions import Func
 from django.utils import timezone
 
@@ -347,7 +347,7 @@ def level_for(zoom: int, flt: MapFilter) -> int:
     return min(max(zoom, CELL_LEVELS[-1]), finest)
 
 
-def cell_rows(rows: Q, view: Viewport, level: int) -> QuerySet[MapTally]:
+def cell_rows(rows: Q, view: Viewport, level: int) -> Iterable[Mapping[str, Any]]:
     """The rows' sums per cell, for the cells the viewport touches."""
     cell = cell_degrees(level)
     in_view = Q(
