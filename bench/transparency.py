@@ -9,8 +9,10 @@ Both work on their own database, never the development one: a SQLite file in
 routing rules) and bulk-inserts complaints spread over the kelurahan in proportion to their
 area, over three years, at every stage of their life, with deadlines, ratings and
 supporters. They have no events or audit entries (so `audit-verify` fails there, as it
-should: nothing recorded them). `measure` times the map's cluster and point queries, the
-density, the list, the worker's dashboard refresh and the dashboard page, in-process.
+should: nothing recorded them). `measure` times, in-process, the map's cluster and point
+queries, the density and the list under every filter the map offers, counted live and then
+from the worker's counts (`dashboards/tally.py`), the worker's build of those counts, and the
+pages; with --dashboard also the dashboard's figures and page.
 """
 
 from __future__ import annotations
@@ -202,6 +204,81 @@ def _timed(run: Callable[[], Any], repeat: int) -> tuple[float, float]:
     return statistics.median(times), max(times)
 
 
+CITY = "112.55,-8.06,112.72,-7.90"
+KECAMATAN_BOX = "112.62,-7.99,112.65,-7.96"
+
+
+def _filtered_cases() -> list[tuple[str, Callable[[], Any]]]:
+    """Every filter the public map offers, alone and combined, on the clusters, the density
+    layer and the list: timed counted live, then from the worker's counts."""
+    from balaikota.dashboards import filters, selectors
+
+    def flt(query: str) -> filters.MapFilter:
+        return filters.parse(dict(part.split("=") for part in query.split("&") if part))
+
+    def clusters(query: str, bbox: str = CITY, zoom: int = 13) -> Callable[[], Any]:
+        return lambda: selectors.map_answer(flt(query), filters.parse_viewport(bbox, str(zoom)))
+
+    today = dt.date.today()
+    last_month = today.replace(day=1) - dt.timedelta(days=1)
+    whole_months = f"dari={_months_before(today, 3).isoformat()}&sampai={last_month.isoformat()}"
+    year = f"dari={_days_ago(365)}"
+    return [
+        ("clusters z13, kategori=sampah", clusters("kategori=sampah")),
+        ("clusters z10, kategori=sampah", clusters("kategori=sampah", zoom=10)),
+        (
+            "clusters z15, a kecamatan's box, kategori=sampah",
+            clusters("kategori=sampah", KECAMATAN_BOX, 15),
+        ),
+        ("clusters z13, status=in_progress", clusters("status=in_progress")),
+        ("clusters z13, opd=dlh", clusters("opd=dlh")),
+        ("clusters z13, kecamatan=35.73.02", clusters("kecamatan=35.73.02")),
+        ("clusters z13, kelurahan=35.73.05.1005", clusters("kelurahan=35.73.05.1005")),
+        ("clusters z13, last 90 days", clusters(f"dari={_days_ago(90)}")),
+        ("clusters z13, three whole months", clusters(whole_months)),
+        (
+            "clusters z13, in progress + last 90 days",
+            clusters(f"status=in_progress&dari={_days_ago(90)}"),
+        ),
+        (
+            "clusters z13, sampah + closed + last year",
+            clusters(f"kategori=sampah&status=closed&{year}"),
+        ),
+        (
+            "clusters z13, opd=dlh + kecamatan + last 90 days",
+            clusters(f"opd=dlh&kecamatan=35.73.02&dari={_days_ago(90)}"),
+        ),
+        (
+            "points z17, a street, kategori=sampah (always live)",
+            clusters("kategori=sampah", "112.630,-7.975,112.636,-7.970", 17),
+        ),
+        ("per kelurahan, kategori=sampah", lambda: selectors.densities(flt("kategori=sampah"))),
+        (
+            "per kelurahan, status=in_progress",
+            lambda: selectors.densities(flt("status=in_progress")),
+        ),
+        ("per kelurahan, last 90 days", lambda: selectors.densities(flt(f"dari={_days_ago(90)}"))),
+        ("list page 1 with its count, unfiltered", lambda: _list_page("")),
+        ("list page 1 with its count, kategori=sampah", lambda: _list_page("kategori=sampah")),
+        ("list page 1 with its count, status=submitted", lambda: _list_page("status=submitted")),
+        (
+            "list page 1 with its count, kecamatan + last 90 days",
+            lambda: _list_page(f"kecamatan=35.73.02&dari={_days_ago(90)}"),
+        ),
+        ("list page 40 with its count, kategori=sampah", lambda: _list_page("kategori=sampah", 40)),
+    ]
+
+
+def _table(title: str, cases: list[tuple[str, Callable[[], Any]]], repeat: int) -> dict[str, float]:
+    print(f"\n| {title} | median ms | max ms |\n|---|--:|--:|")
+    medians = {}
+    for name, run in cases:
+        median, worst = _timed(run, repeat)
+        medians[name] = median
+        print(f"| {name} | {median:.1f} | {worst:.1f} |", flush=True)
+    return medians
+
+
 def measure(args: argparse.Namespace) -> None:
     from django.core.cache import cache
     from django.db import connection
@@ -209,69 +286,79 @@ def measure(args: argparse.Namespace) -> None:
 
     from balaikota.complaints.models import Complaint
     from balaikota.dashboards import filters, selectors, summaries
-    from balaikota.dashboards.models import Summary
+    from balaikota.dashboards.models import MapTally, Summary
 
     _plain_static_files()
-    # The first table counts live: without the worker's grid and kelurahan counts.
+    # The first tables count live: without the worker's grid and counts.
     Summary.objects.filter(key__startswith="map:").delete()
     total = Complaint.objects.count()
-    print(f"database: {connection.vendor}, {total} complaints\n")
-    city = "112.55,-8.06,112.72,-7.90"
-    cases: list[tuple[str, Callable[[], Any]]] = []
+    print(f"database: {connection.vendor}, {total} complaints, load {_load()}")
 
-    def clusters(query: str, bbox: str, zoom: int) -> Callable[[], Any]:
-        flt = filters.parse(dict(part.split("=") for part in query.split("&") if part))
-        view = filters.parse_viewport(bbox, str(zoom))
-        return lambda: selectors.map_answer(flt, view)
+    def clusters(bbox: str, zoom: int) -> Callable[[], Any]:
+        return lambda: selectors.map_answer(
+            filters.MapFilter(), filters.parse_viewport(bbox, str(zoom))
+        )
 
-    cases += [
-        ("clusters, whole city, zoom 12", clusters("", city, 12)),
-        ("clusters, whole city, zoom 13", clusters("", city, 13)),
-        ("clusters, one kecamatan's box, zoom 15", clusters("", "112.62,-7.99,112.65,-7.96", 15)),
-        ("clusters, category filter, zoom 13", clusters("kategori=sampah", city, 13)),
-        (
-            "clusters, open + last 90 days, zoom 13",
-            clusters("status=in_progress&dari=" + _days_ago(90), city, 13),
-        ),
-        ("points, a street, zoom 17", clusters("", "112.630,-7.975,112.636,-7.970", 17)),
-        ("density per kelurahan, counted live", lambda: selectors.densities(filters.MapFilter())),
-        ("list, first page with its count", lambda: _list_page()),
-    ]
-    print("| query | median ms | max ms |\n|---|--:|--:|")
-    for name, run in cases:
-        median, worst = _timed(run, args.repeat)
-        print(f"| {name} | {median:.0f} | {worst:.0f} |", flush=True)
+    _table(
+        "unfiltered, counted live",
+        [
+            ("clusters, whole city, zoom 12", clusters(CITY, 12)),
+            ("clusters, one kecamatan's box, zoom 15", clusters(KECAMATAN_BOX, 15)),
+            ("points, a street, zoom 17", clusters("112.630,-7.975,112.636,-7.970", 17)),
+            ("density per kelurahan", lambda: selectors.densities(filters.MapFilter())),
+        ],
+        args.repeat,
+    )
+    cases = _filtered_cases()
+    live = _table("filtered, counted live (before the worker's counts)", cases, args.repeat)
 
     start = time.perf_counter()
-    summaries.refresh()
-    refresh_ms = (time.perf_counter() - start) * 1000
-    start = time.perf_counter()
-    summaries.refresh_map()
+    build = summaries.refresh_map()
     grid_ms = (time.perf_counter() - start) * 1000
+    print(
+        f"\nworker: map counts, grid and kelurahan counts {grid_ms:.0f} ms"
+        f" ({build.rows} rows, {MapTally.objects.count()} kept); load {_load()}"
+    )
+    counted = _table("filtered, from the worker's counts", cases, args.repeat)
+    print("\n| filtered view | live ÷ counted |\n|---|--:|")
+    for name, median in counted.items():
+        print(f"| {name} | {live[name] / median:.1f} |")
+
     client = Client()
 
     def uncached(url: str) -> Callable[[], Any]:
         return lambda: (cache.clear(), client.get(url))
 
-    size = len(client.get("/dasbor").content)
-    rows: list[tuple[str, float, float | None]] = [
-        ("worker: dashboard figures (one pass over every complaint)", refresh_ms, None),
-        ("worker: map grid for zooms 10-15 and kelurahan counts", grid_ms, None),
-        (f"GET /dasbor ({size} bytes)", *_timed(lambda: client.get("/dasbor"), args.repeat)),
-    ]
-    for name, url in [
-        ("GET /peta/data, whole city, zoom 13 (from the grid)", f"/peta/data?bbox={city}&zoom=13"),
-        (
-            "GET /peta/data, whole city, zoom 13, kategori=sampah",
-            f"/peta/data?bbox={city}&zoom=13&kategori=sampah",
-        ),
-        ("GET /peta/wilayah (from the worker's counts)", "/peta/wilayah"),
-        ("GET /peta/wilayah?kategori=sampah", "/peta/wilayah?kategori=sampah"),
-        ("GET /peta/daftar", "/peta/daftar"),
+    pages: list[tuple[str, Callable[[], Any]]] = []
+    if args.dashboard:
+        start = time.perf_counter()
+        summaries.refresh()
+        print(f"worker: dashboard figures {(time.perf_counter() - start) * 1000:.0f} ms")
+        size = len(client.get("/dasbor").content)
+        pages.append((f"GET /dasbor ({size} bytes)", lambda: client.get("/dasbor")))
+    for url in [
+        f"/peta/data?bbox={CITY}&zoom=13",
+        f"/peta/data?bbox={CITY}&zoom=13&kategori=sampah",
+        f"/peta/data?bbox={CITY}&zoom=13&status=in_progress&dari={_days_ago(90)}",
+        f"/peta/data?bbox={KECAMATAN_BOX}&zoom=15&kategori=sampah",
+        "/peta/wilayah",
+        "/peta/wilayah?kategori=sampah",
+        "/peta/daftar",
+        "/peta/daftar?kategori=sampah",
+        f"/peta/daftar?kecamatan=35.73.02&dari={_days_ago(90)}",
     ]:
-        rows.append((f"{name}, cache cleared", *_timed(uncached(url), args.repeat)))
-    for name, median, worst in rows:
-        print(f"| {name} | {median:.0f} | {'' if worst is None else f'{worst:.0f}'} |")
+        pages.append((f"GET {url}, cache cleared", uncached(url)))
+    _table("pages, through Django's test client", pages, args.repeat)
+    print(f"\nload {_load()}")
+
+
+def _load() -> str:
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
+def _months_before(day: dt.date, months: int) -> dt.date:
+    number = day.year * 12 + day.month - 1 - months
+    return dt.date(number // 12, number % 12 + 1, 1)
 
 
 def _plain_static_files() -> None:
@@ -292,12 +379,11 @@ def _days_ago(days: int) -> str:
     return (dt.date.today() - dt.timedelta(days=days)).isoformat()
 
 
-def _list_page() -> Any:
-    from django.core.paginator import Paginator
-
+def _list_page(query: str, number: int = 1) -> Any:
     from balaikota.dashboards import filters, selectors
 
-    page = Paginator(selectors.public_list(filters.MapFilter()), 25).get_page(1)
+    flt = filters.parse(dict(part.split("=") for part in query.split("&") if part))
+    page = selectors.list_page(flt, number, 25)
     return page.paginator.count, list(page)
 
 
@@ -308,6 +394,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=2018)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--replace", action="store_true", help="delete complaints already there")
+    parser.add_argument(
+        "--dashboard", action="store_true", help="also the dashboard's figures (a minute or more)"
+    )
     parser.add_argument(
         "--var-dir", type=Path, default=Path(tempfile.gettempdir()) / "balaikota-bench"
     )

@@ -159,10 +159,11 @@ def test_density_per_km2_and_per_1000_residents(story: Story, client: Client) ->
 def test_the_map_pages_answer_in_few_queries(
     story: Story, client: Client, django_assert_max_num_queries: Any
 ) -> None:
-    with django_assert_max_num_queries(3):
+    # The category's id, the kecamatan's kelurahan, the worker's counts (none yet), the cells.
+    with django_assert_max_num_queries(4):
         data(client, "kategori=sampah&kecamatan=35.73.02", zoom=12)
-    # The agency's id, the count, the page, and the four lists of the filter form.
-    with django_assert_max_num_queries(7):
+    # The agency's id, the worker's counts, the count, the page, the filter form's four lists.
+    with django_assert_max_num_queries(8):
         assert client.get("/peta/daftar?opd=dpupr").status_code == 200
     with django_assert_max_num_queries(3):
         client.get("/peta/wilayah")

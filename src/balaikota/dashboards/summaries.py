@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from balaikota.complaints import publication
 from balaikota.core.models import DayOff
-from balaikota.dashboards import figures, selectors
-from balaikota.dashboards.filters import MapFilter
+from balaikota.dashboards import figures, selectors, tally
 from balaikota.dashboards.models import Summary
 
 PUBLIC = "public"
@@ -64,23 +63,26 @@ def refresh(now: dt.datetime | None = None) -> Summary:
     return summary
 
 
-@transaction.atomic
-def refresh_map() -> None:
-    """The whole city's clusters at each zoom below single points, for the map's unfiltered
-    views, and the complaints per kelurahan for its density layer."""
-    public = selectors.public_complaints(MapFilter())
-    for zoom in selectors.GRID_ZOOMS:
-        Summary.objects.update_or_create(
-            key=selectors.grid_key(zoom),
-            defaults={
-                "data": {"cells": selectors.grid_cells(public, zoom)},
-                "computed_at": timezone.now(),
-            },
-        )
-    Summary.objects.update_or_create(
-        key=selectors.VILLAGE_COUNTS,
-        defaults={"data": selectors.village_counts(public), "computed_at": timezone.now()},
-    )
+def refresh_map() -> tally.Build:
+    """The map's counts for its filtered views (`tally`), and from the same build the whole
+    city's clusters at each zoom below single points, for its unfiltered views, and the
+    complaints per kelurahan for its density layer. Counted without holding the writers'
+    lock; written in short transactions."""
+    found: dict[str, Any] = {}
+
+    def unfiltered(cursor: Any) -> None:
+        for zoom in selectors.GRID_ZOOMS:
+            cells = {(y, x): list(sums) for y, x, *sums in tally.build_cells(cursor, zoom)}
+            found[selectors.grid_key(zoom)] = {"cells": selectors.cell_items(cells)}
+        found[selectors.VILLAGE_COUNTS] = tally.build_village_counts(cursor)
+
+    build = tally.rebuild(unfiltered)
+    with transaction.atomic():
+        for key, data in found.items():
+            Summary.objects.update_or_create(
+                key=key, defaults={"data": data, "computed_at": timezone.now()}
+            )
+    return build
 
 
 def current() -> Summary | None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from balaikota.dashboards import summaries
+from balaikota.dashboards import summaries, tally
 
 
 @db_periodic_task(crontab(minute="*/15"))
@@ -13,6 +13,7 @@ def refresh_dashboard() -> None:
 
 
 @db_periodic_task(crontab(minute="*/5"))
-def refresh_map() -> None:
-    """The map's unfiltered clusters and kelurahan counts, every five minutes."""
-    summaries.refresh_map()
+def refresh_map() -> tally.Build:
+    """The map's counts for its filtered views, its unfiltered clusters and kelurahan
+    counts, every five minutes."""
+    return summaries.refresh_map()

@@ -124,7 +124,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
         number = filters.page_number(request.GET.get("halaman"))
     except filters.BadFilter as exc:
         return _refused(request, exc.problems)
-    page = Paginator(selectors.public_list(flt), PAGE_SIZE).get_page(number)
+    page = selectors.list_page(flt, number, PAGE_SIZE)
     return render(
         request,
         "dashboards/list.html",
