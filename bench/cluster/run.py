@@ -24,7 +24,7 @@ from pathlib import Path
 from types import FrameType
 
 import topology
-from services import PG_BIN
+from services import PG_BIN, remove_weed_sockets
 from topology import CLIENT
 
 HERE = Path(__file__).resolve().parent
@@ -61,6 +61,7 @@ def clean_leftovers() -> None:
     if found:
         print(f"removed the leftovers of an earlier run: {', '.join(found)}", flush=True)
     shutil.rmtree(WORK, ignore_errors=True)
+    remove_weed_sockets()
 
 
 def _terminate(signum: int, frame: FrameType | None) -> None:
@@ -108,6 +109,7 @@ def main() -> int:
             shutil.copytree(WORK / "logs", args.keep_logs, dirs_exist_ok=True)
         topology.down()
         shutil.rmtree(WORK, ignore_errors=True)
+        remove_weed_sockets()
         print(f"torn down ({time.monotonic() - started:.0f} s in all)", flush=True)
     return code
 

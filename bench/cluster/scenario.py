@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 import threading
 import time
@@ -131,7 +132,7 @@ def scaling(run: Run) -> None:
         )  # fmt: skip
         keep(run, warm_up)
         keep(run, result)
-        summary = result.summary()
+        summary = result.summary() | {"load_average": round(os.getloadavg()[0], 1)}
         rows.append(summary)
         say(
             f"{count} web host(s): {summary['requests_per_second']} req/s, "
@@ -179,6 +180,15 @@ def rate_limit(run: Run) -> None:
         f"rate limit: {accepted} of {3 * limit} accepted, first 429 at {first_429}",
     )
     run.check(len(by_host) == len(WEBS), f"rate limit: served by {sorted(by_host)} only")
+    # Another citizen, right after: counted apart (not one bucket for everybody behind the
+    # balancer).
+    other = Connection(BALANCER.address, BALANCER_PORT, source=CLIENT.address)
+    answer = send_with_retries(other, 0, open311_post(run, "other-citizen", run.keys["app"])(0))
+    other.close()
+    run.report["rate_limit"]["another_citizen_next"] = answer.status
+    run.check(answer.acknowledged, f"rate limit: another citizen got HTTP {answer.status}")
+    if answer.ticket:
+        run.acknowledged.append(answer.ticket)
 
 
 def upload_photos(run: Run) -> list[str]:
@@ -240,7 +250,7 @@ def failure(run: Run) -> None:
     load.join()
     result = holder["result"]
     keep(run, result)
-    summary = result.summary()
+    summary = result.summary() | {"load_average": round(os.getloadavg()[0], 1)}
     summary["kills"] = kills
     summary["haproxy_after_kill"] = states
     summary["retry_timeline"] = retry_timeline(result, started)

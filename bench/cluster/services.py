@@ -20,6 +20,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -36,7 +37,10 @@ ROOT = Path(__file__).resolve().parents[2]
 DATABASE = "balaikota"
 PUBLIC_BUCKET, PRIVATE_BUCKET = "balaikota-public", "balaikota-private"
 S3_KEY, S3_SECRET = "balaikota-cluster", secrets.token_urlsafe(24)
-S3_PORT = 8333
+# SeaweedFS's ports: not its defaults, since it also makes Unix sockets named after them
+# in /tmp (whatever TMPDIR says), which every network namespace shares.
+WEED_PORTS = {"master": 9391, "volume": 8391, "filer": 8891, "s3": 8392}
+S3_PORT = WEED_PORTS["s3"]
 START_SECONDS = 180.0
 
 
@@ -215,7 +219,7 @@ def start_object_store(cluster: Cluster) -> None:
     """SeaweedFS with two buckets: the public one readable by anyone (a bucket policy's job
     in a city), the private one only with the application's key."""
     folder = cluster.work / "seaweedfs"
-    (folder / "tmp").mkdir(parents=True)
+    folder.mkdir()
     identities = {
         "identities": [
             {"name": "anonymous", "actions": [f"Read:{PUBLIC_BUCKET}"]},
@@ -230,9 +234,18 @@ def start_object_store(cluster: Cluster) -> None:
     command = [str(VENV_BIN / "weed"), "server", f"-dir={folder}", f"-ip={DATA.address}"]
     command += [f"-ip.bind={DATA.address}", "-filer", "-s3", f"-s3.config={folder / 's3.json'}"]
     command += ["-volume.max=100", "-master.volumeSizeLimitMB=64"]
-    # Its Unix sockets go to TMPDIR: this run's folder, not the machine's /tmp.
-    cluster.start("seaweedfs", DATA, command, env={**cluster.env, "TMPDIR": str(folder / "tmp")})
+    for name, port in WEED_PORTS.items():
+        command += [f"-{name}.port={port}", f"-{name}.port.grpc={port + 10000}"]
+    cluster.start("seaweedfs", DATA, command)
     _wait("SeaweedFS", lambda: _buckets_ready(cluster), cluster, ("seaweedfs",))
+
+
+def remove_weed_sockets() -> None:
+    """The Unix sockets SeaweedFS left in /tmp (it leaves them when killed)."""
+    for port in WEED_PORTS.values():
+        for number in (port, port + 10000):
+            for sock in Path(tempfile.gettempdir()).glob(f"seaweedfs-*-{number}.sock"):
+                sock.unlink(missing_ok=True)
 
 
 def _buckets_ready(cluster: Cluster) -> bool:

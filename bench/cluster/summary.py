@@ -14,7 +14,7 @@ def _scaling(rows: list[dict[str, Any]]) -> list[str]:
             f"  {count} host(s): {row['requests_per_second']:>6} req/s ({ratio:.2f} x), "
             f"p50 {row['p50_ms']} ms, p99 {row['p99_ms']} ms, c{row['concurrency']}, "
             f"{row['acknowledged']} acknowledged, {row['failed']} failed, "
-            f"by host {row['served_by']}"
+            f"by host {row['served_by']}, load average {row['load_average']}"
         )
     return lines
 
@@ -28,7 +28,7 @@ def _failure(row: dict[str, Any]) -> list[str]:
         f"Intake while hosts die ({row['wall_seconds']} s, c{row['concurrency']}): killed {kills}",
         f"  requests {row['requests']}, acknowledged {row['acknowledged']}, "
         f"never acknowledged {row['failed']}, {row['requests_per_second']} req/s, "
-        f"p50 {row['p50_ms']} ms, p99 {row['p99_ms']} ms",
+        f"p50 {row['p50_ms']} ms, p99 {row['p99_ms']} ms, load average {row['load_average']}",
         f"  retried by the client: {row['retried_requests']} requests "
         f"({row['retry_attempts']} extra attempts; first failures {row['first_failures']}; "
         f"{row['retried_then_acknowledged']} acknowledged on a retry), "
@@ -65,7 +65,8 @@ def _rate_limit(row: dict[str, Any]) -> list[str]:
     return [
         f"Rate limit ({row['limit']}): {row['sent']} reports sent one by one through haproxy, "
         f"{row['accepted']} accepted, first 429 at request #{row['first_429_at_request']}",
-        f"  by host: {row['by_host']}",
+        f"  by host: {row['by_host']}; another citizen's report right after: "
+        f"HTTP {row['another_citizen_next']}",
     ]
 
 
