@@ -33,7 +33,8 @@ def _failure(row: dict[str, Any]) -> list[str]:
         f"({row['retry_attempts']} extra attempts; first failures {row['first_failures']}; "
         f"{row['retried_then_acknowledged']} acknowledged on a retry), "
         f"by second of the phase {row['retry_timeline']}",
-        f"  answered by {row['served_by']}; haproxy after the kill: {row['haproxy_after_kill']}",
+        f"  final answers {row['statuses']} (200: a retry that found its report stored); "
+        f"answered by {row['served_by']}; haproxy after the kill: {row['haproxy_after_kill']}",
     ]
 
 
