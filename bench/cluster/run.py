@@ -93,12 +93,9 @@ def main() -> int:
     try:
         WORK.mkdir(mode=0o755)
         WORK.chmod(0o755)  # PostgreSQL runs as its own user in here
-        sys.path.append(str(ROOT / "bench"))
-        from samples import boundaries_or_approximate
-
-        boundaries = boundaries_or_approximate(args.boundaries, WORK)
         topology.up()
-        code = subprocess.run(scenario(args, boundaries), timeout=RUN_LIMIT_SECONDS).returncode
+        command = scenario(args, args.boundaries.resolve())
+        code = subprocess.run(command, timeout=RUN_LIMIT_SECONDS).returncode
     except KeyboardInterrupt:
         print("\ninterrupted: tearing the cluster down", flush=True)
         code = 130

@@ -29,10 +29,17 @@ import services
 import summary
 import topology
 from loadgen import Request, multipart
-from samples import base_photo, complaint_text, inside_points, load_areas, with_gps
+from samples import (
+    base_photo,
+    boundaries_or_approximate,
+    complaint_text,
+    inside_points,
+    load_areas,
+    with_gps,
+)
 from services import Cluster
 from storecheck import open_store
-from topology import BALANCER, BALANCER_PORT, CLIENT, WEB_PORT, WEBS, WORKERS
+from topology import BALANCER, BALANCER_PORT, CLIENT, DATA, WEB_PORT, WEBS, WORKERS
 from traffic import Connection, PhaseResult, run_phase, send_with_retries
 
 OPEN311 = "/open311/v2/requests.json"
@@ -125,6 +132,7 @@ def scaling(run: Run) -> None:
             open311_post(run, f"{label}-warm", run.keys["bulk"]),
             concurrency=run.args.concurrency, seconds=3, max_requests=run.args.concurrency * 2,
         )  # fmt: skip
+        before = cpu_by_host()
         result = run_phase(
             label, BALANCER.address, BALANCER_PORT, open311_post(run, label, run.keys["bulk"]),
             concurrency=run.args.concurrency, seconds=run.args.phase_seconds,
@@ -133,6 +141,7 @@ def scaling(run: Run) -> None:
         keep(run, warm_up)
         keep(run, result)
         summary = result.summary() | {"load_average": round(os.getloadavg()[0], 1)}
+        summary |= cpu_per_request(before, cpu_by_host(), len(result.tickets))
         rows.append(summary)
         say(
             f"{count} web host(s): {summary['requests_per_second']} req/s, "
@@ -140,6 +149,21 @@ def scaling(run: Run) -> None:
         )
     services.enable_webs(run.cluster, 3)
     run.report["scaling"] = rows
+
+
+def cpu_by_host() -> dict[str, float]:
+    return {host.name: topology.cpu_seconds(host.namespace) for host in (*WEBS, DATA)}
+
+
+def cpu_per_request(
+    before: dict[str, float], after: dict[str, float], requests: int
+) -> dict[str, float]:
+    """CPU milliseconds per acknowledged report: the web hosts together, and the data host
+    (PostgreSQL, Redis): what a real deployment would have to buy per report."""
+    used = {name: after[name] - before[name] for name in after}
+    web = sum(seconds for name, seconds in used.items() if name.startswith("web"))
+    per = 1000 / max(requests, 1)
+    return {"web_cpu_ms": round(web * per, 1), "data_cpu_ms": round(used["data"] * per, 1)}
 
 
 def keep(run: Run, result: PhaseResult) -> None:
@@ -346,7 +370,10 @@ def parse_args() -> argparse.Namespace:
 def main() -> int:
     args = parse_args()
     started = time.monotonic()
-    points = inside_points(load_areas(args.boundaries), 2000, seed=11)
+    # Without ../shared, the approximate kelurahan the demo lays out (here and in the database).
+    points = inside_points(
+        load_areas(boundaries_or_approximate(args.boundaries, args.work)), 2000, 11
+    )
     run = Run(args, Cluster(args.work), points)
     try:
         start_cluster(run)

@@ -301,6 +301,9 @@ def app_env(cluster: Cluster, rate_limit_reports: str) -> dict[str, str]:
         S3_ACCESS_KEY_ID=S3_KEY,
         S3_SECRET_ACCESS_KEY=S3_SECRET,
         RATE_LIMIT_REPORTS=rate_limit_reports,
+        # Each key's own per-minute limit out of the way: the rate-limit check is about the
+        # per-address limit on new reports.
+        OPEN311_RATE_LIMIT="1000",
         WEB_CONCURRENCY="2",
         WORKERS="2",
         PHOTO_WORKERS="1",

@@ -14,7 +14,8 @@ def _scaling(rows: list[dict[str, Any]]) -> list[str]:
             f"  {count} host(s): {row['requests_per_second']:>6} req/s ({ratio:.2f} x), "
             f"p50 {row['p50_ms']} ms, p99 {row['p99_ms']} ms, c{row['concurrency']}, "
             f"{row['acknowledged']} acknowledged, {row['failed']} failed, "
-            f"by host {row['served_by']}, load average {row['load_average']}"
+            f"by host {row['served_by']}, load average {row['load_average']}; CPU per report: "
+            f"web hosts {row['web_cpu_ms']} ms, data host {row['data_cpu_ms']} ms"
         )
     return lines
 

@@ -14,6 +14,7 @@ import signal
 import subprocess
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 PREFIX = "bkc-"
 BRIDGE_NS = "bkc-net"
@@ -58,6 +59,19 @@ def namespaces() -> list[str]:
 def pids(namespace: str) -> list[int]:
     found = ip("netns", "pids", namespace, check=False).stdout.split()
     return [int(pid) for pid in found if pid.isdigit() and int(pid) != os.getpid()]
+
+
+def cpu_seconds(namespace: str) -> float:
+    """CPU time used so far by the processes now in `namespace` (all their threads)."""
+    ticks = 0
+    for pid in pids(namespace):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()  # after the name, which may hold spaces
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def kill_all(namespace: str, wait_seconds: float = 10.0) -> int:
