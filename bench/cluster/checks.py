@@ -77,8 +77,8 @@ def periodic(store: Store, since: dt.datetime, logs: dict[str, Path], pg_log: Pa
 
 
 def executions(log: Path, task_suffix: str) -> int:
-    return sum(1 for name in _EXECUTING.findall(log.read_text(errors="replace")) if
-               name.endswith(task_suffix))  # fmt: skip
+    names = _EXECUTING.findall(log.read_text(errors="replace"))
+    return sum(1 for name in names if name.endswith(task_suffix))
 
 
 def public_copy(data: bytes) -> dict[str, object]:

@@ -123,21 +123,15 @@ def start_cluster(run: Run) -> None:
 def scaling(run: Run) -> None:
     """Requests per second through 1, 2 and 3 web hosts (the others in maintenance)."""
     rows = []
+    concurrency = run.args.concurrency
     for count in (1, 2, 3):
         services.enable_webs(run.cluster, count)
         time.sleep(1.5)
         label = f"hosts{count}"
-        warm_up = run_phase(  # keep-alive connections, each host's first requests
-            f"{label}-warm", BALANCER.address, BALANCER_PORT,
-            open311_post(run, f"{label}-warm", run.keys["bulk"]),
-            concurrency=run.args.concurrency, seconds=3, max_requests=run.args.concurrency * 2,
-        )  # fmt: skip
+        # Keep-alive connections opened, each host's first requests made.
+        warm_up = balancer_load(run, f"{label}-warm", seconds=3, max_requests=2 * concurrency)
         before = cpu_by_host()
-        result = run_phase(
-            label, BALANCER.address, BALANCER_PORT, open311_post(run, label, run.keys["bulk"]),
-            concurrency=run.args.concurrency, seconds=run.args.phase_seconds,
-            max_requests=100_000,
-        )  # fmt: skip
+        result = balancer_load(run, label, seconds=run.args.phase_seconds)
         keep(run, warm_up)
         keep(run, result)
         summary = result.summary() | {"load_average": round(os.getloadavg()[0], 1)}
@@ -164,6 +158,22 @@ def cpu_per_request(
     web = sum(seconds for name, seconds in used.items() if name.startswith("web"))
     per = 1000 / max(requests, 1)
     return {"web_cpu_ms": round(web * per, 1), "data_cpu_ms": round(used["data"] * per, 1)}
+
+
+def balancer_load(
+    run: Run, label: str, *, seconds: float, max_requests: int = 1_000_000
+) -> PhaseResult:
+    """The partner's Open311 reports through haproxy from `--concurrency` clients."""
+    make = open311_post(run, label, run.keys["bulk"])
+    return run_phase(
+        label,
+        BALANCER.address,
+        BALANCER_PORT,
+        make,
+        concurrency=run.args.concurrency,
+        seconds=seconds,
+        max_requests=max_requests,
+    )
 
 
 def keep(run: Run, result: PhaseResult) -> None:
@@ -231,8 +241,11 @@ def upload_photos(run: Run) -> list[str]:
         }
         files = [("photos", "foto.jpg", "image/jpeg", with_gps(photo, lat, lon))]
         body, content_type = multipart(fields, files)
-        headers = {"Content-Type": content_type, "Accept": "application/json",
-                   "Idempotency-Key": f"cluster-{run.tag}-photo-{index}"}  # fmt: skip
+        headers = {
+            "Content-Type": content_type,
+            "Accept": "application/json",
+            "Idempotency-Key": f"cluster-{run.tag}-photo-{index}",
+        }
         answer = connection.send(Request("POST", "/api/v1/complaints", body, headers))
         ticket = json.loads(answer.body).get("ticket") if answer.status == 201 else None
         run.check(ticket is not None, f"photo upload to web1: HTTP {answer.status}")
@@ -253,14 +266,14 @@ def failure(run: Run) -> None:
     args = run.args
     holder: dict[str, PhaseResult] = {}
     load = threading.Thread(
-        target=lambda: holder.setdefault("result", run_phase(
-            "failure", BALANCER.address, BALANCER_PORT,
-            open311_post(run, "failure", run.keys["bulk"]),
-            concurrency=args.concurrency, seconds=args.failure_seconds, max_requests=1_000_000,
-        )),
-    )  # fmt: skip
-    say(f"intake load for {args.failure_seconds:.0f} s; web3 dies at {args.kill_web_at:.0f} s, "
-        f"work2 at {args.kill_worker_at:.0f} s")  # fmt: skip
+        target=lambda: holder.setdefault(
+            "result", balancer_load(run, "failure", seconds=args.failure_seconds)
+        )
+    )
+    say(
+        f"intake load for {args.failure_seconds:.0f} s; web3 dies at {args.kill_web_at:.0f} s, "
+        f"work2 at {args.kill_worker_at:.0f} s"
+    )
     started = time.monotonic()
     load.start()
     kills = {}
@@ -316,8 +329,8 @@ def served_photos(run: Run, tickets: list[str]) -> None:
     logs = {w.name: run.cluster.log(f"{w.name}-photos") for w in WORKERS}
     processed_by = {name: checks.executions(path, "process_photo") for name, path in logs.items()}
     run.report["photos"] = {"uploaded_to": "web1", "photos": rows, "processed_by": processed_by}
-    say(f"photos: {sum(1 for r in rows if r['url'])} of {len(rows)} served, "
-        f"processed by {processed_by}")  # fmt: skip
+    served = sum(1 for row in rows if row["url"])
+    say(f"photos: {served} of {len(rows)} served, processed by {processed_by}")
 
 
 def photo_url(ticket: str) -> str | None:
