@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: install demo serve test test-postgres lint format eval-router bench bench-intake bench-lookup bench-reads bench-lapor bench-data bench-dashboards lock messages clean
+.PHONY: install demo serve test test-postgres lint format eval-router bench bench-intake bench-lookup bench-reads bench-lapor bench-data bench-dashboards bench-cluster lock messages clean
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -71,6 +71,13 @@ bench-data: install
 
 bench-dashboards: install
 	$(BIN)/python bench/transparency.py measure $(BENCH_ARGS)
+
+# The production topology in network namespaces on this machine (as root): 3 web hosts,
+# 2 worker hosts, PostgreSQL + Redis + SeaweedFS, haproxy; kills hosts mid-run. A few minutes.
+bench-cluster: install
+	@for pkg in haproxy redis-server; do command -v $$pkg >/dev/null || missing="$$missing $$pkg"; done; \
+	if [ -n "$$missing" ]; then apt-get update -qq && apt-get install -y -qq $$missing; fi
+	$(BIN)/python bench/cluster/run.py $(BENCH_ARGS)
 
 serve: install
 	$(BIN)/balaikota serve --port $(PORT)

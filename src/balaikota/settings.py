@@ -243,22 +243,18 @@ AXES_HANDLER = "balaikota.accounts.lockout.LockoutHandler"
 AXES_LOCKOUT_TEMPLATE = "core/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-# The client's address, for the lockout: behind N trusted proxies, the N-th address from the
-# right of X-Forwarded-For; with none, the socket's address only (a header could be forged).
-_trusted_proxies = env_int("TRUSTED_PROXIES")
-if _trusted_proxies:
-    AXES_IPWARE_PROXY_COUNT = _trusted_proxies
-    AXES_IPWARE_PROXY_ORDER = "right-most"
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-else:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# The client's address, for the lockout and the rate limits: behind N trusted proxies, the
+# N-th address from the right of X-Forwarded-For; with none, the socket's address only (a
+# header could be forged). core/clientip.py says why not python-ipware's proxy count.
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES")
+AXES_CLIENT_IP_CALLABLE = "balaikota.core.clientip.client_ip"
 
 # Transport security. The app speaks plain HTTP to the TLS terminator in front of it (a
 # local proxy through gunicorn's --forwarded-allow-ips, or TRUSTED_PROXIES hosts whose
 # X-Forwarded-Proto is believed). With DEBUG off the public address must be https (or plain
 # HTTP allowed explicitly): browsers then keep to HTTPS (HSTS), plain requests are
 # redirected and the session and CSRF cookies never cross the network unencrypted.
-if _trusted_proxies:
+if TRUSTED_PROXIES:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if not DEBUG and not TESTING:
     if env_str("SITE_URL").startswith("https://"):

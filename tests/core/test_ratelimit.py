@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -202,13 +203,51 @@ def test_the_client_address_follows_the_trusted_proxies(settings: Any) -> None:
     factory = RequestFactory()
     forged = factory.get("/", REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR="198.51.100.1")
     assert ratelimit.client_address(forged) == "10.0.0.9"
-    settings.AXES_IPWARE_PROXY_COUNT = 1
-    settings.AXES_IPWARE_PROXY_ORDER = "right-most"
-    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    settings.TRUSTED_PROXIES = 1
     behind = factory.get(
         "/", REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR="198.51.100.66, 203.0.113.10"
     )
     assert ratelimit.client_address(behind) == "203.0.113.10"
+
+
+@pytest.mark.django_db
+def test_citizens_behind_one_balancer_are_counted_apart(settings: Any) -> None:
+    # given: haproxy in front, which lists each client alone in X-Forwarded-For
+    settings.TRUSTED_PROXIES = 1
+    factory = RequestFactory()
+
+    def through_balancer(client: str) -> Any:
+        return factory.post("/", REMOTE_ADDR="10.77.11.2", HTTP_X_FORWARDED_FOR=client)
+
+    scope = f"report-{uuid.uuid4().hex}"  # counters in Redis outlive a test
+
+    # when: one citizen uses up the limit
+    first = [ratelimit.check(through_balancer("203.0.113.7"), scope, (2, 3600)) for _ in "abc"]
+    other = ratelimit.check(through_balancer("198.51.100.20"), scope, (2, 3600))
+
+    # then: the next citizen is not refused for it
+    assert ratelimit.client_address(through_balancer("203.0.113.7")) == "203.0.113.7"
+    assert first[:2] == [0, 0]
+    assert first[2] > 0
+    assert other == 0
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (2, "203.0.113.7, 10.0.0.5", "203.0.113.7"),  # a CDN, then the balancer
+        (2, "198.51.100.1, 203.0.113.7, 10.0.0.5", "203.0.113.7"),  # the client forged one
+        (2, "203.0.113.7", "10.0.0.9"),  # came round the CDN: the socket's address
+        (1, "", "10.0.0.9"),  # straight to the application
+        (1, "not-an-address", "10.0.0.9"),
+    ],
+)
+def test_the_client_is_the_nth_address_from_the_right(
+    settings: Any, proxies: int, forwarded: str, expected: str
+) -> None:
+    settings.TRUSTED_PROXIES = proxies
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR=forwarded)
+    assert ratelimit.client_address(request) == expected
 
 
 @pytest.mark.parametrize(
