@@ -46,6 +46,7 @@ from samples import boundaries_or_approximate, complaint_text, inside_points, lo
 from server import (
     LOCAL_HOSTS,
     AppServer,
+    check_local_database,
     create_api_key,
     load_demo,
     new_server,
@@ -114,6 +115,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--peer-api-key", default="", help="the api_key the peer's POST needs")
     parser.add_argument(
         "--database-url", default=None, help="Balaikota on PostgreSQL (default: SQLite)"
+    )
+    parser.add_argument(
+        "--redis-url",
+        default=None,
+        help="give Balaikota Redis (queue, cache, rate counters), e.g. redis://127.0.0.1:6379/3",
     )
     parser.add_argument("--service-code", default="jalan-rusak", help="on both servers")
     parser.add_argument("--seconds", type=float, default=20.0, help="per endpoint and round")
@@ -184,11 +190,20 @@ def post_one(target: Target, service_code: str, point: tuple[float, float], inde
         ) from None
 
 
+def _processing_photos(server: AppServer) -> int:
+    with open_store(server.var_dir, server.env.get("DATABASE_URL")) as store:
+        cursor = store.connection.cursor()
+        cursor.execute("SELECT count(*) FROM complaints_photo WHERE state = 'processing'")
+        (count,) = cursor.fetchone()
+        cursor.close()
+    return int(count)
+
+
 def wait_for_worker(server: AppServer) -> float:
     """Wait until the worker has done what the demo data queued (its photos): measuring
     while it re-encodes them would measure the start-up, not the endpoints."""
     started = time.monotonic()
-    while queue_backlog(server.var_dir).get("queued", 0):
+    while queue_backlog(server.var_dir).get("queued", 0) or _processing_photos(server):
         if time.monotonic() - started > QUIET_TIMEOUT:
             raise PeerError(f"the worker's queue did not drain in {QUIET_TIMEOUT:.0f} s")
         time.sleep(1.0)
@@ -451,6 +466,9 @@ def start_balaikota(args: argparse.Namespace, var_dir: Path) -> AppServer:
     if args.database_url:
         ensure_postgres_database(args.database_url)
     server = new_server(ROOT, var_dir, args.database_url)
+    if args.redis_url:
+        check_local_database(args.redis_url)
+        server.env["REDIS_URL"] = args.redis_url
     print(f"Balaikota: demo data, then `balaikota serve` on 127.0.0.1:{server.port}", flush=True)
     # A missing file: the demo lays out the same approximate areas, marked as approximate.
     load_demo(server, args.boundaries)
@@ -495,7 +513,8 @@ def side_by_side(args: argparse.Namespace, var_dir: Path) -> dict[str, Any]:
         "started": machine.pop("started", time.strftime("%Y-%m-%d %H:%M:%S %z")),
         "code": code_version(),
         "machine": machine,
-        "database": "postgresql" if args.database_url else "sqlite",
+        "database": ("postgresql" if args.database_url else "sqlite")
+        + (" + redis" if args.redis_url else ""),
         "peer_url": peer.root,
         "loadgen": f"wrk -t{args.threads} --timeout {args.timeout:g}s"
         if bench.use_wrk
