@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: install demo serve test test-postgres lint format eval-router bench bench-intake bench-lookup bench-reads bench-data bench-dashboards lock messages clean
+.PHONY: install demo serve test test-postgres lint format eval-router bench bench-intake bench-lookup bench-reads bench-data bench-dashboards bench-peer lock messages clean
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -61,6 +61,11 @@ bench-data: install
 
 bench-dashboards: install
 	$(BIN)/python bench/transparency.py measure $(BENCH_ARGS)
+
+# Side by side with another GeoReport v2 server already running on 127.0.0.1 (wrk from
+# Debian if installed): make bench-peer PEER_URL=http://127.0.0.1:8000/api/georeport/v2/ PEER_API_KEY=...
+bench-peer: install
+	$(BIN)/python bench/peer.py --peer-url "$(PEER_URL)" --peer-api-key "$(PEER_API_KEY)" $(BENCH_ARGS)
 
 serve: install
 	$(BIN)/balaikota serve --port $(PORT)
