@@ -32,6 +32,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -41,13 +42,13 @@ from urllib.parse import urlencode, urlsplit
 import wrkrun
 from intake import log_problems
 from machine import describe
+from reads import create_key
 from run import code_version, ensure_postgres_database
 from samples import boundaries_or_approximate, complaint_text, inside_points, load_areas
 from server import (
     LOCAL_HOSTS,
     AppServer,
     check_local_database,
-    create_api_key,
     load_demo,
     new_server,
     server_log,
@@ -489,7 +490,8 @@ def side_by_side(args: argparse.Namespace, var_dir: Path) -> dict[str, Any]:
     rows = endpoints(args.connections, levels)
     machine = describe(var_dir, args.database_url)
     server = start_balaikota(args, var_dir)
-    key = create_api_key(server)
+    # A PostgreSQL database keeps an earlier run's keys: a new name each time.
+    key = create_key(server, f"bench-peer-{uuid.uuid4().hex[:8]}", "--rate-limit", "100000000")
     balaikota = Target(
         "balaikota",
         f"{server.base_url}/open311/v2/",
