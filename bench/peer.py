@@ -244,13 +244,14 @@ class Bench:
     areas: list[Any]
     load_averages: list[str] = field(default_factory=list)
 
-    def points_file(self, number: int) -> Path:
-        """Distinct random points inside the city; `number` picks the set (both servers get
-        the same set in one round)."""
-        path = self.var_dir / f"points-{number}.txt"
+    def points_file(self, endpoint: Endpoint, number: int) -> Path:
+        """Random points inside the city, a new set for each endpoint and round (both
+        servers get the same set in one round)."""
+        path = self.var_dir / f"points-{endpoint.key}-{number}.txt"
         if not path.exists():
             count = 40_000 if self.use_wrk else 10_000
-            points = inside_points(self.areas, count, self.args.seed + 7919 * number)
+            seed = self.args.seed + 7919 * number + endpoint.connections
+            points = inside_points(self.areas, count, seed)
             path.write_text("".join(f"{lat:.6f} {lon:.6f}\n" for lat, lon in points))
         return path
 
@@ -263,7 +264,7 @@ class Bench:
                 post=True,
                 api_key=target.api_key,
                 service_code=self.service_code,
-                points_file=self.points_file(number),
+                points_file=self.points_file(endpoint, number),
                 ids_prefix=target.ids_dir / f"{target.name}-{endpoint.key}-{number}",
             )
         if endpoint.key == "yardstick":
