@@ -22,7 +22,9 @@ from urllib.parse import urlsplit
 
 HOST = "127.0.0.1"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
-START_TIMEOUT = 90.0
+# collectstatic and the warm-up before the first worker answers: over a minute on a busy
+# 2-core machine (load average 30).
+START_TIMEOUT = 300.0
 STOP_TIMEOUT = 30.0
 DEMO_TIMEOUT = 300.0
 
