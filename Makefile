@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: install demo serve test test-postgres lint format eval-router bench bench-intake bench-lookup bench-reads bench-lapor bench-data bench-dashboards bench-cluster lock messages clean
+.PHONY: install demo serve test test-postgres lint format eval-router bench bench-intake bench-lookup bench-reads bench-lapor bench-data bench-dashboards bench-cluster bench-peer lock messages clean
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -78,6 +78,11 @@ bench-cluster: install
 	@for pkg in haproxy redis-server; do command -v $$pkg >/dev/null || missing="$$missing $$pkg"; done; \
 	if [ -n "$$missing" ]; then apt-get update -qq && apt-get install -y -qq $$missing; fi
 	$(BIN)/python bench/cluster/run.py $(BENCH_ARGS)
+
+# Side by side with another GeoReport v2 server already running on 127.0.0.1 (wrk from
+# Debian if installed): make bench-peer PEER_URL=http://127.0.0.1:8000/api/georeport/v2/ PEER_API_KEY=...
+bench-peer: install
+	$(BIN)/python bench/peer.py --peer-url "$(PEER_URL)" --peer-api-key "$(PEER_API_KEY)" $(BENCH_ARGS)
 
 serve: install
 	$(BIN)/balaikota serve --port $(PORT)

@@ -22,9 +22,11 @@ from urllib.parse import urlsplit
 
 HOST = "127.0.0.1"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
-START_TIMEOUT = 90.0
+# collectstatic and the warm-up before the first worker answers: over a minute on a busy
+# 2-core machine (load average 30).
+START_TIMEOUT = 300.0
 STOP_TIMEOUT = 30.0
-DEMO_TIMEOUT = 300.0
+DEMO_TIMEOUT = 900.0  # the demo data on PostgreSQL took 4 minutes at load average 20
 
 # Kept out of the server's environment so that nothing leaks in from the calling shell.
 _CLEARED = ("DATABASE_URL", "REDIS_URL", "EMAIL_HOST", "SITE_URL", "DJANGO_SETTINGS_MODULE")
