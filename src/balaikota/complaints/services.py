@@ -25,6 +25,7 @@ from balaikota.complaints import (
     lifecycle,
     moderation,
     photos,
+    public_changes,
     steps,
     tickets,
 )
@@ -198,6 +199,7 @@ def mark_duplicate(
     # The duplicate's reporter and supporters now stand behind the original.
     added = complaint.supporters + 1
     Complaint.objects.filter(pk=original.pk).update(supporters=F("supporters") + added)
+    public_changes.changed()  # the count shows in public lists
     audit.record(
         actor=user,
         action="complaint.support",
