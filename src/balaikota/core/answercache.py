@@ -15,9 +15,11 @@ makes a new generation, so the answer is never kept under a generation that it p
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import itertools
 import os
+import re
 import secrets
 import threading
 import time
@@ -30,7 +32,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 
 # An answer is rebuilt at least this often even when nothing changed: lists by default cover
 # the last 90 days up to now, and the window moves.
@@ -105,13 +107,21 @@ def forget_here() -> None:
         generation.changed_here()
 
 
-@dataclass(frozen=True)
+@dataclass
 class Answer:
     generation: tuple[str, int]
     built: float
     body: bytes
     content_type: str
     etag: str
+    _gzipped: bytes | None = None
+
+    def gzipped(self) -> bytes:
+        """Compressed once, for every caller. Without the random padding of
+        `core.compression`: a public answer holds no secret for BREACH to guess."""
+        if self._gzipped is None:
+            self._gzipped = gzip.compress(self.body, compresslevel=6, mtime=0)
+        return self._gzipped
 
 
 class AnswerStore:
@@ -130,12 +140,13 @@ class AnswerStore:
         now = time.monotonic()
         with self._lock:
             held = self._answers.get(key)
-            if held is not None and held.generation == generation:
-                if now - held.built < MAX_AGE_SECONDS:
-                    self._answers.move_to_end(key)
-                    return held
+            fresh = held is not None and held.generation == generation
+            if held is not None and fresh and now - held.built < MAX_AGE_SECONDS:
+                self._answers.move_to_end(key)
+                return held
         body, content_type = build()
-        etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+        # Weak: the same answer goes out compressed or not.
+        etag = 'W/"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
         answer = Answer(generation, now, body, content_type, etag)
         with self._lock:
             self._answers[key] = answer
@@ -152,10 +163,18 @@ class AnswerStore:
 PUBLIC_ANSWERS = AnswerStore(PUBLIC)
 
 
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+
+
 def respond(request: HttpRequest, answer: Answer) -> HttpResponse:
     """The answer, or 304 Not Modified for a client that holds it (If-None-Match). Clients
     and proxies may keep it but must ask again each time: it changes with every report."""
-    response = HttpResponse(answer.body, content_type=answer.content_type)
+    if len(answer.body) >= 200 and _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+        response = HttpResponse(answer.gzipped(), content_type=answer.content_type)
+        response.headers["Content-Encoding"] = "gzip"  # the GZip middleware leaves it be
+    else:
+        response = HttpResponse(answer.body, content_type=answer.content_type)
+    patch_vary_headers(response, ["Accept-Encoding"])
     response.headers["ETag"] = answer.etag
     patch_cache_control(response, public=True, no_cache=True)
     conditional = get_conditional_response(request, etag=answer.etag, response=response)

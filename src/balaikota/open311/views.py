@@ -19,9 +19,8 @@ from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render as render_page
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
