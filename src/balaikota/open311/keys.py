@@ -44,16 +44,17 @@ def client_for(key: str) -> ApiClient | None:
     if held is not None and held[0] == generation and time.monotonic() - held[1] < HOLD_SECONDS:
         client = held[2]
     else:
-        client = (
+        found = (
             ApiClient.objects.filter(key_hash=digest, revoked_at__isnull=True)
             .select_related("account")
             .first()
         )
-        if client is None:
+        if found is None:
             return None  # wrong keys are counted by the caller, never held
         if len(_found) > 1000:
             _found.clear()
-        _found[digest] = (generation, time.monotonic(), client)
+        _found[digest] = (generation, time.monotonic(), found)
+        client = found
     if client.last_used_at is None or timezone.now() - client.last_used_at > dt.timedelta(
         minutes=5
     ):

@@ -264,7 +264,14 @@ def _same_for_everyone(
         )
     )
     # Absolute URLs (photos, tracking pages) name the host the caller used.
-    key = (name, fmt, translation.get_language() or "", request.scheme, request.get_host(), query)
+    key = (
+        name,
+        fmt,
+        translation.get_language() or "",
+        request.scheme or "",
+        request.get_host(),
+        query,
+    )
     answer = answercache.PUBLIC_ANSWERS.get(key, lambda: (build(), formats.CONTENT_TYPES[fmt]))
     return answercache.respond(request, answer)
 
