@@ -26,7 +26,7 @@ from balaikota.accounts.staff import needs_second_factor
 from balaikota.agencies.models import Agency, Membership
 from balaikota.complaints import intake
 from balaikota.complaints.models import Category, Complaint
-from balaikota.core import answercache, ratelease, refcache
+from balaikota.core import answercache, refcache
 from balaikota.core.models import Role, User
 from balaikota.core.queues import PHOTOS
 from balaikota.demo import images, loader
@@ -67,7 +67,6 @@ def _fresh_cache() -> None:
     cache.clear()
     refcache.clear_all()
     answercache.forget_here()
-    ratelease.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -12,20 +12,16 @@ hash (`fingerprint`), so that no address, phone number or e-mail is stored in a 
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import math
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
 from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connections, router, transaction
-from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.backends.utils import CursorWrapper
+from django.db import connections, router
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -40,8 +36,8 @@ Rate = tuple[int, int]
 
 
 class Counter(Protocol):
-    def increment(self, bucket: str, window_start: int, seconds: int, amount: int = 1) -> int:
-        """Count `amount` hits (one) in the window; the hits counted so far, these included."""
+    def increment(self, bucket: str, window_start: int, seconds: int) -> int:
+        """Count one hit in the window; the hits counted so far, this one included."""
         ...
 
 
@@ -52,57 +48,31 @@ _UPSERT = (
     "ON CONFLICT (bucket, window_start) DO UPDATE SET hits = core_ratecounter.hits + 1 "
     "RETURNING hits"
 )
-# The same for several hits at once (a lease of reads, core/ratelease.py).
-_UPSERT_MANY = (
-    "INSERT INTO core_ratecounter (bucket, window_start, hits, expires_at) "
-    "VALUES (%s, %s, %s, %s) ON CONFLICT (bucket, window_start) "
-    "DO UPDATE SET hits = core_ratecounter.hits + excluded.hits RETURNING hits"
-)
-
-
-@contextlib.contextmanager
-def _relaxed(connection: BaseDatabaseWrapper) -> Iterator[CursorWrapper]:
-    """A cursor whose writes commit without waiting for the disk, when they commit alone.
-
-    A count lost to a power cut costs nothing, while an fsync per request held every other
-    request behind it (SQLite's one write lock; PostgreSQL's WAL flush on every GET).
-    Complaints are still written durably: inside a transaction nothing is relaxed.
-    """
-    if connection.in_atomic_block:
-        with connection.cursor() as cursor:
-            yield cursor
-    elif connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            try:
-                yield cursor
-            finally:
-                cursor.execute("PRAGMA synchronous=FULL")
-    elif connection.vendor == "postgresql":
-        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-            yield cursor
-    else:
-        with connection.cursor() as cursor:
-            yield cursor
 
 
 class DatabaseCounter:
     """Counters in the database: the same for every process that reaches it."""
 
-    def increment(self, bucket: str, window_start: int, seconds: int, amount: int = 1) -> int:
+    def increment(self, bucket: str, window_start: int, seconds: int) -> int:
         alias = router.db_for_write(RateCounter)
         connection = connections[alias]
         expires = connection.ops.adapt_datetimefield_value(
             timezone.now() + dt.timedelta(seconds=seconds)
         )
-        with _relaxed(connection) as cursor:
-            if amount == 1:
+        with connection.cursor() as cursor:
+            relaxed = connection.vendor == "sqlite" and not connection.in_atomic_block
+            if relaxed:
+                # A count lost to a power cut costs nothing, while an fsync per request held
+                # every other reader and writer behind SQLite's one write lock. Only this
+                # statement: complaints are still written with synchronous=FULL.
+                cursor.execute("PRAGMA synchronous=NORMAL")
+            try:
                 cursor.execute(_UPSERT, [bucket, window_start, expires])
-            else:
-                cursor.execute(_UPSERT_MANY, [bucket, window_start, amount, expires])
-            (hits,) = cursor.fetchone()
-        if hits == amount:
+                (hits,) = cursor.fetchone()
+            finally:
+                if relaxed:
+                    cursor.execute("PRAGMA synchronous=FULL")
+        if hits == 1:
             # A new window began: clear the ones that ended (an indexed, usually empty delete).
             RateCounter.objects.using(alias).filter(expires_at__lt=timezone.now()).delete()
         return int(hits)
@@ -114,14 +84,14 @@ class CacheCounter:
     def __init__(self, alias: str = "default") -> None:
         self.cache = caches[alias]
 
-    def increment(self, bucket: str, window_start: int, seconds: int, amount: int = 1) -> int:
+    def increment(self, bucket: str, window_start: int, seconds: int) -> int:
         key = f"rate:{bucket}:{window_start}"
         self.cache.add(key, 0, timeout=seconds + 5)
         try:
-            return int(self.cache.incr(key, amount))
+            return int(self.cache.incr(key))
         except ValueError:  # expired between add and incr
-            self.cache.set(key, amount, timeout=seconds + 5)
-            return amount
+            self.cache.set(key, 1, timeout=seconds + 5)
+            return 1
 
 
 def counter() -> Counter:

@@ -26,7 +26,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from balaikota.complaints import intake
 from balaikota.complaints.models import Privacy
-from balaikota.core import answercache, ratelease, ratelimit
+from balaikota.core import answercache, ratelimit
 from balaikota.open311 import formats, georeport, keys, selectors, services
 from balaikota.open311.models import ApiClient, ClientRequest, Scope
 
@@ -81,10 +81,8 @@ def endpoint(*methods: str) -> Callable[[View], View]:
                 return response
             try:
                 client = _client(request)
-                # Counted in Redis or the database, so every process and host shares it;
-                # reads in leases of several requests (core/ratelease.py).
-                limiter = ratelease.allow if request.method == "GET" else ratelimit.allow
-                wait = limiter(
+                # Counted in Redis or the database, so every process and host shares it.
+                wait = ratelimit.allow(
                     f"open311:key:{client.pk}"
                     if client
                     else f"open311:ip:{ratelimit.fingerprint(ratelimit.client_address(request))}",
