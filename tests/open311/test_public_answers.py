@@ -8,8 +8,9 @@ import json
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from balaikota.complaints import moderation
 from balaikota.complaints.models import Category
@@ -109,6 +110,18 @@ def test_a_renamed_category_shows_at_once(client: Client, city: None) -> None:
     rows = json.loads(client.get("/open311/v2/services.json", headers=headers).content)
 
     assert "Jalan dan trotoar rusak" in {row["service_name"] for row in rows}
+
+
+def test_new_reports_leave_the_services_as_kept(client: Client, city: None) -> None:
+    services_json = "/open311/v2/services.json"
+    first = client.get(services_json)
+    submit()
+
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(services_json)
+
+    assert again.content == first.content
+    assert not [q for q in queries.captured_queries if "complaints_category" in q["sql"]]
 
 
 def test_a_revoked_key_is_refused_at_once(client: Client, city: None) -> None:

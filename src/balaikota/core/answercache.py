@@ -98,6 +98,9 @@ class Generation:
 
 
 PUBLIC = Generation("public")
+# The services (categories and who handles them): a part of PUBLIC that changes rarely, so
+# that the photos and reports of a busy hour leave services.json as it is.
+CATALOGUE = Generation("catalogue")
 
 
 def forget_here() -> None:
@@ -161,6 +164,7 @@ class AnswerStore:
 
 
 PUBLIC_ANSWERS = AnswerStore(PUBLIC)
+CATALOGUE_ANSWERS = AnswerStore(CATALOGUE, size=16)
 
 
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")

@@ -251,7 +251,11 @@ def discovery(request: HttpRequest, fmt: str, client: ApiClient | None) -> HttpR
 
 
 def _same_for_everyone(
-    request: HttpRequest, name: str, fmt: str, build: Callable[[], bytes]
+    request: HttpRequest,
+    name: str,
+    fmt: str,
+    build: Callable[[], bytes],
+    store: answercache.AnswerStore = answercache.PUBLIC_ANSWERS,
 ) -> HttpResponse:
     """A public answer that depends on nothing but its query (no key, no account): built
     once per public generation and language, kept by each process, with an ETag."""
@@ -272,7 +276,7 @@ def _same_for_everyone(
         request.get_host(),
         query,
     )
-    answer = answercache.PUBLIC_ANSWERS.get(key, lambda: (build(), formats.CONTENT_TYPES[fmt]))
+    answer = store.get(key, lambda: (build(), formats.CONTENT_TYPES[fmt]))
     return answercache.respond(request, answer)
 
 
@@ -282,7 +286,7 @@ def service_list(request: HttpRequest, fmt: str, client: ApiClient | None) -> Ht
         rows = [georeport.service(category, group) for category, group in selectors.services()]
         return formats.body(fmt, "services", "service", rows)
 
-    return _same_for_everyone(request, "services", fmt, build)
+    return _same_for_everyone(request, "services", fmt, build, answercache.CATALOGUE_ANSWERS)
 
 
 @endpoint("GET")
