@@ -124,6 +124,18 @@ def test_new_reports_leave_the_services_as_kept(client: Client, city: None) -> N
     assert not [q for q in queries.captured_queries if "complaints_category" in q["sql"]]
 
 
+def test_the_api_categories_follow_a_rename_at_once(client: Client, city: None) -> None:
+    def names() -> set[str]:
+        return {row["name"] for row in client.get("/api/v1/categories").json()}
+
+    assert "Jalan rusak" in names()
+    road = Category.objects.get(slug="jalan-rusak")
+    road.name = "Jalan dan trotoar rusak"
+    road.save()
+
+    assert "Jalan dan trotoar rusak" in names()
+
+
 def test_a_revoked_key_is_refused_at_once(client: Client, city: None) -> None:
     api_client, key = services.create_client(name="Malang Bersuara", organisation="Komunitas")
     assert client.get(LIST, {"api_key": key}).status_code == 200
