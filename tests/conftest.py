@@ -26,7 +26,7 @@ from balaikota.accounts.staff import needs_second_factor
 from balaikota.agencies.models import Agency, Membership
 from balaikota.complaints import intake
 from balaikota.complaints.models import Category, Complaint
-from balaikota.core import refcache
+from balaikota.core import answercache, refcache
 from balaikota.core.models import Role, User
 from balaikota.core.queues import PHOTOS
 from balaikota.demo import images, loader
@@ -66,6 +66,7 @@ def _fresh_cache() -> None:
     each process: both outlive each test's database."""
     cache.clear()
     refcache.clear_all()
+    answercache.forget_here()
 
 
 @pytest.fixture(autouse=True)

@@ -12,6 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from balaikota.agencies.models import Agency
+from balaikota.core import answercache
 from balaikota.open311 import services
 from balaikota.open311.models import Scope
 from tests.conftest import Cast, jpeg, submit
@@ -68,6 +69,7 @@ def test_every_list_costs_the_same_queries_for_3_and_30_complaints(cast: Cast) -
         for path in BUDGETS:
             wanted = headers if path.startswith("/api/") else {}
             _queries(client, path, wanted)  # the session and rate counters exist from now on
+            answercache.forget_here()  # the public lists are built afresh, not served as kept
             found[path] = _queries(client, path, wanted)
         return found
 
@@ -98,3 +100,25 @@ def test_open311_rows_still_name_the_kelurahan_and_kecamatan(cast: Cast, client:
         "name": "Sumbersari",
     }
     assert row["extended_attributes"]["kecamatan"]["code"] == LOWOKWARU
+
+
+# Served as kept (core/answercache.py): the key and the rate counter, nothing of complaints.
+KEPT_BUDGETS = {
+    "/open311/v2/services.json": 1,
+    "/open311/v2/requests.json?extensions=true": 1,
+    "/open311/v2/requests.xml?page_size=100": 1,
+}
+
+
+def test_a_public_list_asked_for_again_reads_no_complaint(cast: Cast) -> None:
+    _complaints(3)
+    _client, key = services.create_client(name="Malang Bersuara", organisation="Komunitas")
+    client = Client()
+    for path, budget in KEPT_BUDGETS.items():
+        keyed = f"{path}{'&' if '?' in path else '?'}api_key={key}"
+        _queries(client, keyed, {})
+
+        queries = _queries(client, keyed, {})
+
+        assert len(queries) <= budget, (path, queries)
+        assert not [sql for sql in queries if "complaints_" in sql], path

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from ninja import Form, Query, Schema
@@ -34,7 +35,7 @@ from balaikota.api.schemas import (
 from balaikota.complaints import disclosure, duplicates, intake, selectors, services
 from balaikota.complaints.lifecycle import ACTION_LABELS, Action
 from balaikota.complaints.models import Category, Channel, Complaint, Photo
-from balaikota.core import endpoint_errors, ratelimit
+from balaikota.core import answercache, endpoint_errors, ratelimit
 from balaikota.open311 import services as open311
 from balaikota.regions import selectors as regions
 from balaikota.regions.models import Region
@@ -288,16 +289,23 @@ def track(request: HttpRequest, ticket: str) -> Any:
 
 @api.get("/categories", response=list[CategoryOut], summary="Complaint categories")
 def categories(request: HttpRequest) -> Any:
-    return [
-        CategoryOut(
-            slug=c.slug,
-            name=c.name,
-            name_en=c.name_en,
-            description=c.display_description,
-            location_required=c.location_required,
-        )
-        for c in Category.objects.filter(is_active=True)
-    ]
+    """The same for everyone: kept until the catalogue changes (core/answercache.py)."""
+
+    def build() -> tuple[bytes, str]:
+        rows = [
+            CategoryOut(
+                slug=c.slug,
+                name=c.name,
+                name_en=c.name_en,
+                description=c.display_description,
+                location_required=c.location_required,
+            ).model_dump(mode="json")
+            for c in Category.objects.filter(is_active=True)
+        ]
+        return json.dumps(rows, ensure_ascii=False).encode(), "application/json; charset=utf-8"
+
+    key = ("api-categories", translation.get_language() or "")
+    return answercache.respond(request, answercache.CATALOGUE_ANSWERS.get(key, build))
 
 
 @api.get("/regions/locate", response=LocateOut, summary="Which kelurahan holds a point")

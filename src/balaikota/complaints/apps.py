@@ -8,7 +8,9 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints (SAMBAT)")
 
     def ready(self) -> None:
+        from balaikota.complaints import public_changes
         from balaikota.complaints.replay import ComplaintReplayer
         from balaikota.core import replay
 
         replay.register(ComplaintReplayer())
+        public_changes.connect()

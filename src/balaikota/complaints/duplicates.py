@@ -16,7 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from balaikota.complaints import publication
+from balaikota.complaints import public_changes, publication
 from balaikota.complaints.models import OPEN_STATUSES, Category, Complaint, Support
 from balaikota.complaints.textnorm import normalise
 from balaikota.core import audit
@@ -115,6 +115,7 @@ def support(complaint: Complaint, supporter: str, *, address: str = "") -> bool:
                 [Support(complaint=complaint, supporter_key=key) for key in keys]
             )
             Complaint.objects.filter(pk=complaint.pk).update(supporters=F("supporters") + 1)
+            public_changes.changed()  # the count shows in public lists
             # Who supported is not recorded (only a hash is kept, in Support); that one more
             # person did is.
             audit.record(

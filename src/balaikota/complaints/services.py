@@ -26,6 +26,8 @@ from balaikota.complaints import (
     moderation,
     photos,
     routing,
+
+    public_changes,
     steps,
     tickets,
 )
@@ -210,6 +212,7 @@ def mark_duplicate(
     # The duplicate's reporter and supporters now stand behind the original.
     added = complaint.supporters + 1
     Complaint.objects.filter(pk=original.pk).update(supporters=F("supporters") + added)
+    public_changes.changed()  # the count shows in public lists
     audit.record(
         actor=user,
         action="complaint.support",

@@ -8,4 +8,12 @@ class Open311Config(AppConfig):
     verbose_name = _("Open311 and integrations")
 
     def ready(self) -> None:
-        from balaikota.open311 import receivers  # noqa: F401 - connects the signal receivers
+        from django.db.models.signals import post_delete, post_save
+
+        from balaikota.core.models import User
+        from balaikota.open311 import keys, receivers  # noqa: F401 - connects the receivers
+        from balaikota.open311.models import ApiClient
+
+        for model in (ApiClient, User):
+            post_save.connect(keys.forget_clients, sender=model, dispatch_uid=f"keys:{model}")
+            post_delete.connect(keys.forget_clients, sender=model, dispatch_uid=f"keys-d:{model}")

@@ -61,14 +61,16 @@ ITEM_NAMES = {
 }
 
 
+def body(fmt: str, root: str, item: str, rows: Sequence[Mapping[str, Any]]) -> bytes:
+    if fmt == "xml":
+        return to_xml(root, item, rows, ITEM_NAMES)
+    return json.dumps(list(rows), ensure_ascii=False, separators=(",", ":")).encode()
+
+
 def render(
     fmt: str, root: str, item: str, rows: Sequence[Mapping[str, Any]], status: int = 200
 ) -> HttpResponse:
-    if fmt == "xml":
-        body = to_xml(root, item, rows, ITEM_NAMES)
-    else:
-        body = json.dumps(list(rows), ensure_ascii=False, separators=(",", ":")).encode()
-    return HttpResponse(body, status=status, content_type=CONTENT_TYPES[fmt])
+    return HttpResponse(body(fmt, root, item, rows), status=status, content_type=CONTENT_TYPES[fmt])
 
 
 def render_one(fmt: str, root: str, row: Mapping[str, Any]) -> HttpResponse:

@@ -8,11 +8,12 @@ NIK and account never appear here.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from balaikota.complaints.disclosure import event_note
 from balaikota.complaints.lifecycle import ACTION_LABELS, Action
@@ -37,7 +38,20 @@ def open311_status(status: str) -> str:
 
 def iso(moment: dt.datetime | None) -> str | None:
     """ISO 8601 in the city's time, with its offset (e.g. 2026-11-28T09:30:00+07:00)."""
-    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else None
+    if moment is None:
+        return None
+    return moment.astimezone(timezone.get_default_timezone()).isoformat(timespec="seconds")
+
+
+@functools.lru_cache(maxsize=16)
+def _status_labels(language: str | None) -> dict[str, str]:
+    return {str(value): str(label) for value, label in Status.choices}
+
+
+def status_label(status: str) -> str:
+    """The status's name in the reader's language (translated once per language, not once
+    per row of a list)."""
+    return _status_labels(translation.get_language()).get(status, status)
 
 
 def service(category: Category, group: str | None) -> dict[str, Any]:
@@ -102,9 +116,9 @@ def _status_notes(complaint: Complaint) -> str | None:
     if complaint.status == Status.DUPLICATE and complaint.duplicate_of_id:
         original = getattr(complaint, "duplicate_ticket", None)
         if original:
-            return f"{complaint.get_status_display()}: {original}"
+            return f"{status_label(complaint.status)}: {original}"
     note = getattr(complaint, "last_note", None)
-    return public_note(note) if note else str(complaint.get_status_display())
+    return public_note(note) if note else status_label(complaint.status)
 
 
 def request(request: HttpRequest, complaint: Complaint, *, extensions: bool) -> dict[str, Any]:
@@ -136,7 +150,7 @@ def request(request: HttpRequest, complaint: Complaint, *, extensions: bool) -> 
         district = region.parent if region else None
         row["extended_attributes"] = {
             "status": complaint.status,
-            "status_label": str(complaint.get_status_display()),
+            "status_label": status_label(complaint.status),
             "channel": complaint.channel,
             "kelurahan": {"code": region.code, "name": region.name} if region else None,
             "kecamatan": {"code": district.code, "name": district.name} if district else None,

@@ -124,6 +124,7 @@ def sync_account(client: ApiClient) -> None:
         account.set_unusable_password()
         account.save()
         ApiClient.objects.filter(pk=client.pk).update(account=account)
+        keys.forget_clients()
         client.account = account
     account.username = _account_name(client)
     account.first_name = client.name[:150]
@@ -144,6 +145,7 @@ def revoke_client(client: ApiClient, actor: User | None = None) -> None:
         updated = ApiClient.objects.filter(pk=client.pk, revoked_at__isnull=True).update(
             revoked_at=timezone.now()
         )
+        keys.forget_clients()
         client.refresh_from_db()
         sync_account(client)
         if updated:

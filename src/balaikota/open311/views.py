@@ -19,14 +19,14 @@ from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render as render_page
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from balaikota.complaints import intake
 from balaikota.complaints.models import Privacy
-from balaikota.core import ratelimit
+from balaikota.core import answercache, ratelimit
 from balaikota.open311 import formats, georeport, keys, selectors, services
 from balaikota.open311.models import ApiClient, ClientRequest, Scope
 
@@ -250,10 +250,43 @@ def discovery(request: HttpRequest, fmt: str, client: ApiClient | None) -> HttpR
     )
 
 
+def _same_for_everyone(
+    request: HttpRequest,
+    name: str,
+    fmt: str,
+    build: Callable[[], bytes],
+    store: answercache.AnswerStore = answercache.PUBLIC_ANSWERS,
+) -> HttpResponse:
+    """A public answer that depends on nothing but its query (no key, no account): built
+    once per public generation and language, kept by each process, with an ETag."""
+    query = "&".join(
+        sorted(
+            f"{key}={value.strip()}"
+            for key, values in request.GET.lists()
+            if key not in {"api_key", "jurisdiction_id"}
+            for value in values
+        )
+    )
+    # Absolute URLs (photos, tracking pages) name the host the caller used.
+    key = (
+        name,
+        fmt,
+        translation.get_language() or "",
+        request.scheme or "",
+        request.get_host(),
+        query,
+    )
+    answer = store.get(key, lambda: (build(), formats.CONTENT_TYPES[fmt]))
+    return answercache.respond(request, answer)
+
+
 @endpoint("GET")
 def service_list(request: HttpRequest, fmt: str, client: ApiClient | None) -> HttpResponse:
-    rows = [georeport.service(category, group) for category, group in selectors.services()]
-    return formats.render(fmt, "services", "service", rows)
+    def build() -> bytes:
+        rows = [georeport.service(category, group) for category, group in selectors.services()]
+        return formats.body(fmt, "services", "service", rows)
+
+    return _same_for_everyone(request, "services", fmt, build, answercache.CATALOGUE_ANSWERS)
 
 
 @endpoint("GET")
@@ -270,6 +303,10 @@ def service_definition(
 def requests(request: HttpRequest, fmt: str, client: ApiClient | None) -> HttpResponse:
     if request.method == "POST":
         return _post(request, fmt, client)
+    return _same_for_everyone(request, "requests", fmt, lambda: _requests_body(request, fmt))
+
+
+def _requests_body(request: HttpRequest, fmt: str) -> bytes:
     _check_names(request, REQUESTS_PARAMS)
     extensions = _param(request, "extensions").lower() == "true"
     ids = _list(_param(request, "service_request_id"))
@@ -277,7 +314,7 @@ def requests(request: HttpRequest, fmt: str, client: ApiClient | None) -> HttpRe
         flt = selectors.RequestFilter(ids=[i.upper() for i in ids[:MAX_PAGE_SIZE]])
         found = list(selectors.requests(flt))
         rows = [georeport.request(request, c, extensions=extensions) for c in found]
-        return formats.render(fmt, "service_requests", "request", rows)
+        return formats.body(fmt, "service_requests", "request", rows)
     else:
         statuses = [s.lower() for s in _list(_param(request, "status"))]
         if any(s not in {"open", "closed"} for s in statuses):
@@ -291,7 +328,7 @@ def requests(request: HttpRequest, fmt: str, client: ApiClient | None) -> HttpRe
         )
     found = _paged(selectors.requests(flt), request)
     rows = [georeport.request(request, c, extensions=extensions) for c in found]
-    return formats.render(fmt, "service_requests", "request", rows)
+    return formats.body(fmt, "service_requests", "request", rows)
 
 
 @endpoint("GET")
