@@ -8,6 +8,7 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints (SAMBAT)")
 
     def ready(self) -> None:
+        from balaikota.complaints import announce  # noqa: F401  (its receiver)
         from balaikota.complaints.replay import ComplaintReplayer
         from balaikota.core import replay
 

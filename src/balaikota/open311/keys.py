@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from balaikota.core import ratelimit
+from balaikota.core.refcache import Reference
 from balaikota.open311.models import ApiClient
 
 PREFIX = "bk_"
@@ -24,18 +25,36 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+# Keys in use, by hash: every request of a busy client would otherwise read its row. Read
+# again after a minute, at once after an edit or a revocation in this process; another
+# process refuses a revoked key within a minute (core/refcache.py).
+_in_use: Reference[dict[str, ApiClient]] = Reference(dict, ApiClient)
+
+
 def client_for(key: str) -> ApiClient | None:
-    """The active client holding `key`, or None (unknown or revoked)."""
+    """The active client holding `key`, or None (unknown or revoked). Shared between
+    requests: read it, never change it."""
     if not key or len(key) > 200:
         return None
-    client = ApiClient.objects.filter(key_hash=hash_key(key), revoked_at__isnull=True).first()
-    if client is not None and (
-        client.last_used_at is None
-        or timezone.now() - client.last_used_at > dt.timedelta(minutes=5)
-    ):
+    digest = hash_key(key)
+    known = _in_use.get()
+    client = known.get(digest)
+    if client is None:
+        client = ApiClient.objects.filter(key_hash=digest, revoked_at__isnull=True).first()
+        if client is None:
+            return None
+        known[digest] = client
+    now = timezone.now()
+    if client.last_used_at is None or now - client.last_used_at > dt.timedelta(minutes=5):
         # At most one write per client every five minutes, not one per request.
-        ApiClient.objects.filter(pk=client.pk).update(last_used_at=timezone.now())
+        client.last_used_at = now
+        ApiClient.objects.filter(pk=client.pk).update(last_used_at=now)
     return client
+
+
+def forget() -> None:
+    """Read every key again (its client was revoked or edited)."""
+    _in_use.clear()
 
 
 def limit_for(client: ApiClient | None) -> int:
