@@ -47,7 +47,7 @@ from balaikota.complaints.models import (
     Status,
 )
 from balaikota.complaints.routing import agency_for
-from balaikota.core import audit, plaintext
+from balaikota.core import audit, plaintext, writers
 from balaikota.core import tasks as core_tasks
 from balaikota.core.models import User
 from balaikota.regions import selectors as regions
@@ -393,7 +393,7 @@ def _store_as(ticket: str, draft: _Draft, origin: _Origin) -> Complaint:
         for upload, result in draft.checked.photos
     ]
     try:
-        with transaction.atomic():
+        with writers.turn(), transaction.atomic():
             return _create(ticket, stored, draft, origin)
     except BaseException:
         for name, _result in stored:

@@ -29,6 +29,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from balaikota.core import writers
 from balaikota.core.models import RateCounter
 
 # A rate: at most `count` requests in each window of `seconds`.
@@ -59,7 +60,7 @@ class DatabaseCounter:
         expires = connection.ops.adapt_datetimefield_value(
             timezone.now() + dt.timedelta(seconds=seconds)
         )
-        with connection.cursor() as cursor:
+        with writers.turn(alias), connection.cursor() as cursor:
             relaxed = connection.vendor == "sqlite" and not connection.in_atomic_block
             if relaxed:
                 # A count lost to a power cut costs nothing, while an fsync per request held

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
-from balaikota.core import audit, integrity
+from balaikota.core import audit, integrity, writers
 from balaikota.core.models import Role, User
 from balaikota.core.replay import Problem
 
@@ -42,9 +42,9 @@ def chain_audit() -> int:
     return chained
 
 
-@transaction.atomic
 def _chain_batch() -> int:
-    return len(audit.chain_pending())
+    with writers.turn(), transaction.atomic():
+        return len(audit.chain_pending())
 
 
 def chain_audit_soon() -> None:
