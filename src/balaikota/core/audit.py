@@ -181,7 +181,9 @@ def _head() -> tuple[int, str]:
         .values_list("position", "entry_hash")
         .first()
     )
-    return (int(head[0]), str(head[1])) if head else (0, GENESIS)
+    if head is None or head[0] is None or head[1] is None:
+        return 0, GENESIS
+    return head[0], head[1]
 
 
 def _link(item: AuditEntry, position: int, previous_hash: str) -> None:

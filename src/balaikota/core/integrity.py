@@ -38,7 +38,7 @@ def checkpoint_problems() -> Iterator[Problem]:
                 "checkpoint",
                 f"{date:%Y-%m-%d}",
                 f"entry #{entry_id} was published with hash {published[:16]}… and now has "
-                f"{current[:16]}…",
+                f"{(current or '')[:16]}…",
             )
 
 

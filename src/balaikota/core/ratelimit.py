@@ -28,6 +28,7 @@ from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connections, router
+from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -134,7 +135,7 @@ class FileCounter:
 def counter_file() -> Path | None:
     """The counters' file beside a SQLite database; None on PostgreSQL or in memory."""
     connection = connections[router.db_for_write(RateCounter)]
-    if connection.vendor != "sqlite" or connection.is_in_memory_db():
+    if not isinstance(connection, SQLiteWrapper) or connection.is_in_memory_db():
         return None
     return Path(connection.settings_dict["NAME"]).with_name("rate-counters.sqlite3")
 

@@ -19,12 +19,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 
 
 @contextmanager
 def turn(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     connection = connections[using]
-    if connection.vendor != "sqlite" or connection.in_atomic_block or connection.is_in_memory_db():
+    if (
+        not isinstance(connection, SQLiteWrapper)
+        or connection.in_atomic_block
+        or connection.is_in_memory_db()
+    ):
         yield
         return
     descriptor = os.open(f"{connection.settings_dict['NAME']}-writers", os.O_RDWR | os.O_CREAT)
