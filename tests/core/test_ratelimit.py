@@ -13,6 +13,8 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,17 @@ from balaikota.core.envvars import ConfigurationError, env_rate
 from balaikota.core.models import RateCounter
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+
+
+@contextmanager
+def override_database_name(name: str) -> Iterator[None]:
+    """The default database as if it were the file `name` (only its settings are read)."""
+    before = connection.settings_dict["NAME"]
+    connection.settings_dict["NAME"] = name
+    try:
+        yield
+    finally:
+        connection.settings_dict["NAME"] = before
 
 
 def in_another_connection(work: Any) -> Any:
@@ -266,3 +279,50 @@ def test_a_malformed_rate_names_the_variable(monkeypatch: pytest.MonkeyPatch, va
     monkeypatch.setenv("RATE_LIMIT_SUPPORTS", value)
     with pytest.raises(ConfigurationError, match="RATE_LIMIT_SUPPORTS"):
         env_rate("RATE_LIMIT_SUPPORTS")
+
+
+def test_a_limit_counted_in_the_file_holds_in_another_process(tmp_path: Path) -> None:
+    # given: two web processes' counters on the same file beside a SQLite database
+    path = tmp_path / "rate-counters.sqlite3"
+    rate = (2, 60)
+    first = [ratelimit.hit("test:file", rate, store=ratelimit.FileCounter(path)) for _ in range(2)]
+    # when: the other process counts the same bucket
+    second = in_another_connection(
+        lambda: ratelimit.hit("test:file", rate, store=ratelimit.FileCounter(path))
+    )
+    # then: the third request is refused wherever it arrives
+    assert first == [0, 0]
+    assert 0 < second <= 60
+
+
+def test_the_file_forgets_ended_windows(tmp_path: Path) -> None:
+    store = ratelimit.FileCounter(tmp_path / "rate-counters.sqlite3")
+    store.increment("test:old", 1, 1)
+    with sqlite3.connect(store.path) as counters:
+        counters.execute("UPDATE counter SET expires_at = 0")  # its window ended long ago
+
+    store.increment("test:new", int(time.time()), 60)
+
+    with sqlite3.connect(store.path) as counters:
+        assert counters.execute("SELECT bucket FROM counter").fetchall() == [("test:new",)]
+
+
+@pytest.mark.django_db
+def test_a_sqlite_file_install_counts_beside_its_database(settings: Any, tmp_path: Path) -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite installs")
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    database = tmp_path / "balaikota.sqlite3"
+    with override_database_name(str(database)):
+        store = ratelimit.counter()
+    assert isinstance(store, ratelimit.FileCounter)
+    assert store.path == str(tmp_path / "rate-counters.sqlite3")
+
+
+@pytest.mark.django_db
+def test_postgresql_keeps_the_counters_out_of_its_log() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's unlogged tables")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relpersistence FROM pg_class WHERE relname = 'core_ratecounter'")
+        assert cursor.fetchone() == ("u",)

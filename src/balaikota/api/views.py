@@ -196,7 +196,7 @@ def submit(
     errors: dict[str, list[str]] = {}
     chosen = None
     if category:
-        chosen = Category.objects.filter(slug=category, is_active=True).first()
+        chosen = selectors.active_category(category)
         if chosen is None:
             errors["category"] = [_("Unknown category: %(slug)s.") % {"slug": category}]
     lat_value = _float(lat, "lat", errors)

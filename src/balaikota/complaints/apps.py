@@ -8,7 +8,10 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints (SAMBAT)")
 
     def ready(self) -> None:
-        from balaikota.complaints import public_changes
+        from balaikota.complaints import (
+            announce,  # noqa: F401  (its receiver)
+            public_changes,
+        )
         from balaikota.complaints.replay import ComplaintReplayer
         from balaikota.core import replay
 

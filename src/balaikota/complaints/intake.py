@@ -1,6 +1,8 @@
 """A new complaint, from the web form, the API, Open311 or the SMS/WhatsApp gateway: checked,
 placed in its kelurahan and routed to its agency before any write, then recorded in one short
-transaction (the complaint, its first events, the outbox, and the audit chain last).
+transaction: the complaint, its first events (one insert), the client's link and their audit
+entries, pending (one insert). The worker chains the entries and, in the same transaction,
+tells everyone the complaint concerns (complaints/announce.py).
 
 A repeated submission key with the same content returns the complaint already made.
 """
@@ -21,8 +23,8 @@ from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from huey.contrib.djhuey import HUEY
 
-from balaikota.agencies import selectors as agencies
 from balaikota.agencies.models import Agency
 from balaikota.complaints import (
     attributes,
@@ -33,7 +35,6 @@ from balaikota.complaints import (
     steps,
     tickets,
 )
-from balaikota.complaints import notifications as notify
 from balaikota.complaints.lifecycle import Actor
 from balaikota.complaints.models import (
     Category,
@@ -46,7 +47,8 @@ from balaikota.complaints.models import (
     Status,
 )
 from balaikota.complaints.routing import agency_for
-from balaikota.core import audit, plaintext
+from balaikota.core import audit, plaintext, writers
+from balaikota.core import tasks as core_tasks
 from balaikota.core.models import User
 from balaikota.regions import selectors as regions
 
@@ -257,7 +259,6 @@ class _Draft:
     category_source: CategorySource = CategorySource.CITIZEN
     suggestions: list[dict[str, Any]] = field(default_factory=list)
     agency: Agency | None = None
-    staff: list[User] = field(default_factory=list)  # the agency's, to be told
 
 
 @dataclass
@@ -369,12 +370,22 @@ def _classify(draft: _Draft) -> None:
             draft.category = Category.objects.filter(slug=sure, is_active=True).first()
             draft.category_source = CategorySource.SUGGESTED
     draft.agency = agency_for(draft.category, draft.village)
-    if draft.agency is not None:
-        draft.staff = agencies.members_of(draft.agency)
 
 
 def _store(draft: _Draft, origin: _Origin) -> Complaint:
-    ticket = _unused_ticket()
+    # 32⁸ codes: a new one is all but certainly unused, so it is not looked up first; the
+    # unique index decides, and a code that was taken after all is drawn again.
+    for _attempt in range(4):
+        ticket = tickets.new_ticket()
+        try:
+            return _store_as(ticket, draft, origin)
+        except IntegrityError:
+            if not Complaint.objects.filter(ticket=ticket).exists():
+                raise
+    raise IntegrityError("no unused ticket code in four draws")
+
+
+def _store_as(ticket: str, draft: _Draft, origin: _Origin) -> Complaint:
     # Uploads are written before the transaction, so that the database's write lock is not
     # held while megabytes go to disk; if the transaction fails they are removed again.
     stored = [
@@ -382,20 +393,12 @@ def _store(draft: _Draft, origin: _Origin) -> Complaint:
         for upload, result in draft.checked.photos
     ]
     try:
-        with transaction.atomic():
+        with writers.turn(), transaction.atomic():
             return _create(ticket, stored, draft, origin)
     except BaseException:
         for name, _result in stored:
             storages["private"].delete(name)
         raise
-
-
-def _unused_ticket() -> str:
-    for _attempt in range(5):
-        ticket = tickets.new_ticket()
-        if not Complaint.objects.filter(ticket=ticket).exists():
-            return ticket
-    return ticket  # 32⁸ codes: five collisions in a row do not happen; the unique index decides
 
 
 class SubmissionConflict(Exception):
@@ -505,13 +508,14 @@ def _create(
     entries = steps.record_first(
         complaint, submitted, photo=saved_photos[0] if saved_photos else None
     )
-    if draft.agency is not None:
-        # The reporter hears of it once, in the acknowledgement that names the agency.
-        notify.assigned(complaint, tell_reporter=False, staff=draft.staff)
-    else:
-        notify.needs_operator(complaint)
-    notify.complaint_received(complaint)
     if origin.also is not None:
         origin.also(complaint)
-    audit.append(entries)
+    # Pending: the chain's lock is not waited for here. The worker chains the entries and
+    # announces the complaint (complaints.announce) once this transaction commits.
+    audit.append_pending(entries)
+    if HUEY.immediate:
+        # No worker (tests, a laptop without one): chain and announce in this transaction.
+        audit.chain_pending()
+    else:
+        transaction.on_commit(core_tasks.chain_audit_soon, robust=True)
     return complaint

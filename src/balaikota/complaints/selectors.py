@@ -11,10 +11,20 @@ from django.utils import timezone
 
 from balaikota.agencies.models import Membership
 from balaikota.complaints import publication, tickets
-from balaikota.complaints.models import OPEN_STATUSES, Complaint, Event, Photo, Privacy, Status
+from balaikota.complaints.models import (
+    OPEN_STATUSES,
+    Category,
+    CategoryAttribute,
+    Complaint,
+    Event,
+    Photo,
+    Privacy,
+    Status,
+)
 from balaikota.complaints.tickets import normalise_ticket
 from balaikota.core import roles
 from balaikota.core.models import User
+from balaikota.core.refcache import Reference
 from balaikota.regions.selectors import with_places
 
 
@@ -26,6 +36,21 @@ class InboxFilter:
     overdue: bool = False
     agency: str = ""
     search: str = ""  # a tracking code, or words of the complaint
+
+
+def _load_active_categories() -> dict[str, Category]:
+    active = Category.objects.filter(is_active=True).prefetch_related("attributes")
+    return {category.slug: category for category in active}
+
+
+# Read by every new complaint: once a minute per process (core/refcache.py), at once after
+# an edit in the same process.
+active_categories = Reference(_load_active_categories, Category, CategoryAttribute)
+
+
+def active_category(slug: str) -> Category | None:
+    """The active category with this slug, its questions loaded; shared: read, never change."""
+    return active_categories.get().get(slug)
 
 
 def _with_relations(qs: QuerySet[Complaint]) -> QuerySet[Complaint]:

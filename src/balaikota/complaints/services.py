@@ -25,9 +25,8 @@ from balaikota.complaints import (
     lifecycle,
     moderation,
     photos,
-    routing,
-
     public_changes,
+    routing,
     steps,
     tickets,
 )

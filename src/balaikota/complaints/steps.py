@@ -120,11 +120,11 @@ def record_first(
     complaint: Complaint, submitted: dict[str, Any], *, photo: Photo | None
 ) -> list[AuditEntry]:
     """A new complaint's first events in one insert: its submission and, when it was routed
-    (`route`), the system's assignment; the apps that follow events are told.
+    (`route`), the system's assignment.
 
-    Returns their audit entries, for the caller to chain as the transaction's last write
-    (`audit.append`): the chain's writers wait on each other only from there to the commit.
-    `submitted` is the complaint's snapshot before it was routed.
+    Returns their audit entries, for the caller to store pending (`audit.append_pending`):
+    the apps that follow events hear of them once the chainer has chained them
+    (`complaints.announce`). `submitted` is the complaint's snapshot before it was routed.
     """
     events = [
         Event(
@@ -149,8 +149,6 @@ def record_first(
         )
         steps.append((submitted, snapshot(complaint)))
     Event.objects.bulk_create(events)
-    for event in events:
-        signals.event_recorded.send(sender=Complaint, complaint=complaint, event=event)
     return [
         _audit_entry(complaint, event, before, after)
         for event, (before, after) in zip(events, steps, strict=True)

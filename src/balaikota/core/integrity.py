@@ -16,13 +16,15 @@ from balaikota.core.replay import Problem
 
 
 def chain_problems() -> Iterator[Problem]:
+    """Every chained entry, in chain order (pending ones are checked once chained)."""
     previous_hash = audit.GENESIS
-    for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=2000):
+    chained = AuditEntry.objects.filter(position__isnull=False).order_by("position")
+    for entry in chained.iterator(chunk_size=2000):
         if entry.previous_hash != previous_hash:
             yield Problem("audit", f"#{entry.pk}", "does not link to the entry before it")
         elif audit.compute_hash(entry, previous_hash) != entry.entry_hash:
             yield Problem("audit", f"#{entry.pk}", "its contents no longer match its hash")
-        previous_hash = entry.entry_hash
+        previous_hash = entry.entry_hash or audit.GENESIS
 
 
 def checkpoint_problems() -> Iterator[Problem]:
@@ -36,7 +38,7 @@ def checkpoint_problems() -> Iterator[Problem]:
                 "checkpoint",
                 f"{date:%Y-%m-%d}",
                 f"entry #{entry_id} was published with hash {published[:16]}… and now has "
-                f"{current[:16]}…",
+                f"{(current or '')[:16]}…",
             )
 
 
@@ -53,14 +55,19 @@ class Head:
     entry_id: int
     entry_hash: str
     created_at: dt.datetime
-    count: int
+    count: int  # chained entries, the head included
+    pending: int = 0  # stored, not chained yet (the chainer's queue)
 
 
 def current_head() -> Head | None:
-    entry = AuditEntry.objects.order_by("-id").only("id", "entry_hash", "created_at").first()
-    if entry is None:
+    """The last chained entry; None while nothing is chained."""
+    chained = AuditEntry.objects.filter(position__isnull=False)
+    entry = chained.order_by("-position").only("id", "entry_hash", "created_at").first()
+    if entry is None or entry.entry_hash is None:
         return None
-    return Head(entry.pk, entry.entry_hash, entry.created_at, AuditEntry.objects.count())
+    return Head(
+        entry.pk, entry.entry_hash, entry.created_at, chained.count(), audit.pending_count()
+    )
 
 
 @transaction.atomic
@@ -70,6 +77,7 @@ def publish_checkpoint(day: dt.date | None = None) -> AuditCheckpoint | None:
     existing = AuditCheckpoint.objects.filter(date=day).first()
     if existing is not None:
         return existing
+    audit.chain_pending(limit=None)  # the day's head covers every entry stored so far
     head = current_head()
     if head is None:
         return None

@@ -95,7 +95,13 @@ class AppendOnlyModel(models.Model):
 
 
 class AuditEntry(AppendOnlyModel):
-    """One link of the append-only, hash-chained record of every state change."""
+    """One link of the append-only, hash-chained record of every state change.
+
+    An entry may be stored *pending* (no position, no hashes yet) by a transaction that
+    must not wait for the chain (a citizen's new complaint); the chainer
+    (`core.audit.chain_pending`) then gives it, once, its place and its hashes. Nothing
+    else about an entry is ever written after its insert.
+    """
 
     created_at = models.DateTimeField(_("time"), db_index=True)
     actor = models.ForeignKey(
@@ -107,14 +113,22 @@ class AuditEntry(AppendOnlyModel):
     object_id = models.CharField(_("object"), max_length=64)
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
-    previous_hash = models.CharField(max_length=64)
-    entry_hash = models.CharField(max_length=64, unique=True)
+    # The place in the chain, and the links: empty while the entry is pending.
+    position = models.PositiveBigIntegerField(null=True, blank=True, unique=True)
+    previous_hash = models.CharField(max_length=64, blank=True)
+    entry_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
-        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+            # The chainer's queue: small, whatever the size of the chain.
+            models.Index(
+                fields=["id"], condition=models.Q(position__isnull=True), name="audit_pending_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.action} {self.object_type}:{self.object_id}"

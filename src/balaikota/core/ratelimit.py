@@ -1,10 +1,12 @@
 """Limits on abuse: requests counted per bucket and fixed window, shared by every web process
 and host.
 
-The counters live in Redis when REDIS_URL is set (the default cache is Redis then), otherwise
-in the database (RateCounter: one row per bucket and window, incremented by a single atomic
-upsert). Never in a process's memory: with three web processes, a count kept by each lets
-three times the limit through.
+The counters live in Redis when REDIS_URL is set (the default cache is Redis then). Without
+it, on a SQLite install, in a small SQLite file of their own beside the database (every
+process on the machine shares it, and counting never takes the database's write lock); on
+PostgreSQL in the database (RateCounter, an UNLOGGED table there: one row per bucket and
+window, incremented by a single atomic upsert). Never in a process's memory: with three web
+processes, a count kept by each lets three times the limit through.
 
 A bucket names what is limited and who asks ("report:ip:<hash>"); clients are named by a keyed
 hash (`fingerprint`), so that no address, phone number or e-mail is stored in a counter.
@@ -14,14 +16,19 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
+import sqlite3
+import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connections, router
+from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -29,6 +36,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from balaikota.core import writers
 from balaikota.core.models import RateCounter
 
 # A rate: at most `count` requests in each window of `seconds`.
@@ -59,7 +67,7 @@ class DatabaseCounter:
         expires = connection.ops.adapt_datetimefield_value(
             timezone.now() + dt.timedelta(seconds=seconds)
         )
-        with connection.cursor() as cursor:
+        with writers.turn(alias), connection.cursor() as cursor:
             relaxed = connection.vendor == "sqlite" and not connection.in_atomic_block
             if relaxed:
                 # A count lost to a power cut costs nothing, while an fsync per request held
@@ -76,6 +84,60 @@ class DatabaseCounter:
             # A new window began: clear the ones that ended (an indexed, usually empty delete).
             RateCounter.objects.using(alias).filter(expires_at__lt=timezone.now()).delete()
         return int(hits)
+
+
+class FileCounter:
+    """Counters in their own SQLite file (SQLite installs: one machine, so every process
+    reaches it). Each count is one statement holding that file's lock for microseconds,
+    never synced to disk (synchronous=OFF): a count lost to a power cut costs nothing,
+    and the database's own write lock is left to the complaints."""
+
+    _CREATE = (
+        "CREATE TABLE IF NOT EXISTS counter (bucket TEXT NOT NULL, window_start INTEGER "
+        "NOT NULL, hits INTEGER NOT NULL, expires_at REAL NOT NULL, "
+        "PRIMARY KEY (bucket, window_start)) WITHOUT ROWID"
+    )
+    _UPSERT = (
+        "INSERT INTO counter (bucket, window_start, hits, expires_at) VALUES (?, ?, 1, ?) "
+        "ON CONFLICT (bucket, window_start) DO UPDATE SET hits = hits + 1 RETURNING hits"
+    )
+    _local = threading.local()
+
+    def __init__(self, path: Path) -> None:
+        self.path = str(path)
+
+    def increment(self, bucket: str, window_start: int, seconds: int) -> int:
+        connection = self._connection()
+        now = time.time()
+        (hits,) = connection.execute(self._UPSERT, (bucket, window_start, now + seconds)).fetchone()
+        if hits == 1:
+            # A new window began: clear the ones that ended.
+            connection.execute("DELETE FROM counter WHERE expires_at < ?", (now,))
+        return int(hits)
+
+    def _connection(self) -> sqlite3.Connection:
+        """One connection per thread and process (a forked worker opens its own)."""
+        key = (os.getpid(), self.path)
+        opened: dict[tuple[int, str], sqlite3.Connection] = self._local.__dict__.setdefault(
+            "connections", {}
+        )
+        if key not in opened:
+            connection = sqlite3.connect(
+                self.path, timeout=settings.DATABASE_BUSY_TIMEOUT, isolation_level=None
+            )
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=OFF")
+            connection.execute(self._CREATE)
+            opened[key] = connection
+        return opened[key]
+
+
+def counter_file() -> Path | None:
+    """The counters' file beside a SQLite database; None on PostgreSQL or in memory."""
+    connection = connections[router.db_for_write(RateCounter)]
+    if not isinstance(connection, SQLiteWrapper) or connection.is_in_memory_db():
+        return None
+    return Path(connection.settings_dict["NAME"]).with_name("rate-counters.sqlite3")
 
 
 class CacheCounter:
@@ -95,11 +157,12 @@ class CacheCounter:
 
 
 def counter() -> Counter:
-    """Redis when the default cache is Redis; otherwise the database (a process's memory is
-    never shared, so LocMemCache is never used)."""
+    """Redis when the default cache is Redis; otherwise a file beside a SQLite database, or
+    PostgreSQL (a process's memory is never shared, so LocMemCache is never used)."""
     if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
         return CacheCounter()
-    return DatabaseCounter()
+    path = counter_file()
+    return FileCounter(path) if path is not None else DatabaseCounter()
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""The daily check of the record, and the daily head published on /audit."""
+"""The audit chain's chainer, the daily check of the record, and the daily head published
+on /audit."""
 
 from __future__ import annotations
 
@@ -6,17 +7,59 @@ import itertools
 import logging
 
 from django.conf import settings
-from django.db import transaction
+from django.core.cache import cache
+from django.db import OperationalError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
-from balaikota.core import integrity
+from balaikota.core import audit, integrity, writers
 from balaikota.core.models import Role, User
 from balaikota.core.replay import Problem
 
 log = logging.getLogger(__name__)
+
+# Commits that store pending audit entries within this window share one chainer run.
+COALESCE_SECONDS = 1
+_SCHEDULED = "audit:chain-scheduled"
+
+
+@db_task(priority=10)
+def chain_audit() -> int:
+    """Chain every pending entry (and follow each up: `audit.entries_chained`), in batches,
+    each batch in its own transaction."""
+    chained = 0
+    try:
+        while batch := _chain_batch():
+            chained += batch
+    except OperationalError as exc:
+        # SQLite busy beyond its timeout, or the database gone a moment: the entries stay
+        # pending; the next run, or the periodic one, takes them.
+        if HUEY.immediate:
+            raise
+        log.warning("audit: chainer run put off (%s)", exc)
+    return chained
+
+
+def _chain_batch() -> int:
+    with writers.turn(), transaction.atomic():
+        return len(audit.chain_pending())
+
+
+def chain_audit_soon() -> None:
+    """Called after a commit that stored pending entries: the first commit of a window
+    schedules one chainer run at its end; the others leave their entries to it."""
+    if HUEY.immediate:
+        chain_audit()
+    elif cache.add(_SCHEDULED, True, timeout=COALESCE_SECONDS):
+        chain_audit.schedule(delay=COALESCE_SECONDS)
+
+
+@db_periodic_task(crontab(minute="*"))
+def chain_audit_periodically() -> int:
+    # What a queue that was down, or a worker that stopped, left pending.
+    return chain_audit.call_local()
 
 
 def verify_and_publish() -> bool:

@@ -219,22 +219,23 @@ def link_request(client: ApiClient, complaint: Complaint) -> ClientRequest:
     if link is not None:
         return link
     with transaction.atomic():
-        return link_new_request(client, complaint)
+        link = link_new_request(client, complaint)
+        if client.webhook_url and client.webhook_scope == WebhookScope.OWN:
+            # Its events were announced before it was linked to the client.
+            receivers.tell_client_of_events(client, complaint)
+        return link
 
 
 def link_new_request(
     client: ApiClient, complaint: Complaint, *, device_id: str = "", account_id: str = ""
 ) -> ClientRequest:
-    """Mark `complaint` as posted by `client` (through Open311 or /api/v1): its token, and
-    the client's webhook for the requests it posted. Inside the intake's transaction."""
-    link = ClientRequest.objects.create(
+    """Mark `complaint` as posted by `client` (through Open311 or /api/v1): its token. Inside
+    the intake's transaction, before the complaint is announced: the client's webhook then
+    hears of the requests it posted (`receivers.tell_clients`)."""
+    return ClientRequest.objects.create(
         complaint=complaint,
         client=client,
         token=secrets.token_hex(16),
         device_id=device_id[:100],
         account_id=account_id[:100],
     )
-    if client.webhook_url and client.webhook_scope == WebhookScope.OWN:
-        # The complaint's first events were recorded before it was linked to the client.
-        receivers.tell_client_of_events(client, complaint)
-    return link

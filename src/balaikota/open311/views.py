@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from balaikota.complaints import intake
+from balaikota.complaints import selectors as complaint_selectors
 from balaikota.complaints.models import Privacy
 from balaikota.core import answercache, ratelimit
 from balaikota.open311 import formats, georeport, keys, selectors, services
@@ -412,7 +413,7 @@ def _post(request: HttpRequest, fmt: str, client: ApiClient | None) -> HttpRespo
     code = _param(request, "service_code")
     if not code:
         raise Refused(400, _("service_code is required."))
-    category = selectors.service(code)
+    category = complaint_selectors.active_category(code)
     if category is None:
         raise Refused(404, _("No service has the code %(code)s.") % {"code": code[:60]})
     lat, lon = _coordinate(request, "lat"), _coordinate(request, "long")

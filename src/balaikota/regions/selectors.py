@@ -18,11 +18,14 @@ _M = TypeVar("_M", bound=Model)
 
 
 class _IndexCache:
-    """Builds the index once per process and rebuilds it when the kelurahan change."""
+    """Builds the index once per process and rebuilds it when the kelurahan change; keeps
+    their rows too (names and codes, without boundaries), so that placing a point reads
+    nothing from the database."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._index: RegionIndex | None = None
+        self._villages: dict[str, Region] = {}
         self._stamp: tuple[object, ...] | None = None
         self._checked_at = 0.0
 
@@ -39,9 +42,21 @@ class _IndexCache:
                 self._index = RegionIndex(
                     (code, parse_geometry(geom)) for code, geom in rows if geom is not None
                 )
+                self._villages = {
+                    village.code: village
+                    for village in without_boundaries()
+                    .filter(level=Level.VILLAGE)
+                    .select_related("parent")
+                    .defer("parent__geometry")
+                }
                 self._stamp = stamp
             self._checked_at = now
             return self._index
+
+    def village(self, code: str) -> Region | None:
+        """The kelurahan of the index's `code`, with its kecamatan; shared: never change it."""
+        self.get()
+        return self._villages.get(code)
 
     @property
     def loaded(self) -> bool:
@@ -85,9 +100,14 @@ def locate(lat: float, lon: float) -> PlaceAnswer:
     found: Located = index_cache.get().locate(lat, lon)
     if found.code is None:
         return PlaceAnswer(None, Match.OUTSIDE, 0.0)
-    village = (
-        without_boundaries().select_related("parent").defer("parent__geometry").get(code=found.code)
-    )
+    village = index_cache.village(found.code)
+    if village is None:  # renamed or removed a moment ago: the index catches up
+        village = (
+            without_boundaries()
+            .select_related("parent")
+            .defer("parent__geometry")
+            .get(code=found.code)
+        )
     return PlaceAnswer(village, found.match, found.distance_m)
 
 

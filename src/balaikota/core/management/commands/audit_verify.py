@@ -33,4 +33,5 @@ class Command(BaseCommand):
             return
         self.stdout.write(
             f"OK: {head.count} audit entries, head #{head.entry_id} {head.entry_hash}"
+            + (f"; {head.pending} pending, checked once chained" if head.pending else "")
         )
