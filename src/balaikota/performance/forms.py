@@ -30,7 +30,7 @@ class Number(forms.FloatField):
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
         super().__init__(localize=True, **kwargs)
 
-    def to_python(self, value: Any) -> float | None:
+    def to_python(self, value: Any) -> Any:  # float | None (the stubs say int)
         if isinstance(value, str):
             value = value.strip().replace(",", ".")
         return super().to_python(value)
