@@ -168,9 +168,6 @@ def lines(result: dict[str, Any]) -> str:
         f"intake check (headers, EXIF GPS): {result['intake_ms']} ms (goal < 50 ms)",
         f"worker staff copy alone (decode, thumbnail, encode): {result['reencode_cpu_ms']} ms CPU",
     ]
-    if "no_face" not in result:  # a result file written before the stages were measured
-        out.append(f"worker photo task: {result['task_cpu_ms']} ms CPU")
-        return "\n".join(out)
     out += _photo_lines("worker photo task, nobody in the photo", result["no_face"])
     if "face" in result:
         out += _photo_lines("worker photo task, a face in the photo", result["face"])

@@ -3,8 +3,8 @@
 Detection uses the Haar cascades shipped inside opencv-python-headless 4.x (OpenCV 5 dropped
 them): cheap, no model to download, and good at faces turned towards the camera. It runs
 on a scaled-down grey copy and the boxes are mapped back, so a photo costs the same whatever
-its size: about 60 ms of CPU for the three detectors (bench/photo_bench.py). Pure functions
-over Pillow images: no database, no storage.
+its size: about 90 ms of CPU for the three detectors, more in a busy picture
+(bench/photo_bench.py). Pure functions over Pillow images: no database, no storage.
 
 The blur must defeat the detector, not just look soft: a coarse pixelation (16 or even 10
 blocks across) is still found as a face, so each area is shrunk to a few pixels, enlarged
