@@ -231,7 +231,9 @@ def start_object_store(cluster: Cluster) -> None:
         ]
     }
     (folder / "s3.json").write_text(json.dumps(identities))
-    command = [str(VENV_BIN / "weed"), "server", f"-dir={folder}", f"-ip={DATA.address}"]
+    # -logtostderr: into the run's log, not glog files in /tmp.
+    command = [str(VENV_BIN / "weed"), "-logtostderr", "server", f"-dir={folder}"]
+    command += [f"-ip={DATA.address}"]
     command += [f"-ip.bind={DATA.address}", "-filer", "-s3", f"-s3.config={folder / 's3.json'}"]
     command += ["-volume.max=100", "-master.volumeSizeLimitMB=64"]
     for name, port in WEED_PORTS.items():
