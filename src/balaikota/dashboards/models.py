@@ -47,9 +47,11 @@ class MapTally(models.Model):
 
     class Meta:
         indexes = [
+            # No cell columns: with them PostgreSQL took this index for a category's rows
+            # too, and read every category's cells in the viewport.
             models.Index(
-                fields=["generation", "level", "detailed", "month", "cell_y", "cell_x"],
-                name="maptally_cell_idx",
+                fields=["generation", "level", "detailed", "month", "status"],
+                name="maptally_period_idx",
             ),
             models.Index(
                 fields=["generation", "level", "detailed", "category_id", "month"],

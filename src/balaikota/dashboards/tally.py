@@ -12,7 +12,9 @@ filtered views at the next build, every five minutes with the unfiltered grid.
 
 The build reads the complaints into a temporary table (no lock on the database's writers,
 on SQLite too), then copies it in short transactions under a new generation, names that
-generation current and deletes the old one: readers never see half a build.
+generation current and deletes the old one: readers never see half a build. Its SQL is
+written here because it runs on the database, not through Python; only this module's
+constants are formatted into it, every value goes as a parameter.
 """
 
 from __future__ import annotations
