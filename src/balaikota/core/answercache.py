@@ -96,6 +96,13 @@ class Generation:
     def change_on_commit(self) -> None:
         """Call inside the transaction that makes the change (or outside any: at once)."""
         self.changed_here()
+        connection = transaction.get_connection()
+        # One shared change per transaction is enough (a report saves several rows). A
+        # savepoint rolled back drops its callback, and the next change registers again.
+        if connection.in_atomic_block and any(
+            entry[1] == self.changed for entry in connection.run_on_commit
+        ):
+            return
         transaction.on_commit(self.changed, robust=True)
 
 
