@@ -37,8 +37,10 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 # An answer is rebuilt at least this often even when nothing changed: lists by default cover
 # the last 90 days up to now, and the window moves.
 MAX_AGE_SECONDS = 60.0
-# Distinct answers held per process (each a few to a few hundred kilobytes).
+# Distinct answers held per process (each a few to a few hundred kilobytes), and their bytes
+# together: a client asking for many different 1000-row pages cannot fill the memory.
 MAX_ANSWERS = 256
+MAX_BYTES = 32 * 1024 * 1024
 
 
 _ALL: list[Generation] = []
@@ -94,6 +96,13 @@ class Generation:
     def change_on_commit(self) -> None:
         """Call inside the transaction that makes the change (or outside any: at once)."""
         self.changed_here()
+        connection = transaction.get_connection()
+        # One shared change per transaction is enough (a report saves several rows). A
+        # savepoint rolled back drops its callback, and the next change registers again.
+        if connection.in_atomic_block and any(
+            entry[1] == self.changed for entry in connection.run_on_commit
+        ):
+            return
         transaction.on_commit(self.changed, robust=True)
 
 
@@ -154,8 +163,12 @@ class AnswerStore:
         with self._lock:
             self._answers[key] = answer
             self._answers.move_to_end(key)
-            while len(self._answers) > self.size:
-                self._answers.popitem(last=False)
+            held_bytes = sum(len(a.body) for a in self._answers.values())
+            while len(self._answers) > self.size or (
+                held_bytes > MAX_BYTES and len(self._answers) > 1
+            ):
+                _key, dropped = self._answers.popitem(last=False)
+                held_bytes -= len(dropped.body)
         return answer
 
     def clear(self) -> None:
