@@ -115,6 +115,8 @@ def _open_first_marker(page: Page) -> None:
     expect(markers.first).to_be_visible()
     markers.first.click()
     expect(page.locator(".leaflet-popup")).to_be_visible()
+    # Leaflet fades a popup in: checked half-transparent, its text would fail on contrast.
+    expect(page.locator(".leaflet-popup")).to_have_css("opacity", "1")
 
 
 def _pin_on_the_map(page: Page) -> None:
