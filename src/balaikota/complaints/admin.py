@@ -15,7 +15,7 @@ from balaikota.complaints.models import (
     RoutingModel,
     RoutingRule,
 )
-from balaikota.core.admin import AuditedAdmin
+from balaikota.core.admin import AuditedAdmin, ReadOnlyAdmin
 
 
 class RuleInline(admin.TabularInline):
@@ -72,7 +72,7 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(admin.ModelAdmin):
+class ComplaintAdmin(ReadOnlyAdmin):
     """Read-only here: every change goes through the staff pages, which record events."""
 
     list_display = ("ticket", "status", "category", "agency", "region", "created_at", "due_at")
@@ -80,15 +80,6 @@ class ComplaintAdmin(admin.ModelAdmin):
     search_fields = ("ticket",)
     inlines = [EventInline]
     list_select_related = ("category", "agency", "region")
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_exclude(self, request: HttpRequest, obj: Any = None) -> Any:
         # Nobody in the city sees an anonymous reporter's identity, administrators included;
@@ -111,22 +102,13 @@ ANONYMOUS_HIDDEN = (
 
 
 @admin.register(IdentityReveal)
-class IdentityRevealAdmin(admin.ModelAdmin):
+class IdentityRevealAdmin(ReadOnlyAdmin):
     """Who opened which anonymous reporter's identity, and why: read-only."""
 
     list_display = ("complaint", "user", "created_at")
     list_select_related = ("complaint", "user")
     search_fields = ("complaint__ticket",)
     readonly_fields = ("complaint", "user", "reason", "created_at")
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(RoutingExample)
@@ -138,18 +120,9 @@ class RoutingExampleAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoutingModel)
-class RoutingModelAdmin(admin.ModelAdmin):
+class RoutingModelAdmin(ReadOnlyAdmin):
     """Retrained routing models and which one is in use: read-only (`balaikota train_router`
     and the weekly retraining put one in use only if it scores at least as well)."""
 
     list_display = ("version", "trained_at", "accuracy", "examples", "corrections", "in_use")
     readonly_fields = list_display
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -15,6 +15,20 @@ from balaikota.core.changes import record_change, snapshot, stored_snapshot
 from balaikota.core.models import AuditCheckpoint, AuditEntry, DayOff, User
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown to administrators, changed only through the application's own steps (which
+    record their events and audit entries)."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 def _actor(request: HttpRequest) -> User | None:
     return request.user if isinstance(request.user, User) else None
 
@@ -82,34 +96,16 @@ class DayOffAdmin(AuditedAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     """Read-only: the audit log is never edited, not even by admins."""
 
     list_display = ("id", "created_at", "actor_label", "action", "object_type", "object_id")
     list_filter = ("action", "object_type")
     search_fields = ("object_id", "actor_label")
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(AuditCheckpoint)
-class AuditCheckpointAdmin(admin.ModelAdmin):
+class AuditCheckpointAdmin(ReadOnlyAdmin):
     """Read-only: the published daily heads."""
 
     list_display = ("date", "entry_id", "entry_hash", "entry_count", "created_at")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

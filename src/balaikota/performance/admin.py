@@ -3,59 +3,46 @@ through the pages or the API (and so through the services, their events and the 
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from balaikota.core.admin import ReadOnlyAdmin
 from balaikota.performance.models import Auction, CheckIn, Commitment, Event, Indicator, Offer
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(Indicator)
-class IndicatorAdmin(ReadOnly):
+class IndicatorAdmin(ReadOnlyAdmin):
     list_display = ("name", "unit", "polarity", "method", "aggregation", "source", "is_key")
     list_filter = ("polarity", "source", "is_key")
     search_fields = ("name",)
 
 
 @admin.register(Auction)
-class AuctionAdmin(ReadOnly):
+class AuctionAdmin(ReadOnlyAdmin):
     list_display = ("title", "year", "deadline", "state")
 
 
 @admin.register(Offer)
-class OfferAdmin(ReadOnly):
+class OfferAdmin(ReadOnlyAdmin):
     list_display = ("auction", "position", "official", "status", "revision")
     list_filter = ("status", "auction")
     list_select_related = ("auction", "position", "official")
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(ReadOnly):
+class CommitmentAdmin(ReadOnlyAdmin):
     list_display = ("indicator", "agency", "official", "year", "status", "is_acting")
     list_filter = ("year", "status")
     list_select_related = ("indicator", "agency", "official")
 
 
 @admin.register(CheckIn)
-class CheckInAdmin(ReadOnly):
+class CheckInAdmin(ReadOnlyAdmin):
     list_display = ("commitment", "quarter", "revision", "status", "actual", "achievement")
     list_filter = ("status", "quarter")
     list_select_related = ("commitment__indicator", "commitment__position")
 
 
 @admin.register(Event)
-class EventAdmin(ReadOnly):
+class EventAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "subject", "subject_id", "action", "from_status", "to_status")
     list_filter = ("subject", "action")

@@ -84,10 +84,8 @@ def _attempt(request: HttpRequest, step: Callable[[], object], done: str) -> boo
 
 
 def _form_errors(request: HttpRequest, form: Any) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
+    for error in _errors_of(form):
+        messages.error(request, error)
 
 
 def _labels() -> dict[str, Any]:
@@ -296,11 +294,13 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _errors_of(form: Any) -> list[str]:
+    """A form's errors, each named by its field's label."""
     if form.is_valid():
         return []
+    labels = {name: field.label for name, field in form.fields.items()}
     return [
-        f"{form.fields[field].label}: {error}" if field in form.fields else str(error)
-        for field, errors in form.errors.items()
+        f"{labels[name]}: {error}" if labels.get(name) else str(error)
+        for name, errors in form.errors.items()
         for error in errors
     ]
 
