@@ -41,7 +41,7 @@ def holder(user: User, code: str, *, nip: str) -> Official:
     Assignment.objects.create(
         position=Position.objects.get(agency__code=code, is_head=True),
         official=official,
-        starts_on=timezone.localdate() - dt.timedelta(days=30),
+        starts_at=timezone.now() - dt.timedelta(days=30),
     )
     return official
 

@@ -142,7 +142,7 @@ def test_a_decline_is_reassigned_to_an_acting_official(world: World) -> None:
     offer.refresh_from_db()
     assert offer.status == OfferStatus.REASSIGNED
     assert offer.official == world.candidate
-    current = Assignment.objects.get(position=offer.position, ends_on__isnull=True)
+    current = Assignment.objects.get(position=offer.position, ends_at__isnull=True)
     assert (current.official, current.is_acting) == (world.candidate, True)
     assert len(commitments) == 2
     assert all(c.official == world.candidate and c.is_acting for c in commitments)

@@ -199,7 +199,7 @@ def test_complaint_figures_draft_the_check_in_at_quarter_end(world: World) -> No
 def test_a_quarter_cannot_be_reported_before_it_begins(world: World, roads: Commitment) -> None:
     from balaikota.agencies.models import Assignment
 
-    Assignment.objects.update(starts_on=dt.date(YEAR, 1, 1))
+    Assignment.objects.update(starts_at=dt.datetime(YEAR, 1, 1, tzinfo=dt.UTC))
     with time_machine.travel(dt.datetime(YEAR, 5, 20, 9, tzinfo=dt.UTC)):
         with pytest.raises(InvalidInput) as refused:
             report(world, roads, 3, 9)

@@ -350,7 +350,7 @@ def test_the_head_sees_which_commitment_still_owes_the_quarter(world: World) -> 
 
     from balaikota.agencies.models import Assignment
 
-    Assignment.objects.update(starts_on=dt.date(YEAR, 1, 1))
+    Assignment.objects.update(starts_at=dt.datetime(YEAR, 1, 1, tzinfo=dt.UTC))
     offers = open_round(world)
     services.commit(world.pupr_head, offers["dpupr"], action_plan=PLAN, pact_confirmed=True)
     services.accept(world.mayor, offers["dpupr"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 
@@ -25,7 +27,9 @@ def test_only_the_holder_of_the_post_may_answer(world: World) -> None:
 
 def test_a_former_holder_may_no_longer_answer(world: World) -> None:
     offer = open_round(world)["dpupr"]
-    Assignment.objects.filter(official__user=world.pupr_head).update(ends_on="2000-01-01")
+    Assignment.objects.filter(official__user=world.pupr_head).update(
+        ends_at=dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+    )
     with pytest.raises(NotAllowed):
         services.commit(world.pupr_head, offer, action_plan=PLAN, pact_confirmed=True)
 

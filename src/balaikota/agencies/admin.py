@@ -31,5 +31,5 @@ class OfficialAdmin(AuditedAdmin):
 
 @admin.register(Assignment)
 class AssignmentAdmin(AuditedAdmin):
-    list_display = ("official", "position", "starts_on", "ends_on", "is_acting")
+    list_display = ("official", "position", "starts_at", "ends_at", "is_acting")
     list_filter = ("is_acting",)

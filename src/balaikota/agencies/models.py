@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -113,7 +114,11 @@ class Official(models.Model):
 
 
 class Assignment(models.Model):
-    """An official holding a position from one day to another (acting: Plt)."""
+    """An official holding a position from one moment to another (acting: Plt).
+
+    The rights to a post begin at `starts_at` and end at `ends_at` (exclusive), the moment
+    the decision was taken: not at the end of that day (performance.access).
+    """
 
     position = models.ForeignKey(
         Position, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("position")
@@ -121,15 +126,15 @@ class Assignment(models.Model):
     official = models.ForeignKey(
         Official, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("official")
     )
-    starts_on = models.DateField(_("from"))
-    ends_on = models.DateField(_("until"), null=True, blank=True)
+    starts_at = models.DateTimeField(_("from"), default=timezone.now)
+    ends_at = models.DateTimeField(_("until"), null=True, blank=True)
     is_acting = models.BooleanField(_("acting (Plt)"), default=False)
 
     class Meta:
-        ordering = ["-starts_on"]
+        ordering = ["-starts_at"]
         verbose_name = _("assignment")
         verbose_name_plural = _("assignments")
-        indexes = [models.Index(fields=["position", "ends_on"], name="assignment_current_idx")]
+        indexes = [models.Index(fields=["position", "ends_at"], name="assignment_current_idx")]
 
     def __str__(self) -> str:
         return f"{self.official} — {self.position}"

@@ -8,13 +8,13 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, storages
 from django.utils import timezone
-from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from balaikota.complaints import learning, photo_copies, photos, services
 from balaikota.complaints.models import Photo
 from balaikota.core import objectstore, outbound
 from balaikota.core.queues import photo_task
+from balaikota.core.schedule import wib
 
 log = logging.getLogger(__name__)
 
@@ -104,17 +104,17 @@ def _fetch_failed(photo: Photo, reason: str) -> None:
     photo_copies.fail(photo)
 
 
-@db_periodic_task(crontab(minute="*/10"))
+@db_periodic_task(wib(minute="*/10"))
 def escalate_overdue_complaints() -> int:
     return services.escalate_overdue()
 
 
-@db_periodic_task(crontab(minute="15", hour="1"))
+@db_periodic_task(wib(minute="15", hour="1"))
 def close_unconfirmed_complaints() -> int:
     return services.close_unconfirmed()
 
 
-@db_periodic_task(crontab(minute="*/5"))
+@db_periodic_task(wib(minute="*/5"))
 def process_stranded_photos() -> int:
     """Photos still waiting after 30 minutes (the queue was down when they were uploaded),
     originals of failed photos (none should be left: they keep their GPS), and photos
@@ -158,7 +158,7 @@ def delete_failed_originals() -> int:
     return len(failed)
 
 
-@db_periodic_task(crontab(minute="40", hour="*/6"))
+@db_periodic_task(wib(minute="40", hour="*/6"))
 def delete_orphaned_uploads() -> int:
     """Files no photo refers to: uploads and staff copies left by a transaction that rolled
     back after the file was written, or by a worker that stopped half-way (uploads still
@@ -192,7 +192,7 @@ def _delete_unreferenced(
     return removed
 
 
-@db_periodic_task(crontab(minute="30", hour="2", day_of_week="0"))
+@db_periodic_task(wib(minute="30", hour="2", day_of_week="0"))
 def retrain_router() -> bool:
     """Weekly, at night: learn from the week's corrections (swapped in only if not worse)."""
     return learning.retrain().swapped

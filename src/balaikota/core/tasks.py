@@ -11,12 +11,12 @@ from django.core.cache import cache
 from django.db import OperationalError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
 from balaikota.core import audit, integrity, writers
 from balaikota.core.models import Role, User
 from balaikota.core.replay import Problem
+from balaikota.core.schedule import wib
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ def chain_audit_soon() -> None:
         chain_audit.schedule(delay=COALESCE_SECONDS)
 
 
-@db_periodic_task(crontab(minute="*"))
+@db_periodic_task(wib(minute="*"))
 def chain_audit_periodically() -> int:
     # What a queue that was down, or a worker that stopped, left pending.
     return chain_audit.call_local()
@@ -89,7 +89,7 @@ def alert_admins(problems: list[Problem]) -> None:
         outbox.notify_user(admin, event="audit.broken", subject=subject, body=body, link="/audit")
 
 
-# 16:55 UTC is 23:55 in Asia/Jakarta: the head of the day that is ending.
-@db_periodic_task(crontab(minute="55", hour="16"))
+# 23:55 WIB: the head of the day that is ending.
+@db_periodic_task(wib(minute="55", hour="23"))
 def daily_audit_check() -> bool:
     return verify_and_publish()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,11 @@ from balaikota.regions.services import ensure_malang_regions
 
 DEMO_PASSWORD = "sambat-malang-2026"  # noqa: S105 - printed by `make demo` on purpose
 BOUNDARY_FILE = Path("..") / "shared" / "data" / "malang-kelurahan.geojson"
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    """The first moment of `day` in the city's time: the demo's posts are held from then."""
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
 
 
 @dataclass(frozen=True)
@@ -181,7 +187,7 @@ def load_users() -> list[Login]:
         )
         position = Position.objects.get(agency=agency, is_head=True)
         Assignment.objects.get_or_create(
-            position=position, official=official, defaults={"starts_on": today}
+            position=position, official=official, defaults={"starts_at": _start_of(today)}
         )
         logins += [
             Login(head.username, "agency_head", agency.code),

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from balaikota.agencies.models import Agency, Assignment, Membership, Official, Position
 from balaikota.core.models import Role, User
-from balaikota.demo.loader import Login, _user
+from balaikota.demo.loader import Login, _start_of, _user
 from balaikota.performance import access, monitoring, periods, services
 from balaikota.performance.models import Auction, Commitment, Offer, Source, Target
 
@@ -114,7 +114,7 @@ def _officials(today: dt.date) -> tuple[User, User, Official]:
     Assignment.objects.get_or_create(
         position=Position.objects.get(agency=setda, is_head=True),
         official=official,
-        defaults={"starts_on": today},
+        defaults={"starts_at": _start_of(today)},
     )
     dinsos = Agency.objects.get(code="dinsos")
     plt = _person("dinsos.sekretaris", Role.AGENCY_HEAD, "Sekretaris", "Dinas Sosial", dinsos)

@@ -4,9 +4,9 @@ import logging
 
 from django.core.cache import cache
 from django.db import OperationalError
-from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
+from balaikota.core.schedule import wib
 from balaikota.notifications import delivery
 
 log = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ def deliver_outbox_soon() -> None:
         deliver_outbox.schedule(delay=COALESCE_SECONDS)
 
 
-@db_periodic_task(crontab(minute="*"))
+@db_periodic_task(wib(minute="*"))
 def deliver_outbox_periodically() -> int:
     # Picks up what failed earlier and is due for another try, and anything written while
     # the worker was down.

@@ -4,9 +4,9 @@ import datetime as dt
 import logging
 
 from django.utils import timezone
-from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from balaikota.core.schedule import wib
 from balaikota.open311 import forwarding
 from balaikota.open311.models import Forward, ForwardState
 
@@ -32,7 +32,7 @@ def send_forward(forward_id: int) -> None:
             send_forward.schedule((forward_id,), eta=retry_at)
 
 
-@db_periodic_task(crontab(minute="*/15"))
+@db_periodic_task(wib(minute="*/15"))
 def poll_forwards() -> int:
     """Bring back the status of forwarded complaints until the other system closes them."""
     changed = 0
@@ -49,7 +49,7 @@ def poll_forwards() -> int:
     return changed
 
 
-@db_periodic_task(crontab(minute="7", hour="*"))
+@db_periodic_task(wib(minute="7", hour="*"))
 def resend_stranded_forwards() -> int:
     """Forwards still pending an hour after they were planned (the queue was down)."""
     cutoff = timezone.now() - dt.timedelta(hours=1)

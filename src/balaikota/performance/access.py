@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from balaikota.agencies.models import Assignment, Official, Position
 from balaikota.core.models import Role, User
-from balaikota.performance.models import CheckIn, Commitment, Offer
+from balaikota.performance.models import CheckIn, Commitment, Evidence, Offer
 
 AnyUser = User | AnonymousUser
 
@@ -37,18 +37,30 @@ def sees_dashboard(user: AnyUser) -> bool:
     return user.is_authenticated and user.role in {Role.MAYOR_OFFICE, Role.VERIFIER, Role.ADMIN}
 
 
-def current_assignments(on: dt.date | None = None) -> Q:
-    day = on or timezone.localdate()
-    return Q(starts_on__lte=day) & (Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+def current_assignments(at: dt.datetime | None = None) -> Q:
+    """Assignments in force at the moment `at` (now): a post changes hands at the moment of
+    the decision, so the outgoing holder's rights end then, not at the end of the day."""
+    moment = at or timezone.now()
+    return Q(starts_at__lte=moment) & (Q(ends_at__isnull=True) | Q(ends_at__gt=moment))
 
 
-def holder_of(position: Position, on: dt.date | None = None) -> Assignment | None:
+def holder_of(position: Position, at: dt.datetime | None = None) -> Assignment | None:
     return (
-        Assignment.objects.filter(current_assignments(on), position=position)
+        Assignment.objects.filter(current_assignments(at), position=position)
         .select_related("official")
-        .order_by("-starts_on", "-id")
+        .order_by("-starts_at", "-id")
         .first()
     )
+
+
+def holders_of(positions: list[int], at: dt.datetime | None = None) -> dict[int, User]:
+    """The user holding each of `positions` at the moment `at`, in one query."""
+    rows = (
+        Assignment.objects.filter(current_assignments(at), position_id__in=positions)
+        .select_related("official__user")
+        .order_by("starts_at", "id")
+    )
+    return {row.position_id: row.official.user for row in rows if row.official.user}
 
 
 def official_of(user: AnyUser) -> Official | None:
@@ -100,7 +112,8 @@ def get_commitment_for_holder(user: AnyUser, pk: int) -> Commitment:
 
 
 def get_commitment_for_reader(user: AnyUser, pk: int) -> Commitment:
-    """The dashboard's drill-down: the panel, verifiers and admins, or the holder."""
+    """The dashboard's drill-down: the panel, verifiers and admins, or the holder; and a
+    former holder, for their own reports only (`sees_all_of`)."""
     commitment = (
         Commitment.objects.select_related("indicator", "agency", "position", "official")
         .filter(pk=pk)
@@ -108,9 +121,29 @@ def get_commitment_for_reader(user: AnyUser, pk: int) -> Commitment:
     )
     if commitment is None:
         raise Http404
-    if not (sees_dashboard(user) or holds(user, commitment.position_id)):
+    if not (sees_all_of(user, commitment) or wrote_on(user, commitment)):
         raise Http404
     return commitment
+
+
+def sees_all_of(user: AnyUser, commitment: Commitment) -> bool:
+    return sees_dashboard(user) or holds(user, commitment.position_id)
+
+
+def wrote_on(user: AnyUser, commitment: Commitment) -> bool:
+    """Whether `user` reported on `commitment`: an outgoing holder keeps reading their own
+    past reports (and nothing else of the post) after it changed hands."""
+    return user.is_authenticated and commitment.check_ins.filter(submitted_by=user).exists()
+
+
+def get_evidence_for_reader(user: AnyUser, pk: int) -> Evidence:
+    item = Evidence.objects.select_related("check_in__commitment").filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    commitment = item.check_in.commitment
+    if not (sees_all_of(user, commitment) or item.check_in.submitted_by_id == user.pk):
+        raise Http404
+    return item
 
 
 def get_check_in_for_verifier(user: AnyUser, pk: int) -> CheckIn:

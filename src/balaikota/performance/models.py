@@ -633,3 +633,29 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commitment_id} TW{self.quarter} -{self.days_before}"
+
+
+class DeadlineReminder(models.Model):
+    """A reminder of a deadline with a consequence, sent once per (kind, object, stage):
+    an auction answer (silence is a decline) or a check-in waiting for its verifier."""
+
+    class Kind(models.TextChoices):
+        ANSWER = "answer", _("auction answer")
+        QUEUE = "queue", _("verification queue")
+
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField()
+    # "<revision>:<days before>" for an answer (a revised offer is reminded afresh); the
+    # days waiting for a check-in in the queue.
+    stage = models.CharField(max_length=16)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_id", "stage"], name="one_deadline_reminder_each"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.object_id} {self.stage}"

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from balaikota.core.models import Role, User
+from balaikota.notifications import services as outbox
 from balaikota.performance import access, complaint_metrics, evidence, periods, scoring, selectors
 from balaikota.performance.access import NotAllowed
 from balaikota.performance.models import (
@@ -28,7 +29,10 @@ from balaikota.performance.models import (
     Commitment,
     CommitmentStatus,
     Confidence,
+    DeadlineReminder,
     Evidence,
+    Offer,
+    OfferStatus,
     Recommendation,
     Reminder,
     Review,
@@ -49,6 +53,10 @@ MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 MAX_EVIDENCE_FILES = 5
 EVIDENCE_TYPES = evidence.EXTENSIONS
 REMINDER_DAYS = (14, 7, 1)
+# An offer's answer: 3 days and 1 day before the round's deadline, and on the day itself.
+ANSWER_REMINDER_DAYS = (3, 1, 0)
+# A check-in waiting this many days for a verifier: each verifier is told once per step.
+QUEUE_REMINDER_DAYS = (5, 10, 20)
 
 
 @dataclass
@@ -415,6 +423,103 @@ def send_reminders(today: dt.date | None = None) -> int:
                     reverse("performance:mine"),
                 )
                 sent += 1
+    return sent
+
+
+def _remember(kind: str, object_id: int, stage: str) -> bool:
+    """True the first time (kind, object, stage) is reminded; call inside a transaction."""
+    _, created = DeadlineReminder.objects.get_or_create(kind=kind, object_id=object_id, stage=stage)
+    return created
+
+
+def remind_answers(now: dt.datetime | None = None) -> int:
+    """Remind the holder of each post with an unanswered offer, 3 days and 1 day before the
+    round's deadline and on the day: silence counts as a decline."""
+    moment = now or timezone.now()
+    today = timezone.localdate(moment)
+    last_day = today + dt.timedelta(days=max(ANSWER_REMINDER_DAYS) + 1)
+    pending = Offer.objects.filter(
+        status=OfferStatus.PENDING,
+        auction__deadline__gt=moment,
+        auction__deadline__lt=dt.datetime.combine(
+            last_day, dt.time.min, tzinfo=timezone.get_current_timezone()
+        ),
+    ).select_related("auction", "position")
+    holders = access.holders_of([offer.position_id for offer in pending], moment)
+    sent = 0
+    for offer in pending:
+        deadline = timezone.localtime(offer.auction.deadline)
+        days_before = (deadline.date() - today).days
+        holder = holders.get(offer.position_id)
+        if days_before not in ANSWER_REMINDER_DAYS or holder is None:
+            continue
+        with transaction.atomic():
+            if not _remember(
+                DeadlineReminder.Kind.ANSWER, offer.pk, f"{offer.revision}:{days_before}"
+            ):
+                continue
+            notify(
+                holder,
+                "performance.answer_reminder",
+                city_text(gettext_lazy("An offer is waiting for your answer")),
+                city_text(
+                    gettext_lazy(
+                        "Answer the offer of %(auction)s for %(position)s by %(deadline)s. "
+                        "No answer by then counts as declining it."
+                    ),
+                    auction=offer.auction.title,
+                    position=offer.position.title,
+                    deadline=deadline.strftime("%d-%m-%Y %H:%M"),
+                ),
+                reverse("performance:mine") + f"#offer-{offer.pk}",
+            )
+            sent += 1
+    return sent
+
+
+def remind_verifiers(now: dt.datetime | None = None) -> int:
+    """Tell the verifiers of check-ins waiting 5, 10 and 20 days in their queue."""
+    moment = now or timezone.now()
+    oldest_step = min(QUEUE_REMINDER_DAYS)
+    waiting = list(
+        CheckIn.objects.filter(
+            status=CheckInStatus.SUBMITTED,
+            submitted_at__lte=moment - dt.timedelta(days=oldest_step),
+        )
+        .select_related("commitment__indicator", "commitment__agency")
+        .order_by("submitted_at")
+    )
+    verifiers = list(User.objects.filter(role=Role.VERIFIER, is_active=True))
+    sent = 0
+    for check_in in waiting:
+        assert check_in.submitted_at is not None
+        days = (moment - check_in.submitted_at).days
+        steps = [step for step in QUEUE_REMINDER_DAYS if days >= step]
+        if not steps or not verifiers:
+            continue
+        with transaction.atomic():
+            if not _remember(DeadlineReminder.Kind.QUEUE, check_in.pk, str(steps[-1])):
+                continue
+            subject = city_text(gettext_lazy("A check-in has waited %(days)s days"), days=days)
+            body = city_text(
+                gettext_lazy(
+                    "%(quarter)s %(year)s of %(indicator)s (%(agency)s) has waited %(days)s "
+                    "days for verification."
+                ),
+                quarter=periods.label(check_in.quarter),
+                year=check_in.commitment.year,
+                indicator=check_in.commitment.indicator.name,
+                agency=check_in.commitment.agency.short_name,
+                days=days,
+            )
+            outbox.notify_users(
+                verifiers,
+                event="performance.queue_reminder",
+                subject=subject,
+                body=body,
+                link=reverse("performance:verify_queue"),
+            )
+            sent += 1
     return sent
 
 

@@ -264,6 +264,16 @@ def commitments_for_holder(user: User) -> QuerySet[Commitment]:
     )
 
 
+def past_check_ins_for(user: User) -> QuerySet[CheckIn]:
+    """What `user` reported on posts they no longer hold: theirs to read, not to change."""
+    return (
+        CheckIn.objects.filter(submitted_by=user)
+        .exclude(commitment__position_id__in=access.held_positions(user))
+        .select_related("commitment__indicator", "commitment__position")
+        .order_by("-submitted_at", "-id")
+    )
+
+
 # --- The panel and verifiers ---------------------------------------------------------------
 
 

@@ -694,12 +694,14 @@ def decide_reassignment(
     if not reassignment.candidates.filter(pk=official.pk).exists():
         raise invalid("official", _("Choose one of the candidates in the pool."))
     offer = _locked_offer(reassignment.offer)
-    today = timezone.localdate()
-    Assignment.objects.filter(access.current_assignments(today), position=offer.position).update(
-        ends_on=today
+    # The post changes hands now: from this moment the outgoing holder may no longer
+    # answer, check in or act for it (performance.access.current_assignments).
+    moment = timezone.now()
+    Assignment.objects.filter(access.current_assignments(moment), position=offer.position).update(
+        ends_at=moment
     )
     Assignment.objects.create(
-        position=offer.position, official=official, starts_on=today, is_acting=is_acting
+        position=offer.position, official=official, starts_at=moment, is_acting=is_acting
     )
     reassignment.state, reassignment.chosen, reassignment.is_acting = "decided", official, is_acting
     reassignment.decision_note, reassignment.decided_by = note.strip(), actor

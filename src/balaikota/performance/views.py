@@ -37,7 +37,6 @@ from balaikota.performance.models import (
     BandChoice,
     CheckIn,
     CheckInStatus,
-    Evidence,
     Indicator,
     Offer,
     OfferStatus,
@@ -49,6 +48,8 @@ from balaikota.performance.models import (
 from balaikota.performance.services import InvalidInput
 
 PAGE_SIZE = 50
+# Reports on posts the user held before, on "Kinerja saya".
+PAST_PER_PAGE = 20
 
 
 def _page(request: HttpRequest, qs: QuerySet[Any], size: int = PAGE_SIZE) -> Page[Any]:
@@ -203,13 +204,20 @@ def mine(request: HttpRequest) -> HttpResponse:
     commitments = list(selectors.commitments_for_holder(user))
     rows = selectors.rows_for(commitments, verified_only=False)
     today = timezone.localdate()
+    for offer in offers:
+        # Shown beside the deadline, as the reminders count it (silence is a decline).
+        offer.days_left = (timezone.localtime(offer.auction.deadline).date() - today).days  # type: ignore[attr-defined]
     year, quarter = periods.last_ended_quarter(today)
     with_history = _with_history(rows, year, quarter)
+    past = Paginator(selectors.past_check_ins_for(user), PAST_PER_PAGE).get_page(
+        request.GET.get("lama")
+    )
     return render(
         request,
         "performance/mine.html",
         {
             "offers": offers,
+            "past_check_ins": past,
             "rows": with_history,
             "due_year": year,
             "due_quarter": quarter,
@@ -355,8 +363,7 @@ def review_check_in(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 @login_required
 def evidence(request: HttpRequest, pk: int) -> FileResponse:
-    item = get_object_or_404(Evidence.objects.select_related("check_in__commitment"), pk=pk)
-    access.get_commitment_for_reader(request.user, item.check_in.commitment_id)
+    item = access.get_evidence_for_reader(request.user, pk)
     handle = storages["private"].open(item.file, "rb")
     return FileResponse(handle, as_attachment=True, filename=item.name)
 
@@ -602,10 +609,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def commitment(request: HttpRequest, pk: int) -> HttpResponse:
-    item = access.get_commitment_for_reader(request.user, pk)
+    user = _user(request)
+    item = access.get_commitment_for_reader(user, pk)
+    sees_all = access.sees_all_of(user, item)
+    reports = CheckIn.objects.filter(commitment=item)
+    events = item.events.select_related("actor").order_by("created_at", "id")
+    if not sees_all:
+        # A former holder: their own reports and what happened to them, nothing else.
+        reports = reports.filter(submitted_by=user)
+        events = events.filter(subject="checkin", subject_id__in=reports.values("pk"))
     check_ins = list(
-        CheckIn.objects.filter(commitment=item)
-        .select_related("submitted_by", "reviewed_by")
+        reports.select_related("submitted_by", "reviewed_by")
         .prefetch_related("evidence")
         .order_by("quarter", "revision")
     )
@@ -617,7 +631,8 @@ def commitment(request: HttpRequest, pk: int) -> HttpResponse:
             "c": item,
             "row": row,
             "check_ins": check_ins,
-            "events": item.events.select_related("actor").order_by("created_at", "id"),
+            "events": events,
+            "former_holder": not sees_all,
             **_labels(),
         },
     )
