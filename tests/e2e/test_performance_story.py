@@ -145,6 +145,21 @@ def test_the_performance_auction_story(
     card.locator("[name=is_acting]").check()
     card.locator(".decide-form button").click()
     expect(mayor.locator(_offer_card(mayor, "dinsos"))).to_have_attribute(
+        "data-status", "appointed"
+    )
+    # the Plt confirms their own pact, starting from the post's last plan, on a phone
+    plt = new_page(phone=True)
+    _log_in(plt, "dinsos-sekretaris")
+    plt.goto("/kinerja/saya")
+    pact_form = plt.locator(".offer .pact-form")
+    for quarter in (1, 2, 3, 4):
+        pact_form.locator(f"[name=plan_{quarter}]").fill(f"Rencana Plt triwulan {quarter}")
+    pact_form.locator("[name=pact]").check()
+    pact_form.locator("button").click()
+    expect(plt.locator(".alert-success")).to_be_visible()
+    assert plt.evaluate("document.documentElement.scrollWidth") <= 390
+    mayor.reload()
+    expect(mayor.locator(_offer_card(mayor, "dinsos"))).to_have_attribute(
         "data-status", "reassigned"
     )
     _answer(dinkes, "commit")

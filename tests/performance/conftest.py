@@ -12,7 +12,14 @@ from django.utils import timezone
 from balaikota.agencies.models import Agency, Assignment, Official, Position
 from balaikota.core.models import Role, User
 from balaikota.performance import services
-from balaikota.performance.models import Indicator, Offer, Target
+from balaikota.performance.models import (
+    Commitment,
+    CommitmentStatus,
+    Indicator,
+    Offer,
+    Reassignment,
+    Target,
+)
 from tests.conftest import Cast, make_user
 
 YEAR = 2026
@@ -131,3 +138,15 @@ def signed(world: World, code: str = "dpupr") -> Offer:
 
 def agency(code: str) -> Agency:
     return Agency.objects.get(code=code)
+
+
+def appoint(world: World, reassignment: Reassignment, *, is_acting: bool) -> list[Commitment]:
+    """The mayor appoints the candidate, who confirms their own pact: the targets pass."""
+    offer = services.decide_reassignment(
+        world.mayor, reassignment, official=world.candidate, is_acting=is_acting
+    )
+    assert world.candidate.user is not None
+    services.commit(world.candidate.user, offer, action_plan=PLAN, pact_confirmed=True)
+    return list(
+        Commitment.objects.filter(offer=offer, status=CommitmentStatus.ACTIVE).order_by("id")
+    )

@@ -24,7 +24,7 @@ from balaikota.performance.models import (
     Target,
 )
 from balaikota.performance.services import InvalidInput
-from tests.performance.conftest import PLAN, YEAR, World, open_round, signed
+from tests.performance.conftest import PLAN, YEAR, World, appoint, open_round, signed
 
 
 def test_opening_a_round_offers_each_post_its_package_and_notifies_the_holder(world: World) -> None:
@@ -135,15 +135,24 @@ def test_a_decline_is_reassigned_to_an_acting_official(world: World) -> None:
         world.mayor, offer, candidates=[world.candidate], reason="Kepala dinas tidak sanggup."
     )
     # when the mayor appoints the candidate as Plt
-    commitments = services.decide_reassignment(
+    services.decide_reassignment(
         world.mayor, reassignment, official=world.candidate, is_acting=True, note="Plt sementara."
     )
-    # then the post and the targets pass to them
+    # then the post is theirs at once, the targets once they confirm their own pact
     offer.refresh_from_db()
-    assert offer.status == OfferStatus.REASSIGNED
-    assert offer.official == world.candidate
+    assert (offer.status, offer.official, offer.pact_hash) == (
+        OfferStatus.APPOINTED,
+        world.candidate,
+        "",
+    )
     current = Assignment.objects.get(position=offer.position, ends_at__isnull=True)
     assert (current.official, current.is_acting) == (world.candidate, True)
+    assert not Commitment.objects.filter(offer=offer).exists()
+    assert world.candidate.user is not None
+    services.commit(world.candidate.user, offer, action_plan=PLAN, pact_confirmed=True)
+    offer.refresh_from_db()
+    assert offer.status == OfferStatus.REASSIGNED
+    commitments = Commitment.objects.filter(offer=offer)
     assert len(commitments) == 2
     assert all(c.official == world.candidate and c.is_acting for c in commitments)
 
@@ -161,9 +170,7 @@ def test_reassigning_a_signed_agreement_amends_it(world: World) -> None:
         reason="Dua triwulan gagal.",
         review=review,
     )
-    [new] = services.decide_reassignment(
-        world.mayor, reassignment, official=world.candidate, is_acting=False
-    )
+    [new] = appoint(world, reassignment, is_acting=False)
     old.refresh_from_db()
     assert old.status == CommitmentStatus.TRANSFERRED
     assert new.amends == old
@@ -254,9 +261,7 @@ def test_the_new_holder_carries_the_quarters_the_previous_one_reported(world: Wo
     reassignment = services.open_reassignment(
         world.mayor, offer, candidates=[world.candidate], reason="Rotasi.", review=review
     )
-    [new] = services.decide_reassignment(
-        world.mayor, reassignment, official=world.candidate, is_acting=True
-    )
+    [new] = appoint(world, reassignment, is_acting=True)
     [row] = selectors.commitment_rows(YEAR, verified_only=True)
     assert row.commitment == new
     assert row.quarters[0].actual == 9

@@ -21,7 +21,7 @@ from balaikota.performance.models import (
     Reassignment,
     Review,
 )
-from tests.performance.conftest import PLAN, World, open_round
+from tests.performance.conftest import PLAN, World, appoint, open_round
 
 pytestmark = pytest.mark.django_db
 
@@ -71,19 +71,12 @@ def story(world: World) -> dict[str, Offer]:
     review = Review.objects.get(commitment=maternal)
     monitoring.recommend(world.mayor, review, "reassignment", "Ganti pejabat.")
     monitoring.decide_review(world.mayor, review, "reassignment", "Ganti.", [world.candidate])
-    services.decide_reassignment(
-        world.mayor,
-        Reassignment.objects.get(offer=dinkes, state="open"),
-        official=world.candidate,
-        is_acting=True,
-    )
+    appoint(world, Reassignment.objects.get(offer=dinkes, state="open"), is_acting=True)
     services.decline(world.dinsos_head, dinsos, reason="Anggaran program dipotong.")
     reassignment = services.open_reassignment(
         world.mayor, dinsos, candidates=[world.candidate], reason="Kepala dinas tidak sanggup."
     )
-    services.decide_reassignment(
-        world.mayor, reassignment, official=world.candidate, is_acting=True, note="Plt."
-    )
+    appoint(world, reassignment, is_acting=True)
     roads = Commitment.objects.get(offer=pupr)
 
     def report(quarter: int, actual: float) -> CheckIn:

@@ -4,17 +4,19 @@ head acts for it no more, and keeps reading only their own past reports."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from pypdf import PdfReader
 
 from balaikota.performance import access, monitoring, services
 from balaikota.performance.models import CheckIn, Commitment, Review
 from balaikota.performance.services import NotAllowed
-from tests.performance.conftest import World, signed
+from tests.performance.conftest import World, appoint, signed
 
 WIB = ZoneInfo("Asia/Jakarta")
 # Tomorrow at 09:00 WIB: the mayor decides in the morning, the day goes on.
@@ -45,9 +47,7 @@ def handed_over(world: World) -> tuple[Commitment, Commitment, CheckIn]:
             review=review,
         )
     with time_machine.travel(DECIDED):
-        [new] = services.decide_reassignment(
-            world.mayor, reassignment, official=world.candidate, is_acting=False
-        )
+        [new] = appoint(world, reassignment, is_acting=False)
     return old, new, mine
 
 
@@ -108,3 +108,24 @@ def test_the_outgoing_head_reads_their_own_past_reports_and_nothing_else(
         successor.force_login(world.candidate.user)
         assert successor.get(f"/kinerja/komitmen/{new.pk}").status_code == 200
         assert successor.get(f"/kinerja/komitmen/{old.pk}").context["check_ins"] == [mine]
+
+
+def test_the_new_holders_agreement_carries_their_own_pact(
+    world: World, handed_over: tuple[Commitment, Commitment, CheckIn]
+) -> None:
+    old, new, _ = handed_over
+    first_pact = old.offer.answers.order_by("created_at").first()
+    own_pact = new.offer.answers.order_by("created_at").last()
+    assert first_pact is not None
+    assert own_pact is not None
+    assert (first_pact.official, own_pact.official) == (old.official, world.candidate)
+    assert new.offer.pact_hash == own_pact.pact_hash != first_pact.pact_hash
+    with time_machine.travel(DECIDED + dt.timedelta(hours=1)):
+        browser = Client()
+        browser.force_login(world.candidate.user)
+        pdf = browser.get(f"/kinerja/pk/{new.offer_id}.pdf")
+    assert pdf.status_code == 200
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert world.candidate.name in text
+    assert own_pact.pact_hash[:16] in text.replace("\n", "")
+    assert first_pact.pact_hash[:16] not in text.replace("\n", "")

@@ -228,6 +228,19 @@ def _reassign(mayor: User, offer: Offer, candidate: Official) -> None:
         is_acting=True,
         note="Ditunjuk sebagai Plt sampai pejabat definitif dilantik.",
     )
+    # The Plt confirms their own pact; the post's targets then become theirs.
+    assert candidate.user is not None
+    services.commit(
+        candidate.user,
+        offer,
+        action_plan={
+            "1": "Pemutakhiran data terpadu kesejahteraan sosial bersama kelurahan.",
+            "2": "Penyaluran bantuan sosial tepat sasaran dan pendampingan keluarga.",
+            "3": "Pelatihan usaha mikro bagi keluarga penerima manfaat.",
+            "4": "Evaluasi graduasi keluarga penerima manfaat.",
+        },
+        pact_confirmed=True,
+    )
 
 
 def _monitor(verifier: User, year: int, quarters: int) -> None:

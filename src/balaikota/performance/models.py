@@ -174,6 +174,9 @@ class OfferStatus(models.TextChoices):
     COMMITTED = "committed", _("Committed, waiting for the panel")
     ACCEPTED = "accepted", _("Agreement signed")
     REASSIGNING = "reassigning", _("Being reassigned")
+    # The mayor decided; the post and its rights are the appointee's, its targets become
+    # theirs when they confirm their own pact of integrity.
+    APPOINTED = "appointed", _("Appointed, waiting for the new holder's pact")
     REASSIGNED = "reassigned", _("Reassigned")
 
 
@@ -587,6 +590,8 @@ EVENT_ACTIONS = {
     "open_reassignment": _("reassignment opened"),
     "decide_reassignment": _("reassignment decided"),
     "reassign": _("post reassigned"),
+    "appoint": _("appointee named, waiting for their pact"),
+    "confirm_pact": _("pact confirmed by the new holder"),
     "draft_check_in": _("check-in drafted from complaint figures"),
     "submit_check_in": _("check-in sent"),
     "correct_check_in": _("check-in corrected"),

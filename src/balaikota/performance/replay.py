@@ -65,6 +65,9 @@ STEPS: dict[str, frozenset[Step]] = {
             (_OFFER.ACCEPTED, _OFFER.REASSIGNING),
             (_OFFER.REASSIGNED, _OFFER.REASSIGNING),
             (_OFFER.REASSIGNING, _OFFER.REASSIGNED),
+            (_OFFER.REASSIGNING, _OFFER.APPOINTED),
+            (_OFFER.APPOINTED, _OFFER.REASSIGNED),
+            (_OFFER.APPOINTED, _OFFER.REASSIGNING),
         }
     ),
     "checkin": frozenset(

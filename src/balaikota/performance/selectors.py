@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from balaikota.agencies.models import Agency
 from balaikota.core.models import User
@@ -240,7 +240,10 @@ def years() -> list[int]:
 def offers_for_holder(user: User) -> list[Offer]:
     positions = access.held_positions(user)
     return list(
-        Offer.objects.filter(position_id__in=positions, status=OfferStatus.PENDING)
+        Offer.objects.filter(
+            Q(status=OfferStatus.PENDING) | Q(status=OfferStatus.APPOINTED, official__user=user),
+            position_id__in=positions,
+        )
         .select_related("auction", "position__agency")
         .prefetch_related("items__target__indicator")
         .order_by("auction__deadline")

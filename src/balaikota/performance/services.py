@@ -329,9 +329,12 @@ def _clean_plan(action_plan: Mapping[str, str]) -> dict[str, str]:
 def commit(
     actor: User, offer: Offer, *, action_plan: Mapping[str, str], pact_confirmed: bool
 ) -> Answer:
-    """The holder commits (sanggup): an action plan per quarter and the pact of integrity."""
+    """The holder commits (sanggup): an action plan per quarter and the pact of integrity.
+    An appointee commits the same way to the post they were given (`_confirm_appointment`)."""
     offer = _locked_offer(offer)
     official = _require_holder(actor, offer)
+    if offer.status == OfferStatus.APPOINTED:
+        return _confirm_appointment(actor, offer, official, action_plan, pact_confirmed)
     _require_open(offer)
     plan = _clean_plan(action_plan)
     if not pact_confirmed:
@@ -647,9 +650,12 @@ def open_reassignment(
     """Offer the post's package to a pool of eligible officials, for the mayor to decide."""
     require_panel(actor)
     offer = _locked_offer(offer)
-    # A declined post, or (after a review) a signed one, also one a Plt holds already.
+    # A declined post, or (after a review) a signed one, also one a Plt holds already; and
+    # a post whose appointee has not confirmed their pact.
     allowed = (
-        {OfferStatus.DECLINED} if review is None else {OfferStatus.ACCEPTED, OfferStatus.REASSIGNED}
+        {OfferStatus.DECLINED, OfferStatus.APPOINTED}
+        if review is None
+        else {OfferStatus.ACCEPTED, OfferStatus.REASSIGNED, OfferStatus.APPOINTED}
     )
     if offer.status not in allowed:
         raise NotAllowed(_("This post cannot be reassigned now."))
@@ -684,9 +690,10 @@ def decide_reassignment(
     official: Official,
     is_acting: bool,
     note: str = "",
-) -> list[Commitment]:
-    """The mayor's decision: the chosen official takes the post (definitive or Plt) and
-    the package passes to them as an amended agreement."""
+) -> Offer:
+    """The mayor's decision: the chosen official takes the post (definitive or Plt) at this
+    moment; the package passes to them as an amended agreement once they confirm their own
+    pact (`commit`)."""
     require_panel(actor)
     reassignment = Reassignment.objects.select_for_update().get(pk=reassignment.pk)
     if reassignment.state != Reassignment.State.OPEN:
@@ -717,25 +724,20 @@ def decide_reassignment(
         offer=offer,
         data={"official": official.pk, "is_acting": is_acting},
     )
-    previous = {
-        c.target_id: c for c in offer.commitments.exclude(status=CommitmentStatus.TRANSFERRED)
-    }
-    for old in previous.values():
+    for old in offer.commitments.exclude(status=CommitmentStatus.TRANSFERRED):
         set_commitment_status(actor, old, CommitmentStatus.TRANSFERRED, "transfer", note)
-    offer.status, offer.official = OfferStatus.REASSIGNED, official
-    offer.save(update_fields=["status", "official"])
+    # The pact on the offer was the previous holder's: the appointee confirms their own
+    # before the targets become theirs (`_confirm_appointment`).
+    offer.status, offer.official, offer.pact_hash = OfferStatus.APPOINTED, official, ""
+    offer.save(update_fields=["status", "official", "pact_hash"])
     log(
         actor,
-        "reassign",
+        "appoint",
         offer,
         from_status=OfferStatus.REASSIGNING,
-        to_status=OfferStatus.REASSIGNED,
+        to_status=OfferStatus.APPOINTED,
         offer=offer,
         data={"official": official.pk, "is_acting": is_acting},
-    )
-    plan = next(iter(previous.values())).action_plan if previous else {}
-    commitments = _sign(
-        actor, offer, official, is_acting=is_acting, action_plan=plan, amends=previous
     )
     notify(
         official.user,
@@ -743,13 +745,84 @@ def decide_reassignment(
         city_text(gettext_lazy("You were appointed to a post with performance targets")),
         city_text(
             gettext_lazy(
-                "The mayor appointed you to %(position)s; its performance targets pass to you."
+                "The mayor appointed you to %(position)s. Confirm your pact of integrity and "
+                "action plan on “My performance”; its targets then pass to you."
             ),
             position=offer.position.title,
         ),
-        reverse("performance:mine"),
+        reverse("performance:mine") + f"#offer-{offer.pk}",
     )
-    return commitments
+    return offer
+
+
+def previous_plan(offer: Offer) -> dict[str, str]:
+    """The action plan of the post's last agreement: what an appointee starts from."""
+    last = offer.commitments.order_by("-signed_at", "-id").first()
+    return dict(last.action_plan) if last else {}
+
+
+def _confirm_appointment(
+    actor: User,
+    offer: Offer,
+    official: Official,
+    action_plan: Mapping[str, str],
+    pact_confirmed: bool,
+) -> Answer:
+    """The appointee's own pact: hashed for them, and only then do the post's targets pass
+    to them as an amended agreement."""
+    if offer.official_id != official.pk:
+        raise NotAllowed(_("This post is waiting for the pact of the official appointed to it."))
+    plan = _clean_plan(action_plan)
+    if not pact_confirmed:
+        raise invalid("pact", _("Confirm the pact of integrity to commit."))
+    now = timezone.now()
+    digest = pact_hash(offer, official, plan, now)
+    answer = Answer.objects.create(
+        offer=offer,
+        revision=offer.revision,
+        kind=Answer.Kind.COMMIT,
+        by=actor,
+        official=official,
+        action_plan=plan,
+        pact_confirmed_at=now,
+        pact_hash=digest,
+        created_at=now,
+    )
+    offer.status, offer.pact_hash = OfferStatus.REASSIGNED, digest
+    offer.save(update_fields=["status", "pact_hash"])
+    log(
+        actor,
+        "confirm_pact",
+        offer,
+        from_status=OfferStatus.APPOINTED,
+        to_status=OfferStatus.REASSIGNED,
+        offer=offer,
+        data={"answer": answer.pk, "pact_hash": digest, "pact_confirmed_at": now.isoformat()},
+    )
+    # The agreement each target amends: the latest one before the hand-over.
+    transferred = offer.commitments.filter(status=CommitmentStatus.TRANSFERRED)
+    previous = {c.target_id: c for c in transferred.order_by("signed_at", "id")}
+    holder = access.holder_of(offer.position)
+    _sign(
+        actor,
+        offer,
+        official,
+        is_acting=bool(holder and holder.is_acting),
+        action_plan=plan,
+        amends=previous,
+    )
+    _notify_panel(
+        "performance.answer",
+        city_text(gettext_lazy("The new holder confirmed their pact")),
+        city_text(
+            gettext_lazy(
+                "%(position)s: the appointee confirmed their pact; the targets are theirs."
+            ),
+            position=offer.position.title,
+        ),
+        reverse("performance:auction", args=[offer.auction_id]),
+    )
+    return answer
 
 
 def set_commitment_status(

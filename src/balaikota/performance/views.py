@@ -207,6 +207,13 @@ def mine(request: HttpRequest) -> HttpResponse:
     for offer in offers:
         # Shown beside the deadline, as the reminders count it (silence is a decline).
         offer.days_left = (timezone.localtime(offer.auction.deadline).date() - today).days  # type: ignore[attr-defined]
+        if offer.status == OfferStatus.APPOINTED:
+            # An appointee starts from the post's last action plan.
+            plan = services.previous_plan(offer)
+            offer.plan_fields = [  # type: ignore[attr-defined]
+                (f"plan_{q}", forms.CommitForm.base_fields[f"plan_{q}"].label, plan.get(str(q), ""))
+                for q in (1, 2, 3, 4)
+            ]
     year, quarter = periods.last_ended_quarter(today)
     with_history = _with_history(rows, year, quarter)
     past = Paginator(selectors.past_check_ins_for(user), PAST_PER_PAGE).get_page(
@@ -238,13 +245,18 @@ def answer(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     offer = access.get_offer_for_holder(user, pk)
     if kind == "commit":
         form = forms.CommitForm(request.POST)
+        done = (
+            _("You confirmed your pact: the post's targets are now yours.")
+            if offer.status == OfferStatus.APPOINTED
+            else _("You committed to the targets; the mayor's office will sign the agreement.")
+        )
         if form.is_valid():
             _attempt(
                 request,
                 lambda: services.commit(
                     user, offer, action_plan=form.plan(), pact_confirmed=form.cleaned_data["pact"]
                 ),
-                _("You committed to the targets; the mayor's office will sign the agreement."),
+                done,
             )
         else:
             _form_errors(request, form)
@@ -539,7 +551,10 @@ def offer_action(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
                     is_acting=form.cleaned_data["is_acting"],
                     note=form.cleaned_data["note"],
                 ),
-                _("The mayor's decision is recorded; the targets passed to the new holder."),
+                _(
+                    "The mayor's decision is recorded; the targets pass to the new holder "
+                    "when they confirm their own pact."
+                ),
             )
         else:
             _form_errors(request, form)
