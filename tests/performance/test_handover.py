@@ -127,5 +127,8 @@ def test_the_new_holders_agreement_carries_their_own_pact(
     assert pdf.status_code == 200
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
     assert world.candidate.name in text
+    # the second party by title, the city named once
+    assert "Wali Kota Malang" in text
+    assert "Kota Kota" not in text
     assert own_pact.pact_hash[:16] in text.replace("\n", "")
     assert first_pact.pact_hash[:16] not in text.replace("\n", "")

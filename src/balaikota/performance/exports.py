@@ -19,6 +19,17 @@ from balaikota.performance.models import BandChoice, Commitment, Offer, TrackSta
 QUARTER_LABELS = [periods.label(q) for q in (1, 2, 3, 4)]
 
 
+def city_head() -> str:
+    """The head of the city by title: "Wali Kota Malang" for Kota Malang, "Bupati Malang"
+    for Kabupaten Malang (the city's name said once, not "Wali Kota Kota Malang")."""
+    name = settings.CITY_NAME
+    if name.startswith("Kota "):
+        return _("Mayor of %(place)s") % {"place": name.removeprefix("Kota ")}
+    if name.startswith("Kabupaten "):
+        return _("Regent of %(place)s") % {"place": name.removeprefix("Kabupaten ")}
+    return _("The head of %(city)s") % {"city": name}
+
+
 def _latin(text: object) -> str:
     """The PDF's built-in fonts speak Latin-1; anything else becomes '?'."""
     return (
@@ -80,7 +91,7 @@ def agreement_pdf(offer: Offer, items: Sequence[Commitment]) -> bytes:
         pdf.multi_cell(
             0,
             5,
-            _latin(_("The Mayor of %(city)s") % {"city": settings.CITY_NAME}),
+            _latin(city_head()),
             new_x="LMARGIN",
             new_y="NEXT",
         )
