@@ -170,6 +170,9 @@ def test_the_evaluation_table_exports_to_excel_for_the_city_and_an_agency(world:
         "Inflasi tahunan",
     }
     assert body["Panjang jalan diperbaiki"][4:7] == (10, 9, 90)
+    # the year's target is a number a spreadsheet can sum, a range stays readable text
+    assert body["Panjang jalan diperbaiki"][3] == 40
+    assert body["Inflasi tahunan"][3] == "2,50 - 4,50"
     agency = client.get(f"/kinerja/evaluasi.xlsx?tahun={YEAR}&opd=dinsos")
     sheet = load_workbook(io.BytesIO(agency.content)).active
     assert {r[0] for r in list(sheet.iter_rows(values_only=True))[3:]} == {"Dinsos"}

@@ -146,7 +146,8 @@ def _evaluation_rows(rows: Sequence[selectors.CommitmentRow]) -> list[list[objec
             c.agency.short_name,
             c.indicator.name,
             c.indicator.unit,
-            _target_text(c),
+            # A number stays a number in Excel; only a range (two numbers) is text.
+            c.value if c.low is None or c.high is None else _target_text(c),
         ]
         for quarter in row.quarters:
             line += [quarter.target, quarter.actual, quarter.achievement]
@@ -214,7 +215,8 @@ def evaluation_pdf(
             table.row([_latin(h) for h in headings])
             for line in _evaluation_rows(rows):
                 agency_name, name, _unit, target, *quarters, ytd, band_label, _status = line
-                cells = [_latin(agency_name), _latin(name), _latin(target)]
+                shown = _num(target) if isinstance(target, float) or target is None else target
+                cells = [_latin(agency_name), _latin(name), _latin(shown)]
                 cells += [
                     _num(v) if isinstance(v, float) or v is None else _latin(v) for v in quarters
                 ]
