@@ -159,9 +159,7 @@ def test_the_public_sees_that_the_reporter_answered_but_not_their_personal_data(
     assert "081234567890" not in page
 
 
-def test_an_anonymous_reporters_answer_is_not_published_at_all(
-    cast: Cast, client: Client
-) -> None:
+def test_an_anonymous_reporters_answer_is_not_published_at_all(cast: Cast, client: Client) -> None:
     complaint = reported(privacy=Privacy.ANONYMOUS)
     services.ask_reporter(complaint, cast.pupr_staff, QUESTION)
     services.answer_question(complaint, text="Dekat gerbang, rumah saya yang bercat hijau.")
