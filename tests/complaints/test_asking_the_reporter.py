@@ -105,7 +105,8 @@ def test_the_answer_brings_the_complaint_back_with_its_deadlines_moved(cast: Cas
     assert complaint.reporter_answered_at is not None
     answer = complaint.events.get(action=Action.ANSWER)
     assert answer.note == "Dekat gerbang, sebelah kiri."
-    assert answer.photo is not None and answer.photo.kind == "before"
+    assert answer.photo is not None
+    assert answer.photo.kind == "before"
     # The agency's staff hear of it in their notices.
     notice = OutboxMessage.objects.get(
         recipient_user=cast.pupr_staff, channel="in_app", event="complaint.answered"
@@ -122,7 +123,8 @@ def test_the_inbox_shows_the_answer_until_the_agency_acts(cast: Cast) -> None:
 
     assert "answered by the reporter" in staff.get("/staf/kotak-masuk").content.decode()
     page = staff.get(f"/staf/aduan/{complaint.ticket}").content.decode()
-    assert 'id="reporter-answer"' in page and "Dekat gerbang." in page
+    assert 'id="reporter-answer"' in page
+    assert "Dekat gerbang." in page
 
     services.accept_complaint(complaint, cast.pupr_staff)
     assert "answered by the reporter" not in staff.get("/staf/kotak-masuk").content.decode()

@@ -75,7 +75,8 @@ def test_resuming_moves_the_deadlines_and_is_audited(cast: Cast) -> None:
     assert complaint.due_at == end_of(16)
     assert complaint.followup_due == end_of(16)
     entry = AuditEntry.objects.filter(action="complaint.clock_resumed").get()
-    assert entry.after is not None and entry.after["working_days"] == 3
+    assert entry.after is not None
+    assert entry.after["working_days"] == 3
 
 
 @pytest.mark.django_db
