@@ -211,3 +211,18 @@ def test_a_forwarded_complaint_stops_its_clock_until_it_is_back(cast: Cast) -> N
     complaint.refresh_from_db()
     assert complaint.clock_paused_at is None
     assert complaint.due_at == end_of(15)
+
+
+def test_the_operator_asks_in_triage_and_the_answer_returns_it_to_the_operators(
+    cast: Cast, unsure_router: None
+) -> None:
+    complaint = reported(category=None)
+    services.verify_complaint(complaint, cast.operator)
+    services.ask_reporter(complaint, cast.operator, "Apa yang rusak, dan di mana?")
+    services.answer_question(complaint, text="Lampu jalan mati di depan pasar.")
+
+    complaint.refresh_from_db()
+    assert complaint.status == Status.VERIFIED
+    assert OutboxMessage.objects.filter(
+        recipient_user=cast.operator, channel="in_app", event="complaint.answered"
+    ).exists()

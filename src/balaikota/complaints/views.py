@@ -288,7 +288,7 @@ def track(request: HttpRequest, ticket: str) -> HttpResponse:
             "reopen_form": forms.ReopenForm(),
         }
     response = render(request, "complaints/track.html", context)
-    if is_reporter:
+    if is_reporter or context["may_answer"]:
         # The reporter's view holds what the public may not read: no shared cache keeps it.
         patch_cache_control(response, private=True, no_store=True)
     return response
