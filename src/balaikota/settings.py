@@ -376,6 +376,10 @@ SUPPORT_NOTICE_SUPPORTERS = env_int("SUPPORT_NOTICE_SUPPORTERS")
 GATEWAY_SECRET = env_str("GATEWAY_SECRET")
 GATEWAY_SEND_URL = env_str("GATEWAY_SEND_URL")
 GATEWAY_SEND_TOKEN = env_str("GATEWAY_SEND_TOKEN")
+# Asking the reporter for information: the time to answer, and answers by e-mail reply.
+REPORTER_ANSWER_DAYS = env_int("REPORTER_ANSWER_DAYS")
+REPLY_EMAIL_DOMAIN = env_str("REPLY_EMAIL_DOMAIN")
+INBOUND_EMAIL_SECRET = env_str("INBOUND_EMAIL_SECRET")
 
 # Personal data: how long each kind is kept (balaikota.privacy applies it nightly), and the
 # data protection officer named on /privasi.

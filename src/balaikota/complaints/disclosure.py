@@ -21,6 +21,8 @@ def event_note(event: Event) -> str:
     """A timeline note as anyone outside the city reads it."""
     if not event.note or Action(event.action) in STAFF_ONLY_NOTES:
         return ""
+    if event.action == Action.ANSWER:  # the reporter's own words
+        return publication.public_answer(event.complaint, event.note)
     return publication.public_note(event.note)
 
 

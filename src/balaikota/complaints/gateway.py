@@ -2,7 +2,8 @@
 
 "SAMBAT <isi>" makes a complaint through the same path as the web form ("SAMBAT ANONIM
 <isi>" an anonymous one, "SAMBAT RAHASIA <isi>" a confidential one); "CEK <kode>" answers
-with its status. Replies go through the outbox. The sender's number is the
+with its status; "BALAS <kode> <isi>" answers a question the city asked, from the
+reporter's own number only. Replies go through the outbox. The sender's number is the
 reporter's phone: personal data, never shown publicly.
 """
 
@@ -19,12 +20,20 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from balaikota.complaints import intake
+from balaikota.complaints import intake, services
+from balaikota.complaints.lifecycle import TransitionNotAllowed
 from balaikota.complaints.models import Channel, Complaint, Privacy
 from balaikota.complaints.tickets import normalise_ticket
 from balaikota.notifications import services as outbox
+from balaikota.privacy.contacts import same_phone
 
-COMMAND = re.compile(r"^\s*(SAMBAT|CEK|LAPOR)\b[\s:.,-]*(.*)$", re.IGNORECASE | re.DOTALL)
+COMMAND = re.compile(
+    r"^\s*(SAMBAT|CEK|LAPOR|BALAS|JAWAB)\b[\s:.,-]*(.*)$", re.IGNORECASE | re.DOTALL
+)
+# "SBT-K7M2QXD4 isi", "sbt k7m2qxd4 isi", "K7M2QXD4: isi": the code, then the answer.
+ANSWER = re.compile(
+    r"^((?:SBT)?[\s-]*[0-9A-Z]{4}\s?[0-9A-Z]{4})\b[\s:.,-]*(.*)$", re.IGNORECASE | re.DOTALL
+)
 # The mode, as the first word after SAMBAT: Indonesian first, English understood too.
 MODE = re.compile(
     r"^(ANONIM|ANONYMOUS|RAHASIA|CONFIDENTIAL|BIASA|PUBLIC)\b[\s:.,-]*(.*)$",
@@ -109,10 +118,13 @@ def handle(message: Message) -> str:
                 reply, new = _complain(message, rest)
             elif keyword == "CEK":
                 reply = _status(rest)
+            elif keyword in {"BALAS", "JAWAB"}:
+                reply = _answer(message, rest)
             else:
                 reply = _(
                     "To complain, send: SAMBAT <what and where>. To follow a complaint, send: "
-                    "CEK <tracking code>."
+                    "CEK <tracking code>. To answer a question about your complaint, send: "
+                    "BALAS <tracking code> <your answer>."
                 )
             if new:
                 outbox.send_text(
@@ -175,3 +187,28 @@ def _status(code: str) -> str:
         "ticket": complaint.ticket,
         "status": complaint.get_status_display(),
     }
+
+
+def _answer(message: Message, text: str) -> str:
+    """The reporter's answer to the question their complaint waits on. Only from the number
+    the complaint was made with: anyone else learns nothing of the complaint."""
+    match = ANSWER.match(text)
+    ticket = normalise_ticket(match.group(1)) if match else ""
+    answer = match.group(2).strip() if match else ""
+    complaint = Complaint.objects.filter(ticket=ticket).first() if ticket else None
+    if complaint is None or not same_phone(complaint.reporter_phone, message.sender):
+        return _(
+            "No complaint from this number with that code waits for an answer. Send: "
+            "BALAS <tracking code> <your answer>."
+        )
+    try:
+        services.answer_question(
+            complaint,
+            text=answer,
+            photo_urls=[message.media_url] if message.media_url else [],
+        )
+    except TransitionNotAllowed as exc:
+        return _("%(ticket)s: %(problem)s") % {"ticket": complaint.ticket, "problem": exc}
+    return _(
+        "Thank you, your answer on %(ticket)s has been received and passed to the officers."
+    ) % {"ticket": complaint.ticket}

@@ -2,12 +2,16 @@
 
 submitted -> verified -> assigned -> in_progress -> resolved -> closed, with rejected and
 duplicate as other ends and resolved -> reopened -> assigned when the citizen says it is
-not fixed. Pure: no database, so the whole table is tested on its own.
+not fixed. The agency (while it holds the complaint) or the operator (in triage) may ask the
+reporter for information: waiting, until the reporter answers (back to the status it was
+asked in), the asker goes on without the answer, or a periodic job closes it unanswered.
+Pure: no database, so the whole table is tested on its own.
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +43,10 @@ class Action(enum.StrEnum):
     FORWARD = "forward"
     MODERATE = "moderate"
     CHANGE_PRIVACY = "privacy"
+    ASK = "ask"
+    ANSWER = "answer"
+    RESUME = "resume"
+    CLOSE_UNANSWERED = "close_unanswered"
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,11 @@ class Rule:
     target: Status | None  # None: the status stays as it is
     actors: frozenset[Actor]
     needs_note: bool = False
+    # Where one actor may act from, when narrower than `sources`.
+    narrower: Mapping[Actor, frozenset[Status]] | None = None
+
+    def sources_for(self, actor: Actor) -> frozenset[Status]:
+        return (self.narrower or {}).get(actor, self.sources)
 
 
 _TRIAGE = frozenset({Status.SUBMITTED, Status.VERIFIED, Status.REOPENED})
@@ -92,6 +105,24 @@ RULES: dict[Action, Rule] = {
     # What the public sees of it changed (text edited, photo hidden or blurred, withheld or
     # released), at any time, always with a reason.
     Action.MODERATE: Rule(frozenset(Status), None, frozenset({Actor.OPERATOR}), needs_note=True),
+    # "Butuh informasi": the deadline clock stands still while the reporter is asked.
+    Action.ASK: Rule(
+        _TRIAGE | _WITH_AGENCY,
+        Status.WAITING,
+        frozenset({Actor.OPERATOR, Actor.AGENCY}),
+        needs_note=True,
+        # The operator asks in triage; the agency while it holds the complaint.
+        narrower={Actor.OPERATOR: _TRIAGE, Actor.AGENCY: _WITH_AGENCY},
+    ),
+    # Back to the status the question was asked in (`Complaint.waiting_from`): no fixed
+    # target, the service sets it.
+    Action.ANSWER: Rule(frozenset({Status.WAITING}), None, frozenset({Actor.REPORTER})),
+    Action.RESUME: Rule(
+        frozenset({Status.WAITING}), None, frozenset({Actor.OPERATOR, Actor.AGENCY})
+    ),
+    Action.CLOSE_UNANSWERED: Rule(
+        frozenset({Status.WAITING}), Status.CLOSED, frozenset({Actor.SYSTEM}), needs_note=True
+    ),
     # The privacy mode changed: stricter by staff or the category, any way by the reporter.
     Action.CHANGE_PRIVACY: Rule(
         frozenset(Status), None, frozenset({Actor.OPERATOR, Actor.REPORTER, Actor.SYSTEM})
@@ -116,7 +147,14 @@ ACTION_LABELS = {
     Action.FORWARD: _("Forwarded to another system"),
     Action.MODERATE: _("Edited by a moderator"),
     Action.CHANGE_PRIVACY: _("Privacy of the complaint changed"),
+    Action.ASK: _("More information asked of the reporter"),
+    Action.ANSWER: _("The reporter answered"),
+    Action.RESUME: _("Handling continues without the reporter's answer"),
+    Action.CLOSE_UNANSWERED: _("Closed: the reporter did not answer"),
 }
+
+# Actions that return a waiting complaint to the status it was asked in.
+BACK_FROM_WAITING = frozenset({Action.ANSWER, Action.RESUME})
 
 # Actions whose note is for staff only: the public timeline shows the label alone.
 STAFF_ONLY_NOTES = frozenset({Action.MODERATE, Action.CHANGE_PRIVACY})
@@ -134,7 +172,7 @@ def check(action: Action, status: Status | str, actor: Actor, note: str = "") ->
         raise TransitionNotAllowed(
             _("You may not do this: “%(action)s”.") % {"action": ACTION_LABELS[action]}
         )
-    if current not in rule.sources:
+    if current not in rule.sources_for(actor):
         raise TransitionNotAllowed(
             _("This cannot be done while the complaint is “%(status)s”.")
             % {"status": current.label}
@@ -144,8 +182,16 @@ def check(action: Action, status: Status | str, actor: Actor, note: str = "") ->
     return rule.target or current
 
 
+def back_from_waiting(action: Action, waiting_from: str, actor: Actor, note: str = "") -> Status:
+    """The status an answer (or going on without one) returns a waiting complaint to."""
+    check(action, Status.WAITING, actor, note)
+    return Status(waiting_from) if waiting_from else Status.VERIFIED
+
+
 def allowed_actions(status: Status | str, actor: Actor) -> list[Action]:
     current = Status(status)
     return [
-        action for action, rule in RULES.items() if actor in rule.actors and current in rule.sources
+        action
+        for action, rule in RULES.items()
+        if actor in rule.actors and current in rule.sources_for(actor)
     ]

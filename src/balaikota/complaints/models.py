@@ -16,6 +16,8 @@ class Status(models.TextChoices):
     VERIFIED = "verified", _("Verified")
     ASSIGNED = "assigned", _("Sent to agency")
     IN_PROGRESS = "in_progress", _("Being handled")
+    # The agency or the operator asked the reporter a question: the clock waits for the answer.
+    WAITING = "waiting", _("Waiting for the reporter's information")
     RESOLVED = "resolved", _("Resolved")
     CLOSED = "closed", _("Closed")
     REOPENED = "reopened", _("Reopened")
@@ -24,7 +26,14 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = frozenset(
-    {Status.SUBMITTED, Status.VERIFIED, Status.ASSIGNED, Status.IN_PROGRESS, Status.REOPENED}
+    {
+        Status.SUBMITTED,
+        Status.VERIFIED,
+        Status.ASSIGNED,
+        Status.IN_PROGRESS,
+        Status.REOPENED,
+        Status.WAITING,
+    }
 )
 FINAL_STATUSES = frozenset({Status.CLOSED, Status.REJECTED, Status.DUPLICATE})
 
@@ -61,6 +70,13 @@ class CategorySource(models.TextChoices):
     CITIZEN = "citizen", _("Chosen by the citizen")
     SUGGESTED = "suggested", _("Suggested by the system")
     OPERATOR = "operator", _("Set by an operator")
+
+
+class ClockPause(models.TextChoices):
+    """Why a complaint's deadline clock stands still (balaikota.complaints.clock)."""
+
+    QUESTION = "question", _("waiting for the reporter's answer")
+    FORWARDED = "forwarded", _("with another system")
 
 
 class Category(models.Model):
@@ -316,6 +332,19 @@ class Complaint(models.Model):
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
+    # The deadline clock stands still from `clock_paused_at` (a question to the reporter, a
+    # forward to another system); on resuming, the deadlines move by the working days paused.
+    clock_paused_at = models.DateTimeField(_("clock paused since"), null=True, blank=True)
+    clock_pause_reason = models.CharField(
+        _("clock paused because"), max_length=10, choices=ClockPause.choices, blank=True
+    )
+    # The status a question to the reporter was asked in: the answer brings it back.
+    waiting_from = models.CharField(max_length=12, choices=Status.choices, blank=True)
+    # The reporter answered, and no one in the city has acted since: the inbox says so.
+    reporter_answered_at = models.DateTimeField(
+        _("answered by the reporter"), null=True, blank=True
+    )
+
     # Citizens who said "saya juga" (me too), and the reporters of merged duplicates.
     supporters = models.PositiveIntegerField(_("supporters"), default=0)
     # The routing model's ranking when the complaint came in: [{"category", "score"}, ...].
@@ -385,9 +414,19 @@ class Complaint(models.Model):
         """The text the public sees: never the stored original."""
         return self.public_text
 
+    @property
+    def clock_paused(self) -> bool:
+        return self.clock_paused_at is not None
+
     def is_overdue(self, now: datetime.datetime | None = None) -> bool:
+        """Past its current deadline; never while the clock stands still."""
         moment = now or timezone.now()
-        return self.is_open and self.due_at is not None and self.due_at < moment
+        return (
+            self.is_open
+            and self.clock_paused_at is None
+            and self.due_at is not None
+            and self.due_at < moment
+        )
 
 
 class Photo(models.Model):

@@ -6,18 +6,20 @@ who caused the event was using.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from balaikota.agencies import selectors as agencies
 from balaikota.agencies.models import Agency
 from balaikota.complaints import publication
-from balaikota.complaints.models import Complaint, Privacy
+from balaikota.complaints.models import Complaint, Event, Privacy
 from balaikota.core.models import Role, User
+from balaikota.core.redaction import hide_values
 from balaikota.notifications import services as outbox
 
 
@@ -256,7 +258,15 @@ def status_changed(complaint: Complaint) -> None:
         )
 
 
-def _tell_reporter(complaint: Complaint, subject: str, body: str, event: str) -> None:
+def _tell_reporter(
+    complaint: Complaint,
+    subject: str,
+    body: str,
+    event: str,
+    *,
+    headers: dict[str, str] | None = None,
+) -> None:
+    """`headers`: extra mail headers (a question's Reply-To)."""
     if complaint.reporter_email:
         outbox.send_email(
             complaint.reporter_email,
@@ -264,6 +274,7 @@ def _tell_reporter(complaint: Complaint, subject: str, body: str, event: str) ->
             subject=subject,
             body=body,
             link=reverse("complaints:track", args=[complaint.ticket]),
+            headers=headers,
         )
     if complaint.channel in {"sms", "whatsapp"} and complaint.reporter_phone:
         outbox.send_text(
@@ -293,4 +304,94 @@ def identity_revealed(complaint: Complaint, reason: str) -> None:
             )
             % {"city": settings.CITY_NAME, "ticket": complaint.ticket, "reason": reason},
             "complaint.identity_revealed",
+        )
+
+
+# --- Asking the reporter --------------------------------------------------------------------
+
+
+def answer_link(complaint: Complaint, token: str) -> str:
+    """The private link a question's answer is given on (the token proves the reporter)."""
+    path = reverse("complaints:track", args=[complaint.ticket])
+    return f"{settings.SITE_URL}{path}?jawab={token}"
+
+
+def question_asked(
+    complaint: Complaint, question: str, *, answer_by: dt.datetime, token: str, reply_to: str
+) -> None:
+    """The reporter gets the question, the private link to answer it, and the ways to reply."""
+    with translation.override(settings.LANGUAGE_CODE):
+        body = _(
+            "The officers handling your complaint %(ticket)s need more information from you:"
+            "\n\n%(question)s\n\nAnswer, with photos if they help, on this page: %(link)s\n"
+            "You can also reply to this e-mail, or send by SMS or WhatsApp: "
+            "BALAS %(ticket)s <your answer>.\n\nThe deadlines of your complaint wait for your "
+            "answer. Without an answer by %(date)s the complaint will be closed."
+        ) % {
+            "ticket": complaint.ticket,
+            "question": question,
+            "link": answer_link(complaint, token),
+            "date": formats.date_format(timezone.localtime(answer_by), "j F Y"),
+        }
+        _tell_reporter(
+            complaint,
+            _("Complaint %(ticket)s: a question for you") % {"ticket": complaint.ticket},
+            body,
+            "complaint.question",
+            headers={"Reply-To": reply_to} if reply_to else None,
+        )
+
+
+def _answer_readers(complaint: Complaint, question: Event) -> list[User]:
+    """Who hears of an answer: the agency holding the complaint, else the operators; and
+    whoever asked, in any case."""
+    people = agencies.members_of(complaint.agency) if complaint.agency else _operators()
+    if question.actor is not None and question.actor not in people:
+        people = [*people, question.actor]
+    return people
+
+
+def reporter_answered(complaint: Complaint, question: Event, answer: Event, *, photos: int) -> None:
+    text = answer.note
+    if complaint.hides_identity:
+        text = hide_values(text, publication.contact_of(complaint))
+    with translation.override(settings.LANGUAGE_CODE):
+        outbox.notify_users(
+            _answer_readers(complaint, question),
+            event="complaint.answered",
+            subject=_("Complaint %(ticket)s: the reporter answered") % {"ticket": complaint.ticket},
+            body=_("Question: %(question)s\n\nAnswer: %(answer)s\n\nPhotos: %(photos)s")
+            % {
+                "question": question.note,
+                "answer": text or "-",
+                "photos": photos,
+            },
+            link=_staff_link(complaint),
+        )
+    status_changed_quietly(complaint)
+
+
+def status_changed_quietly(complaint: Complaint) -> None:
+    """The agency's webhook hears of the change; the reporter, who made it, is not told."""
+    agency = complaint.agency
+    if agency is not None and agency.webhook_url:
+        outbox.post_webhook(
+            agency.webhook_url,
+            agency.webhook_secret,
+            event="complaint.status",
+            payload=public_payload(complaint, "complaint.status"),
+        )
+
+
+def closed_unanswered(complaint: Complaint, reason: str) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        _tell_reporter(
+            complaint,
+            _("Complaint %(ticket)s: closed") % {"ticket": complaint.ticket},
+            _(
+                "%(reason)s You may send a new complaint at any time, with the information "
+                "that was asked for."
+            )
+            % {"reason": reason},
+            "complaint.closed_unanswered",
         )

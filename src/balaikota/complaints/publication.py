@@ -93,6 +93,15 @@ def public_note(note: str) -> str:
     return redact(note)
 
 
+def public_answer(complaint: Complaint, answer: str) -> str:
+    """The reporter's answer to a question as the public reads it: nothing unless the
+    complaint is public (an anonymous reporter's own words may tell who they are), and then
+    with personal data hidden as in the complaint's text."""
+    if complaint.privacy != Privacy.PUBLIC or not complaint.published:
+        return ""
+    return redact(answer, contact_of(complaint))
+
+
 def public_photos(complaint: Complaint, photos: Iterable[Photo] | None = None) -> list[Photo]:
     """The photos the public may see: ready, not hidden, of a published complaint."""
     if not complaint.published:

@@ -80,7 +80,9 @@ def inbox(user: User, flt: InboxFilter) -> QuerySet[Complaint]:
     if flt.agency:
         qs = qs.filter(agency__code=flt.agency)
     if flt.overdue:
-        qs = qs.filter(status__in=list(OPEN_STATUSES), due_at__lt=timezone.now())
+        qs = qs.filter(
+            status__in=list(OPEN_STATUSES), due_at__lt=timezone.now(), clock_paused_at__isnull=True
+        )
     if flt.search:
         qs = qs.filter(_matching(flt.search))
     return _with_relations(qs).order_by("due_at", "created_at", "id")
@@ -113,7 +115,14 @@ def queue_health(user: User) -> QueueHealth:
     """Counts for the top of the inbox: what is open, late, and not yet accepted."""
     counts = visible_to_staff(user).aggregate(
         open=Count("id", filter=Q(status__in=list(OPEN_STATUSES))),
-        overdue=Count("id", filter=Q(status__in=list(OPEN_STATUSES), due_at__lt=timezone.now())),
+        overdue=Count(
+            "id",
+            filter=Q(
+                status__in=list(OPEN_STATUSES),
+                due_at__lt=timezone.now(),
+                clock_paused_at__isnull=True,  # the clock stands still
+            ),
+        ),
         new=Count("id", filter=Q(status=Status.ASSIGNED)),
     )
     return QueueHealth(**counts)

@@ -20,12 +20,14 @@ from django.utils.translation import gettext_lazy
 
 from balaikota.agencies.models import Agency, Membership
 from balaikota.complaints import (
+    clock,
     deadlines,
     learning,
     lifecycle,
     moderation,
     photos,
     public_changes,
+    replies,
     routing,
     steps,
     tickets,
@@ -33,8 +35,10 @@ from balaikota.complaints import (
 from balaikota.complaints import notifications as notify
 from balaikota.complaints.lifecycle import TRIAGE_STATUSES, Action, Actor, TransitionNotAllowed
 from balaikota.complaints.models import (
+    OPEN_STATUSES,
     Category,
     CategorySource,
+    ClockPause,
     Complaint,
     Event,
     LocationSource,
@@ -81,15 +85,34 @@ def _transition(
     photo: Photo | None = None,
     **changes: Any,
 ) -> Complaint:
+    _step(complaint, action, user, actor, note, photo=photo, **changes)
+    return complaint
+
+
+def _step(
+    complaint: Complaint,
+    action: Action,
+    user: User | None,
+    actor: Actor,
+    note: str = "",
+    *,
+    photo: Photo | None = None,
+    **changes: Any,
+) -> Event:
+    """`_transition`, returning the event. `changes` may set the status itself (an answer
+    returns a waiting complaint to the status it was asked in)."""
     before = steps.snapshot(complaint)
     complaint.status = lifecycle.check(action, complaint.status, actor, note)
+    if actor in {Actor.OPERATOR, Actor.AGENCY}:
+        changes.setdefault("reporter_answered_at", None)  # the city has acted on the answer
     for name, value in changes.items():
         setattr(complaint, name, value)
     complaint.save()
-    steps.record(
+    if complaint.status not in OPEN_STATUSES:
+        clock.end(complaint, user=user)  # closed or resolved: no deadline left to move
+    return steps.record(
         complaint, action, user, actor, note.strip(), before["status"], photo=photo, before=before
     )
-    return complaint
 
 
 # --- Operator --------------------------------------------------------------------------------
@@ -111,6 +134,7 @@ def assign_complaint(complaint: Complaint, user: User, agency: Agency, note: str
     previous = complaint.agency
     if previous is not None and previous.pk == agency.pk:
         raise TransitionNotAllowed(_("The complaint is already with this agency."))
+    clock.end(complaint, user=user)  # back in local hands, with a fresh deadline
     steps.assign(complaint, agency, user, actor, note.strip())
     if previous is not None:
         notify.moved_away(complaint, previous)
@@ -223,12 +247,20 @@ def mark_duplicate(
     return complaint
 
 
-def record_forward(complaint: Complaint, note: str) -> Event:
-    """A note in the timeline from forwarding: sent on to another system, or its news."""
+def record_forward(complaint: Complaint, note: str, *, elsewhere: bool | None = None) -> Event:
+    """A note in the timeline from forwarding: sent on to another system, or its news.
+
+    `elsewhere`: True when the complaint is now in the other system's hands (its clock
+    stops), False when it came back to local hands (its clock starts again)."""
     with transaction.atomic():
         locked = _locked(complaint)
         lifecycle.check(Action.FORWARD, locked.status, Actor.SYSTEM, note)
-        return steps.record(locked, Action.FORWARD, None, Actor.SYSTEM, note, locked.status)
+        event = steps.record(locked, Action.FORWARD, None, Actor.SYSTEM, note, locked.status)
+        if elsewhere and locked.status in OPEN_STATUSES:
+            clock.pause(locked, ClockPause.FORWARDED)
+        elif elsewhere is False and locked.clock_pause_reason == ClockPause.FORWARDED:
+            clock.resume(locked)
+        return event
 
 
 # --- Agency ----------------------------------------------------------------------------------
@@ -268,6 +300,7 @@ def add_progress_note(
 def return_to_operator(complaint: Complaint, user: User, reason: str) -> Complaint:
     complaint = _locked(complaint)
     actor = actor_for(user, complaint)
+    clock.end(complaint, user=user)  # the operator gets a fresh deadline
     _transition(
         complaint,
         Action.RETURN,
@@ -383,6 +416,168 @@ def reopen_complaint(complaint: Complaint, reason: str) -> Complaint:
     return complaint
 
 
+# --- Asking the reporter ("butuh informasi") --------------------------------------------------
+
+MAX_ANSWER_TEXT = 5000
+MAX_ANSWER_PHOTOS = 3
+
+
+def reporter_reachable(complaint: Complaint) -> bool:
+    """Whether a question can reach the reporter at all (a contact, or an account)."""
+    if complaint.contact_removed_at is not None:
+        return False
+    return bool(complaint.reporter_email or complaint.reporter_phone or complaint.reporter_id)
+
+
+@transaction.atomic
+def ask_reporter(complaint: Complaint, user: User, question: str) -> Event:
+    """The agency (or the operator, in triage) asks the reporter for information: the
+    complaint waits, its clock stands still, and the reporter gets the question with a
+    private link to answer and, by e-mail, an address to reply to."""
+    complaint = _locked(complaint)
+    actor = actor_for(user, complaint)
+    lifecycle.check(Action.ASK, complaint.status, actor, question)
+    if not reporter_reachable(complaint):
+        raise TransitionNotAllowed(
+            _("The reporter left no way to reach them: the question cannot be asked.")
+        )
+    if len(question) > MAX_ANSWER_TEXT:
+        raise TransitionNotAllowed(_("The question is too long."))
+    # A forward's pause ends here: the question's own pause begins, and is what the
+    # reporter's time to answer counts from.
+    clock.resume(complaint, user=user)
+    event = _step(complaint, Action.ASK, user, actor, question, waiting_from=complaint.status)
+    clock.pause(complaint, ClockPause.QUESTION, user=user)
+    notify.question_asked(
+        complaint,
+        event.note,
+        answer_by=deadlines.answer_due(complaint.clock_paused_at or timezone.now()),
+        token=replies.token_for(event.pk),
+        reply_to=replies.reply_address(event.pk),
+    )
+    return event
+
+
+def current_question(complaint: Complaint) -> Event | None:
+    """The question a waiting complaint waits on."""
+    if complaint.status != Status.WAITING:
+        return None
+    return complaint.events.filter(action=Action.ASK).order_by("-created_at", "-id").first()
+
+
+@transaction.atomic
+def answer_question(
+    complaint: Complaint,
+    *,
+    text: str,
+    photo_files: list[UploadedFile] | tuple[()] = (),
+    photo_urls: list[str] | tuple[()] = (),
+    question_id: int | None = None,
+) -> Event:
+    """The reporter's answer, with photos: the complaint goes back to the status it was
+    asked in, the clock starts again with its deadlines moved, and the city is told.
+
+    `question_id`: the question a token answers; an answer to an older one is refused."""
+    complaint = _locked(complaint)
+    question = current_question(complaint)
+    if question is None or (question_id is not None and question_id != question.pk):
+        raise TransitionNotAllowed(
+            _(
+                "This complaint is not waiting for an answer: the question was already "
+                "answered or closed."
+            )
+        )
+    text = text.strip()
+    if not text and not photo_files and not photo_urls:
+        raise TransitionNotAllowed(_("Write your answer or add a photo."))
+    if len(text) > MAX_ANSWER_TEXT:
+        raise TransitionNotAllowed(
+            _("The answer is too long: at most %(count)d characters.") % {"count": MAX_ANSWER_TEXT}
+        )
+    if len(photo_files) + len(photo_urls) > MAX_ANSWER_PHOTOS:
+        raise TransitionNotAllowed(
+            _("At most %(count)d photos per answer.") % {"count": MAX_ANSWER_PHOTOS}
+        )
+    checked = []
+    for upload in photo_files:  # every photo checked before any is written
+        try:
+            checked.append((upload, steps.check_upload(upload)))
+        except photos.PhotoRejected as exc:
+            raise TransitionNotAllowed(f"{upload.name}: {exc}") from exc
+    added = [
+        steps.add_photo(
+            complaint,
+            steps.save_upload(complaint.ticket, upload, result, Photo.Kind.BEFORE),
+            result,
+            Photo.Kind.BEFORE,
+        )
+        for upload, result in checked
+    ] + [steps.add_remote_photo(complaint, url) for url in photo_urls]
+    back = lifecycle.back_from_waiting(Action.ANSWER, complaint.waiting_from, Actor.REPORTER)
+    event = _step(
+        complaint,
+        Action.ANSWER,
+        None,
+        Actor.REPORTER,
+        text,
+        photo=added[0] if added else None,
+        status=back,
+        waiting_from="",
+        reporter_answered_at=timezone.now(),
+    )
+    clock.resume(complaint)
+    notify.reporter_answered(complaint, question, event, photos=len(added))
+    return event
+
+
+@transaction.atomic
+def continue_without_answer(complaint: Complaint, user: User, note: str = "") -> Complaint:
+    """The asker goes on without the reporter's answer: the clock starts again."""
+    complaint = _locked(complaint)
+    actor = actor_for(user, complaint)
+    back = lifecycle.back_from_waiting(Action.RESUME, complaint.waiting_from, actor, note)
+    _step(complaint, Action.RESUME, user, actor, note, status=back, waiting_from="")
+    clock.resume(complaint, user=user)
+    return complaint
+
+
+def close_unanswered(now: dt.datetime | None = None) -> int:
+    """Complaints whose reporter did not answer within REPORTER_ANSWER_DAYS working days
+    are closed with that reason, and the reporter is told."""
+    moment = now or timezone.now()
+    days = settings.REPORTER_ANSWER_DAYS
+    # N working days are at least N days: the database narrows, the calendar decides.
+    candidates = Complaint.objects.filter(
+        status=Status.WAITING, clock_paused_at__lt=moment - dt.timedelta(days=days)
+    ).values_list("pk", flat=True)
+    count = 0
+    for pk in list(candidates[:500]):
+        with transaction.atomic():
+            complaint = _locked(Complaint(pk=pk))
+            paused = complaint.clock_paused_at
+            if complaint.status != Status.WAITING or paused is None:
+                continue
+            if deadlines.answer_due(paused) >= moment:
+                continue
+            note = steps.city_text(
+                gettext_lazy("Closed: the reporter did not answer within %(days)s working days."),
+                days=days,
+            )
+            _step(
+                complaint,
+                Action.CLOSE_UNANSWERED,
+                None,
+                Actor.SYSTEM,
+                note,
+                closed_at=moment,
+                due_at=None,
+                waiting_from="",
+            )
+            notify.closed_unanswered(complaint, note)
+            count += 1
+    return count
+
+
 # --- Periodic --------------------------------------------------------------------------------
 
 
@@ -393,7 +588,9 @@ def escalate_overdue() -> int:
     count = 0
     overdue = (
         Complaint.objects.filter(
-            status__in=list(lifecycle.RULES[Action.ESCALATE].sources), due_at__lt=now
+            status__in=list(lifecycle.RULES[Action.ESCALATE].sources),
+            due_at__lt=now,
+            clock_paused_at__isnull=True,  # the clock stands still: nothing is late
         )
         .filter(Q(escalated_due__isnull=True) | ~Q(escalated_due=F("due_at")))
         .values_list("pk", flat=True)

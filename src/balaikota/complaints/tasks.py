@@ -114,6 +114,12 @@ def close_unconfirmed_complaints() -> int:
     return services.close_unconfirmed()
 
 
+@db_periodic_task(wib(minute="45", hour="*"))
+def close_unanswered_complaints() -> int:
+    """Hourly: a reporter's time to answer ends with a working day, in Asia/Jakarta."""
+    return services.close_unanswered()
+
+
 @db_periodic_task(wib(minute="*/5"))
 def process_stranded_photos() -> int:
     """Photos still waiting after 30 minutes (the queue was down when they were uploaded),

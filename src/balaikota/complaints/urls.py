@@ -1,6 +1,6 @@
 from django.urls import path
 
-from balaikota.complaints import moderation_views, photo_views, views
+from balaikota.complaints import conversation_views, moderation_views, photo_views, views
 
 app_name = "complaints"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("lacak/<str:ticket>/dukung", views.support, name="support"),
     path("lacak/<str:ticket>/<str:action>", views.reporter_action, name="reporter_action"),
     path("gateway/pesan", views.gateway_inbound, name="gateway_inbound"),
+    path("surel/masuk", conversation_views.inbound_mail, name="inbound_mail"),
     path("staf/", views.staff_home, name="staff_home"),
     path("staf/kotak-masuk", views.inbox, name="inbox"),
     path("staf/operator", views.operator_queue, name="operator_queue"),

@@ -21,6 +21,8 @@ from django.views.decorators.http import require_POST
 from balaikota.agencies.models import Agency
 from balaikota.complaints import (
     attributes,
+    conversation_views,
+    deadlines,
     disclosure,
     duplicates,
     forms,
@@ -245,6 +247,9 @@ def track(request: HttpRequest, ticket: str) -> HttpResponse:
         # address bar, the history or a link the citizen shares.
         request.session[f"key:{complaint.ticket}"] = request.GET["kunci"]
         return redirect("complaints:track", ticket=complaint.ticket)
+    if "jawab" in request.GET:  # a question's answer link: the same, for answering only
+        conversation_views.remember_token(request, complaint, request.GET["jawab"])
+        return redirect(reverse("complaints:track", args=[complaint.ticket]) + "#answer")
     if complaint.ticket != ticket:
         return redirect("complaints:track", ticket=complaint.ticket)
     user = request.user if request.user.is_authenticated else None
@@ -255,6 +260,7 @@ def track(request: HttpRequest, ticket: str) -> HttpResponse:
     )
     shown = complaint.published or is_reporter
     photos = disclosure.photos_for(complaint, complaint.photos.all(), reporter=is_reporter)
+    question = services.current_question(complaint)
     context: dict[str, Any] = {
         "complaint": complaint,
         "shown": shown,
@@ -262,6 +268,14 @@ def track(request: HttpRequest, ticket: str) -> HttpResponse:
         "may_confirm": is_reporter and complaint.status == Status.RESOLVED,
         "may_support": complaint.published and complaint.is_open,
         "privacy_choices": Privacy.choices,
+        "question": question,
+        "may_answer": conversation_views.may_answer(
+            request, complaint, question, is_reporter=is_reporter
+        ),
+        "answer_by": deadlines.answer_due(complaint.clock_paused_at)
+        if question and complaint.clock_paused_at
+        else None,
+        "answer_draft": request.session.get(f"answer-draft:{complaint.ticket}", ""),
     }
     if shown:
         context |= {
@@ -274,7 +288,7 @@ def track(request: HttpRequest, ticket: str) -> HttpResponse:
             "reopen_form": forms.ReopenForm(),
         }
     response = render(request, "complaints/track.html", context)
-    if is_reporter:
+    if is_reporter or context["may_answer"]:
         # The reporter's view holds what the public may not read: no shared cache keeps it.
         patch_cache_control(response, private=True, no_store=True)
     return response
@@ -350,9 +364,12 @@ def support(request: HttpRequest, ticket: str) -> HttpResponse:
 def reporter_action(request: HttpRequest, ticket: str, action: str) -> HttpResponse:
     complaint = selectors.public_complaint(ticket)
     user = request.user if request.user.is_authenticated else None
-    if not services.reporter_may_act(
+    is_reporter = services.reporter_may_act(
         complaint, key=_reporter_key(request, complaint.ticket), user=user
-    ):
+    )
+    if action == "answer":  # the reporter, or whoever holds the question's answer link
+        return conversation_views.answer_from_page(request, complaint, is_reporter=is_reporter)
+    if not is_reporter:
         raise PermissionDenied(_("Only the person who reported this complaint can do this."))
     try:
         if action == "confirm":
@@ -499,8 +516,30 @@ def staff_detail(request: HttpRequest, ticket: str) -> HttpResponse:
             "duplicate_form": forms.DuplicateForm(),
             "note_form": forms.NoteForm(),
             "photo_form": forms.PhotoNoteForm(),
+            "reporter_reachable": services.reporter_reachable(complaint),
+            **_conversation(complaint),
         },
     )
+
+
+def _conversation(complaint: Complaint) -> dict[str, Any]:
+    """The question the complaint waits on, and the answer the city has not acted on yet."""
+    question = services.current_question(complaint)
+    answer = None
+    if complaint.reporter_answered_at is not None:
+        answer = (
+            complaint.events.filter(action=Action.ANSWER)
+            .select_related("photo")
+            .order_by("-created_at", "-id")
+            .first()
+        )
+    return {
+        "question": question,
+        "answer": answer,
+        "answer_by": deadlines.answer_due(complaint.clock_paused_at)
+        if question and complaint.clock_paused_at
+        else None,
+    }
 
 
 def _suggestions(complaint: Complaint) -> list[dict[str, Any]]:
@@ -582,6 +621,10 @@ def _run_staff_action(
         services.return_to_operator(complaint, user, note)
     elif action == Action.RESOLVE:
         services.resolve_complaint(complaint, user, note, request.FILES.get("photo"))
+    elif action == Action.ASK:
+        services.ask_reporter(complaint, user, note)
+    elif action == Action.RESUME:
+        services.continue_without_answer(complaint, user, note)
     else:
         raise TransitionNotAllowed(_("Unknown action."))
 

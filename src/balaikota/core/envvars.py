@@ -198,6 +198,24 @@ SCHEMA: tuple[Var, ...] = (
     Var("GATEWAY_SEND_URL", "", "URL the replies to SMS/WhatsApp senders are POSTed to."),
     Var("GATEWAY_SEND_TOKEN", "", "Bearer token for the gateway's send URL.", secret=True),
     Var(
+        "REPORTER_ANSWER_DAYS",
+        "5",
+        "Working days a reporter asked for information has to answer before the complaint "
+        "is closed.",
+    ),
+    Var(
+        "REPLY_EMAIL_DOMAIN",
+        "",
+        "Domain of the reply addresses (balas+<token>@DOMAIN) that questions to reporters are "
+        "sent with, delivered to the inbound-mail webhook; empty: no reply address.",
+    ),
+    Var(
+        "INBOUND_EMAIL_SECRET",
+        "",
+        "Shared secret of the inbound-mail webhook (POST /surel/masuk); empty turns it off.",
+        secret=True,
+    ),
+    Var(
         "PERFORMANCE_BANDS",
         "91,76,66,51",
         "Lower bounds (%) of the achievement bands sangat tinggi, tinggi, sedang and rendah.",

@@ -60,7 +60,7 @@ class AgencyHealth:
 
 def agency_health(agency: Agency, now: dt.datetime) -> AgencyHealth:
     queue = Complaint.objects.filter(agency=agency, status__in=list(OPEN_STATUSES))
-    late = Q(due_at__lt=now)
+    late = Q(due_at__lt=now, clock_paused_at__isnull=True)
     counts = queue.aggregate(
         open=Count("id"),
         overdue=Count("id", filter=late),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,9 @@ class Login:
     username: str
     role: str
     agency: str = ""
+
+
+log = logging.getLogger(__name__)
 
 
 def load_regions(boundaries: Path | None = BOUNDARY_FILE) -> bool:
@@ -226,7 +230,15 @@ def load_sample_complaints(seed: int = 2018) -> int:
         )
         _advance(submission.complaint, stage, operator, rng)
         count += 1
-    return count + _privacy_samples(operator)
+    return count + _privacy_samples(operator) + _conversation_samples()
+
+
+def _conversation_samples() -> int:
+    from balaikota.demo.conversation import load_conversation
+
+    made, answer_link = load_conversation()
+    log.info("Demo: a complaint waits for its reporter's answer at %s", answer_link)
+    return made
 
 
 def _privacy_samples(operator: User) -> int:

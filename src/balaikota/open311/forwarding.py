@@ -151,6 +151,7 @@ def send(forward: Forward) -> None:
                 system=target.name,
                 id=remote_id or remote_token,
             ),
+            elsewhere=True,  # its clock stops while the other system has it
         )
         audit.record(
             actor=None,

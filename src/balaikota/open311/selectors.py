@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
-from balaikota.complaints.lifecycle import STAFF_ONLY_NOTES
+from balaikota.complaints.lifecycle import STAFF_ONLY_NOTES, Action
 from balaikota.complaints.models import Category, Complaint, Event, Photo, RoutingRule
 from balaikota.open311.georeport import CLOSED_STATUSES
 from balaikota.regions.models import Region
@@ -80,7 +80,8 @@ def _public(qs: QuerySet[Complaint]) -> QuerySet[Complaint]:
     last_note = (
         Event.objects.filter(complaint=OuterRef("pk"))
         .exclude(note="")
-        .exclude(action__in=[str(a) for a in STAFF_ONLY_NOTES])
+        # The reporter's answers are theirs, not the city's status note.
+        .exclude(action__in=[str(a) for a in STAFF_ONLY_NOTES | {Action.ANSWER}])
         .order_by("-created_at", "-id")
         .values("note")[:1]
     )
