@@ -39,6 +39,7 @@ class Action(enum.StrEnum):
     FORWARD = "forward"
     MODERATE = "moderate"
     CHANGE_PRIVACY = "privacy"
+    DISPATCH = "dispatch"
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,8 @@ RULES: dict[Action, Rule] = {
     Action.CHANGE_PRIVACY: Rule(
         frozenset(Status), None, frozenset({Actor.OPERATOR, Actor.REPORTER, Actor.SYSTEM})
     ),
+    # Handed to a field team or officer within the agency: the status stays the agency's.
+    Action.DISPATCH: Rule(_WITH_AGENCY, None, frozenset({Actor.AGENCY}), needs_note=True),
 }
 
 # Plain Bahasa Indonesia (and English) for the citizen's timeline.
@@ -116,10 +119,12 @@ ACTION_LABELS = {
     Action.FORWARD: _("Forwarded to another system"),
     Action.MODERATE: _("Edited by a moderator"),
     Action.CHANGE_PRIVACY: _("Privacy of the complaint changed"),
+    Action.DISPATCH: _("Assigned to the field team"),
 }
 
 # Actions whose note is for staff only: the public timeline shows the label alone.
-STAFF_ONLY_NOTES = frozenset({Action.MODERATE, Action.CHANGE_PRIVACY})
+# (A field assignment's note names the team and the officer: staff are not named publicly.)
+STAFF_ONLY_NOTES = frozenset({Action.MODERATE, Action.CHANGE_PRIVACY, Action.DISPATCH})
 
 
 class TransitionNotAllowed(Exception):

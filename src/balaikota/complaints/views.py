@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from balaikota.agencies.models import Agency
 from balaikota.complaints import (
     attributes,
+    field_views,
     disclosure,
     duplicates,
     forms,
@@ -467,6 +468,7 @@ def staff_detail(request: HttpRequest, ticket: str) -> HttpResponse:
         "complaints/staff/detail.html",
         {
             "complaint": complaint,
+            "field": field_views.detail_context(complaint, actions),
             "staff_text": identity.staff_text(complaint, user),
             "identity": identity.identity_for(complaint, user),
             "may_reveal": complaint.hides_identity and roles.may_reveal_identity(user),
