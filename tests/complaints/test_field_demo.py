@@ -19,7 +19,8 @@ def test_the_demo_has_an_officer_who_resolved_a_complaint_at_its_place(city: Non
     assert field.load_field_complaints() == 0  # safe to run again
     done = Complaint.objects.get(text=field.RESOLVED_TEXT)
     assert done.status == Status.RESOLVED
-    assert done.field_officer is not None and done.field_officer.username == "dpupr.petugas"
+    assert done.field_officer is not None
+    assert done.field_officer.username == "dpupr.petugas"
     assert done.field_team is not None
     after = Photo.objects.get(complaint=done, kind=Photo.Kind.AFTER)
     assert after.place_check == PlaceCheck.NEAR

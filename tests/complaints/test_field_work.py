@@ -69,7 +69,8 @@ def test_staff_hand_a_complaint_to_an_officer_and_the_status_stays_the_agencys(
         "assigned",
         "assigned",
     )
-    assert "Budi" in event.note and "Bawa aspal." in event.note
+    assert "Budi" in event.note
+    assert "Bawa aspal." in event.note
     # and the audit record names them by id, not by name
     entry = AuditEntry.objects.filter(action="complaint.dispatch").get()
     assert entry.after["field"] == {"team": pupr_field.team.pk, "officer": pupr_field.officer.pk}
@@ -134,7 +135,8 @@ def test_the_public_timeline_says_field_team_without_naming_the_officer(
     page = Client().get(reverse("complaints:track", args=[pupr_field.complaint.ticket]))
     text = page.content.decode()
     assert "Assigned to the field team" in text
-    assert "Budi" not in text and "Tim Jalan Utara" not in text
+    assert "Budi" not in text
+    assert "Tim Jalan Utara" not in text
 
 
 # --- The "after" photo's place ---------------------------------------------------------------
@@ -171,7 +173,8 @@ def test_an_after_photo_taken_far_away_is_flagged_to_the_head(
 ) -> None:
     photo = _resolve_by_officer(cast, pupr_field, FAR_AWAY)
     assert photo.place_check == PlaceCheck.FAR
-    assert photo.place_distance_m is not None and photo.place_distance_m > 2000
+    assert photo.place_distance_m is not None
+    assert photo.place_distance_m > 2000
     notice = OutboxMessage.objects.get(event="complaint.after_photo_flagged", channel="in_app")
     assert notice.recipient_user == cast.pupr_head
     assert "Budi" in notice.body
@@ -193,16 +196,12 @@ def test_an_after_photo_without_any_location_is_flagged(cast: Cast, pupr_field: 
     ).exists()
 
 
-def test_the_devices_location_counts_when_the_photo_has_none(
-    cast: Cast, pupr_field: Field
-) -> None:
+def test_the_devices_location_counts_when_the_photo_has_none(cast: Cast, pupr_field: Field) -> None:
     photo = _resolve_by_officer(cast, pupr_field, None, device=SUMBERSARI)
     assert (photo.place_check, photo.place_source) == (PlaceCheck.NEAR, "device")
 
 
-def test_the_distance_allowed_is_a_setting(
-    cast: Cast, pupr_field: Field, settings: object
-) -> None:
+def test_the_distance_allowed_is_a_setting(cast: Cast, pupr_field: Field, settings: object) -> None:
     settings.FIELD_PHOTO_MAX_DISTANCE_M = 5000  # type: ignore[attr-defined]
     photo = _resolve_by_officer(cast, pupr_field, FAR_AWAY)
     assert photo.place_check == PlaceCheck.NEAR

@@ -85,7 +85,7 @@ def tell_officers(complaint: Complaint) -> None:
     """The officer handed the complaint (or, handed to a team, its officers) hear of it."""
     if complaint.field_officer is not None:
         people = [complaint.field_officer]
-    elif complaint.field_team_id is not None:
+    elif complaint.field_team_id is not None and complaint.agency_id is not None:
         people = [
             m.user for m in officers_of(complaint.agency_id).filter(team=complaint.field_team_id)
         ]
@@ -157,7 +157,9 @@ def flag_sentence(check: str, distance_m: float | None, source: str) -> str:
         if source == "exif"
         else _("by the device's location when it was sent")
     )
-    return _("The “after” photo was taken %(distance)s m from the complaint's place (%(where)s).") % {
+    return _(
+        "The “after” photo was taken %(distance)s m from the complaint's place (%(where)s)."
+    ) % {
         "distance": f"{distance_m or 0:,.0f}".replace(",", "."),
         "where": where,
     }

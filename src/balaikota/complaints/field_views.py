@@ -19,7 +19,15 @@ from django.views.decorators.http import require_POST
 
 from balaikota.agencies import teams
 from balaikota.agencies.models import Agency, Membership, Team
-from balaikota.complaints import field, identity, lifecycle, placecheck, selectors, services, tasklist
+from balaikota.complaints import (
+    field,
+    identity,
+    lifecycle,
+    placecheck,
+    selectors,
+    services,
+    tasklist,
+)
 from balaikota.complaints import workload as figures
 from balaikota.complaints.lifecycle import Action, TransitionNotAllowed
 from balaikota.complaints.models import Complaint, Photo, PlaceCheck
@@ -48,9 +56,7 @@ def _near(request: HttpRequest) -> placecheck.Point | None:
 def tasks(request: HttpRequest) -> HttpResponse:
     user = _agency_member(request)
     near = _near(request)
-    page = Paginator(tasklist.tasks_for(user, near), PAGE_SIZE).get_page(
-        request.GET.get("halaman")
-    )
+    page = Paginator(tasklist.tasks_for(user, near), PAGE_SIZE).get_page(request.GET.get("halaman"))
     items = [
         {
             "complaint": c,
@@ -79,9 +85,7 @@ def task(request: HttpRequest, ticket: str) -> HttpResponse:
     user = _agency_member(request)
     complaint = selectors.complaint_for_staff(user, ticket)
     try:
-        actions = lifecycle.allowed_actions(
-            complaint.status, services.actor_for(user, complaint)
-        )
+        actions = lifecycle.allowed_actions(complaint.status, services.actor_for(user, complaint))
     except TransitionNotAllowed:
         actions = []
     photos = list(complaint.photos.all())
@@ -96,7 +100,7 @@ def task(request: HttpRequest, ticket: str) -> HttpResponse:
             "may_take": Action.DISPATCH in actions
             and complaint.field_officer_id != user.pk
             and Membership.objects.filter(
-                user=user, agency_id=complaint.agency_id, is_field_officer=True
+                user=user, agency=complaint.agency, is_field_officer=True
             ).exists(),
             "before_photos": [p for p in photos if p.kind == Photo.Kind.BEFORE],
             "after_photos": [p for p in photos if p.kind == Photo.Kind.AFTER],
@@ -159,11 +163,12 @@ def _say_resolved(request: HttpRequest, complaint: Complaint) -> None:
 def detail_context(complaint: Complaint, actions: list[Action]) -> dict[str, Any]:
     """What the staff page shows of the field work: who has it, the form to hand it on
     (to the agency's own staff), and the flagged "after" photos."""
-    may_dispatch = Action.DISPATCH in actions and complaint.agency_id is not None
+    agency = complaint.agency_id
+    may_dispatch = Action.DISPATCH in actions and agency is not None
     return {
         "may_dispatch": may_dispatch,
-        "teams": list(field.teams_of(complaint.agency_id)) if may_dispatch else [],
-        "officers": list(field.officers_of(complaint.agency_id)) if may_dispatch else [],
+        "teams": list(field.teams_of(agency)) if agency and may_dispatch else [],
+        "officers": list(field.officers_of(agency)) if agency and may_dispatch else [],
         "flags": [
             {
                 "photo": photo,

@@ -79,7 +79,7 @@ def check_upload(upload: UploadedFile) -> photos.Checked:
 
 
 def snapshot(complaint: Complaint) -> dict[str, Any]:
-    values = {
+    values: dict[str, Any] = {
         "status": complaint.status,
         "agency": complaint.agency.code if complaint.agency else None,
         "category": complaint.category.slug if complaint.category else None,

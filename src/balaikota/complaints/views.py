@@ -21,9 +21,9 @@ from django.views.decorators.http import require_POST
 from balaikota.agencies.models import Agency
 from balaikota.complaints import (
     attributes,
-    field_views,
     disclosure,
     duplicates,
+    field_views,
     forms,
     gateway,
     identity,

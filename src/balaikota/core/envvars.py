@@ -192,7 +192,7 @@ SCHEMA: tuple[Var, ...] = (
     Var(
         "FIELD_PHOTO_MAX_DISTANCE_M",
         "100",
-        "Metres from the complaint's place beyond which the \"after\" photo resolving it "
+        'Metres from the complaint\'s place beyond which the "after" photo resolving it '
         "(by its GPS, else the device's location) is flagged to the head of the agency.",
     ),
     Var(

@@ -21,7 +21,9 @@ OFFICERS = [
     ("dlh", "Tim Kebersihan Klojen", "dlh.petugas", "Siti", "Rahayu"),
 ]
 # The demo's field complaints, told from the others by their text.
-RESOLVED_TEXT = "Lubang besar di Jalan Soekarno-Hatta dekat halte, sudah dua motor jatuh minggu ini."
+RESOLVED_TEXT = (
+    "Lubang besar di Jalan Soekarno-Hatta dekat halte, sudah dua motor jatuh minggu ini."
+)
 OPEN_TEXT = "Aspal mengelupas dan berlubang di tikungan Jalan Bunga Kopi, gelap kalau malam."
 # About 30 m north of the place: the "after" photo is within the allowed distance.
 NEARBY = 0.00027
@@ -72,7 +74,8 @@ def load_field_complaints() -> int:
     services.dispatch_complaint(done, staff, officer=officer, note="Prioritas: dekat halte.")
     services.accept_complaint(done, officer, "Menuju lokasi.")
     services.add_progress_note(done, officer, "Lubang dibersihkan, menunggu aspal dingin.")
-    assert done.lat is not None and done.lon is not None
+    assert done.lat is not None
+    assert done.lon is not None
     after = SimpleUploadedFile(
         "sesudah.jpg",
         images.picture(colour=(90, 160, 90), gps=(done.lat + NEARBY, done.lon), label="OK"),

@@ -5,38 +5,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agencies', '0002_initial'),
+        ("agencies", "0002_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='membership',
-            name='is_field_officer',
-            field=models.BooleanField(default=False, help_text='Works on site: gets complaints handed to them, with a task list.', verbose_name='field officer'),
+            model_name="membership",
+            name="is_field_officer",
+            field=models.BooleanField(
+                default=False,
+                help_text="Works on site: gets complaints handed to them, with a task list.",
+                verbose_name="field officer",
+            ),
         ),
         migrations.CreateModel(
-            name='Team',
+            name="Team",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='teams', to='agencies.agency', verbose_name='agency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="teams",
+                        to="agencies.agency",
+                        verbose_name="agency",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'field team',
-                'verbose_name_plural': 'field teams',
-                'ordering': ['agency', 'name'],
+                "verbose_name": "field team",
+                "verbose_name_plural": "field teams",
+                "ordering": ["agency", "name"],
             },
         ),
         migrations.AddField(
-            model_name='membership',
-            name='team',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='members', to='agencies.team', verbose_name='field team'),
+            model_name="membership",
+            name="team",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="members",
+                to="agencies.team",
+                verbose_name="field team",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='team',
-            constraint=models.UniqueConstraint(fields=('agency', 'name'), name='unique_team_name_per_agency'),
+            model_name="team",
+            constraint=models.UniqueConstraint(
+                fields=("agency", "name"), name="unique_team_name_per_agency"
+            ),
         ),
     ]

@@ -6,51 +6,84 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agencies', '0003_field_teams'),
-        ('complaints', '0011_routing_model'),
-        ('regions', '0001_initial'),
+        ("agencies", "0003_field_teams"),
+        ("complaints", "0011_routing_model"),
+        ("regions", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='complaint',
-            name='field_assigned_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='handed to the field'),
+            model_name="complaint",
+            name="field_assigned_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="handed to the field"),
         ),
         migrations.AddField(
-            model_name='complaint',
-            name='field_officer',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='field_complaints', to=settings.AUTH_USER_MODEL, verbose_name='field officer'),
+            model_name="complaint",
+            name="field_officer",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="field_complaints",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="field officer",
+            ),
         ),
         migrations.AddField(
-            model_name='complaint',
-            name='field_team',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='complaints', to='agencies.team', verbose_name='field team'),
+            model_name="complaint",
+            name="field_team",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="complaints",
+                to="agencies.team",
+                verbose_name="field team",
+            ),
         ),
         migrations.AddField(
-            model_name='photo',
-            name='place_check',
-            field=models.CharField(blank=True, choices=[('near', 'Taken at the place'), ('far', 'Taken far from the place'), ('unknown', 'No location to check')], max_length=8, verbose_name='place check'),
+            model_name="photo",
+            name="place_check",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("near", "Taken at the place"),
+                    ("far", "Taken far from the place"),
+                    ("unknown", "No location to check"),
+                ],
+                max_length=8,
+                verbose_name="place check",
+            ),
         ),
         migrations.AddField(
-            model_name='photo',
-            name='place_distance_m',
-            field=models.FloatField(blank=True, null=True, verbose_name='distance from the place (m)'),
+            model_name="photo",
+            name="place_distance_m",
+            field=models.FloatField(
+                blank=True, null=True, verbose_name="distance from the place (m)"
+            ),
         ),
         migrations.AddField(
-            model_name='photo',
-            name='place_source',
-            field=models.CharField(blank=True, choices=[('exif', "Photo's GPS"), ('device', 'Device location'), ('map', 'Pin on the map')], max_length=10, verbose_name='location of the photo from'),
+            model_name="photo",
+            name="place_source",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("exif", "Photo's GPS"),
+                    ("device", "Device location"),
+                    ("map", "Pin on the map"),
+                ],
+                max_length=10,
+                verbose_name="location of the photo from",
+            ),
         ),
         migrations.AddIndex(
-            model_name='complaint',
-            index=models.Index(fields=['field_officer', 'status'], name='complaint_officer_idx'),
+            model_name="complaint",
+            index=models.Index(fields=["field_officer", "status"], name="complaint_officer_idx"),
         ),
         migrations.AddIndex(
-            model_name='complaint',
-            index=models.Index(fields=['field_team', 'status'], name='complaint_team_idx'),
+            model_name="complaint",
+            index=models.Index(fields=["field_team", "status"], name="complaint_team_idx"),
         ),
     ]
