@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from balaikota.agencies.models import Agency, Membership, Team
+from balaikota.core import plaintext
 from balaikota.core.changes import record_change, snapshot
 from balaikota.core.models import Role, User
 
@@ -32,7 +33,7 @@ def _check(user: User, agency: Agency) -> None:
 @transaction.atomic
 def create_team(agency: Agency, user: User, name: str) -> Team:
     _check(user, agency)
-    name = " ".join(name.split())[:120]
+    name = " ".join(plaintext.clean(name).split())[:120]
     if not name:
         raise TeamChangeRefused(_("Give the team a name."))
     try:

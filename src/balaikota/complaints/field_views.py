@@ -44,6 +44,12 @@ def _agency_member(request: HttpRequest) -> User:
     return user
 
 
+def _id(value: str | None) -> int | None:
+    """A row id from a form, or None for anything else (a hostile value never reaches SQL)."""
+    value = (value or "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
+
+
 def _near(request: HttpRequest) -> placecheck.Point | None:
     lat, _sep, lon = request.GET.get("dekat", "").partition(",")
     return placecheck.device_point(lat, lon) if lon else None
@@ -187,13 +193,14 @@ def detail_context(complaint: Complaint, actions: list[Action]) -> dict[str, Any
 def dispatch(request: HttpRequest, ticket: str) -> HttpResponse:
     user = _agency_member(request)
     complaint = selectors.complaint_for_staff(user, ticket)
-    kind, _sep, pk = request.POST.get("to", "").partition(":")
+    kind, _sep, given = request.POST.get("to", "").partition(":")
+    pk = _id(given)
     team = officer = None
     try:
-        if kind == "team" and pk.isdigit():
-            team = Team.objects.filter(pk=int(pk)).first()
-        elif kind == "officer" and pk.isdigit():
-            officer = User.objects.filter(pk=int(pk)).first()
+        if kind == "team" and pk is not None:
+            team = Team.objects.filter(pk=pk).first()
+        elif kind == "officer" and pk is not None:
+            officer = User.objects.filter(pk=pk).first()
         if team is None and officer is None:
             raise TransitionNotAllowed(_("Choose a team or a field officer."))
         services.dispatch_complaint(
@@ -265,15 +272,15 @@ def field_change(request: HttpRequest, what: str) -> HttpResponse:
             teams.create_team(agency, user, request.POST.get("name", ""))
             messages.success(request, _("The team was added."))
         elif what == "aktif":
-            team = get_object_or_404(Team, pk=request.POST.get("team", ""), agency=agency)
+            team = get_object_or_404(Team, pk=_id(request.POST.get("team")), agency=agency)
             teams.set_team_active(team, user, request.POST.get("active") == "1")
             messages.success(request, _("The team was changed."))
         elif what == "petugas":
             membership = get_object_or_404(
-                Membership, pk=request.POST.get("membership", ""), agency=agency
+                Membership, pk=_id(request.POST.get("membership")), agency=agency
             )
-            team_id = request.POST.get("team", "")
-            chosen = Team.objects.filter(pk=team_id).first() if team_id.isdigit() else None
+            team_id = _id(request.POST.get("team"))
+            chosen = Team.objects.filter(pk=team_id).first() if team_id is not None else None
             teams.set_field_officer(
                 membership,
                 user,
