@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from balaikota.agencies.models import Agency, Assignment, Membership, Official, Position
+from balaikota.agencies.models import Agency, Assignment, Membership, Official, Position, Team
 from balaikota.core.admin import AuditedAdmin
 
 
@@ -9,10 +9,16 @@ class PositionInline(admin.TabularInline):
     extra = 0
 
 
+class TeamInline(admin.TabularInline):
+    model = Team
+    extra = 0
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ("user",)
+    fields = ("user", "is_field_officer", "team")
 
 
 @admin.register(Agency)
@@ -20,7 +26,14 @@ class AgencyAdmin(AuditedAdmin):
     list_display = ("short_name", "code", "kind", "parent", "region", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("code", "name", "short_name")
-    inlines = [PositionInline, MembershipInline]
+    inlines = [PositionInline, TeamInline, MembershipInline]
+
+
+@admin.register(Team)
+class TeamAdmin(AuditedAdmin):
+    list_display = ("name", "agency", "is_active")
+    list_filter = ("is_active", "agency")
+    search_fields = ("name", "agency__short_name")
 
 
 @admin.register(Official)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -140,8 +141,31 @@ class Assignment(models.Model):
         return f"{self.official} — {self.position}"
 
 
+class Team(models.Model):
+    """A field team of an agency (e.g. the road repair crew of the north): complaints are
+    handed to a team or to one of its officers. Named by the agency; seen by staff only."""
+
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, related_name="teams", verbose_name=_("agency")
+    )
+    name = models.CharField(_("name"), max_length=120)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["agency", "name"]
+        verbose_name = _("field team")
+        verbose_name_plural = _("field teams")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "name"], name="unique_team_name_per_agency")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Membership(models.Model):
-    """A user working in an agency's complaint inbox."""
+    """A user working in an agency's complaint inbox; a field officer also works on site,
+    in one of the agency's teams or none."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -152,6 +176,19 @@ class Membership(models.Model):
     agency = models.ForeignKey(
         Agency, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("agency")
     )
+    is_field_officer = models.BooleanField(
+        _("field officer"),
+        default=False,
+        help_text=_("Works on site: gets complaints handed to them, with a task list."),
+    )
+    team = models.ForeignKey(
+        Team,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+        verbose_name=_("field team"),
+    )
 
     class Meta:
         verbose_name = _("staff membership")
@@ -160,3 +197,7 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.agency}"
+
+    def clean(self) -> None:
+        if self.team is not None and self.team.agency_id != self.agency_id:
+            raise ValidationError({"team": _("This team belongs to another agency.")})

@@ -47,6 +47,7 @@ class Action(enum.StrEnum):
     ANSWER = "answer"
     RESUME = "resume"
     CLOSE_UNANSWERED = "close_unanswered"
+    DISPATCH = "dispatch"
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,8 @@ RULES: dict[Action, Rule] = {
     Action.CHANGE_PRIVACY: Rule(
         frozenset(Status), None, frozenset({Actor.OPERATOR, Actor.REPORTER, Actor.SYSTEM})
     ),
+    # Handed to a field team or officer within the agency: the status stays the agency's.
+    Action.DISPATCH: Rule(_WITH_AGENCY, None, frozenset({Actor.AGENCY}), needs_note=True),
 }
 
 # Plain Bahasa Indonesia (and English) for the citizen's timeline.
@@ -151,13 +154,15 @@ ACTION_LABELS = {
     Action.ANSWER: _("The reporter answered"),
     Action.RESUME: _("Handling continues without the reporter's answer"),
     Action.CLOSE_UNANSWERED: _("Closed: the reporter did not answer"),
+    Action.DISPATCH: _("Assigned to the field team"),
 }
 
 # Actions that return a waiting complaint to the status it was asked in.
 BACK_FROM_WAITING = frozenset({Action.ANSWER, Action.RESUME})
 
 # Actions whose note is for staff only: the public timeline shows the label alone.
-STAFF_ONLY_NOTES = frozenset({Action.MODERATE, Action.CHANGE_PRIVACY})
+# (A field assignment's note names the team and the officer: staff are not named publicly.)
+STAFF_ONLY_NOTES = frozenset({Action.MODERATE, Action.CHANGE_PRIVACY, Action.DISPATCH})
 
 
 class TransitionNotAllowed(Exception):

@@ -355,6 +355,25 @@ class Complaint(models.Model):
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
     rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
     rating_comment = models.TextField(_("comment on the result"), blank=True)
+    # Who works on it on site, within the agency that holds it (staff only, never public):
+    # a field team, and one of the agency's field officers (`field.dispatch_complaint`).
+    field_team = models.ForeignKey(
+        "agencies.Team",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="complaints",
+        verbose_name=_("field team"),
+    )
+    field_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="field_complaints",
+        verbose_name=_("field officer"),
+    )
+    field_assigned_at = models.DateTimeField(_("handed to the field"), null=True, blank=True)
     # Where the reporter says it is, in words (Open311's address_string): not personal data.
     address = models.CharField(_("address given"), max_length=250, blank=True)
     # Answers to the category's extra questions, by attribute code.
@@ -385,6 +404,9 @@ class Complaint(models.Model):
             models.Index(
                 fields=["closed_at", "contact_removed_at"], name="complaint_retention_idx"
             ),
+            # An officer's task list, and a team's.
+            models.Index(fields=["field_officer", "status"], name="complaint_officer_idx"),
+            models.Index(fields=["field_team", "status"], name="complaint_team_idx"),
         ]
 
     def __str__(self) -> str:
@@ -429,6 +451,12 @@ class Complaint(models.Model):
         )
 
 
+class PlaceCheck(models.TextChoices):
+    NEAR = "near", _("Taken at the place")
+    FAR = "far", _("Taken far from the place")
+    UNKNOWN = "unknown", _("No location to check")
+
+
 class Photo(models.Model):
     class Kind(models.TextChoices):
         BEFORE = "before", _("Reported")
@@ -462,6 +490,15 @@ class Photo(models.Model):
     # A photo given by address (Open311 media_url, an SMS gateway's media): the worker
     # fetches it into private storage, then processes it like an upload.
     source_url = models.URLField(max_length=500, blank=True)
+    # An "after" photo resolving a complaint: how far from the complaint's place it was
+    # taken, by its EXIF GPS or else the device's location sent with it (`placecheck`).
+    place_check = models.CharField(
+        _("place check"), max_length=8, choices=PlaceCheck.choices, blank=True
+    )
+    place_distance_m = models.FloatField(_("distance from the place (m)"), null=True, blank=True)
+    place_source = models.CharField(
+        _("location of the photo from"), max_length=10, choices=LocationSource.choices, blank=True
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

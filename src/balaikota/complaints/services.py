@@ -18,10 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from balaikota.agencies.models import Agency, Membership
+from balaikota.agencies.models import Agency, Membership, Team
 from balaikota.complaints import (
     clock,
     deadlines,
+    field,
     learning,
     lifecycle,
     moderation,
@@ -308,6 +309,9 @@ def return_to_operator(complaint: Complaint, user: User, reason: str) -> Complai
         actor,
         reason,
         agency=None,
+        field_team=None,
+        field_officer=None,
+        field_assigned_at=None,
         # The operator gets a fresh disposal deadline to find the right agency.
         due_at=deadlines.dispose_due(timezone.now(), complaint.category),
     )
@@ -316,9 +320,45 @@ def return_to_operator(complaint: Complaint, user: User, reason: str) -> Complai
 
 
 @transaction.atomic
-def resolve_complaint(
-    complaint: Complaint, user: User, note: str, photo_file: UploadedFile | None
+def dispatch_complaint(
+    complaint: Complaint,
+    user: User,
+    *,
+    team: Team | None = None,
+    officer: User | None = None,
+    note: str = "",
 ) -> Complaint:
+    """Hand a complaint the agency holds to one of its field teams or officers (only its
+    own staff may); the status stays the agency's."""
+    complaint = _locked(complaint)
+    actor = actor_for(user, complaint)
+    lifecycle.check(Action.DISPATCH, complaint.status, actor, "-")
+    team, officer = field.choose(complaint, team, officer)
+    _transition(
+        complaint,
+        Action.DISPATCH,
+        user,
+        actor,
+        field.dispatch_note(team, officer, note),
+        field_team=team,
+        field_officer=officer,
+        field_assigned_at=timezone.now(),
+    )
+    field.tell_officers(complaint)
+    return complaint
+
+
+@transaction.atomic
+def resolve_complaint(
+    complaint: Complaint,
+    user: User,
+    note: str,
+    photo_file: UploadedFile | None,
+    *,
+    device_location: tuple[float, float] | None = None,
+) -> Complaint:
+    """Resolved, with the "after" photo; where it was taken (its GPS, else the device's
+    `device_location`) is checked against the complaint's place (`field.check_place`)."""
     complaint = _locked(complaint)
     actor = actor_for(user, complaint)
     lifecycle.check(Action.RESOLVE, complaint.status, actor, note)
@@ -335,6 +375,7 @@ def resolve_complaint(
         resolved_at=timezone.now(),
         due_at=None,
     )
+    field.check_place(complaint, photo, user, device_location)
     notify.status_changed(complaint)
     return complaint
 

@@ -79,13 +79,17 @@ def check_upload(upload: UploadedFile) -> photos.Checked:
 
 
 def snapshot(complaint: Complaint) -> dict[str, Any]:
-    return {
+    values: dict[str, Any] = {
         "status": complaint.status,
         "agency": complaint.agency.code if complaint.agency else None,
         "category": complaint.category.slug if complaint.category else None,
         "region": complaint.region.code if complaint.region else None,
         "rating": complaint.rating,
     }
+    if complaint.field_team_id or complaint.field_officer_id:
+        # Ids only: the chain keeps no one's name (staff are users, erasable like others).
+        values["field"] = {"team": complaint.field_team_id, "officer": complaint.field_officer_id}
+    return values
 
 
 def record(
@@ -192,6 +196,9 @@ def route(complaint: Complaint, agency: Agency, actor: Actor, note: str) -> None
     """Give the complaint to `agency`: its status, the time and the follow-up deadline, in
     memory (the caller saves it and records the event)."""
     complaint.status = lifecycle.check(Action.ASSIGN, complaint.status, actor, note)
+    if complaint.agency_id != agency.pk:
+        # Teams and officers are the agency's own: another agency starts without them.
+        complaint.field_team = complaint.field_officer = complaint.field_assigned_at = None
     complaint.agency = agency
     now = timezone.now()
     complaint.assigned_at = now

@@ -1,6 +1,12 @@
 from django.urls import path
 
-from balaikota.complaints import conversation_views, moderation_views, photo_views, views
+from balaikota.complaints import (
+    conversation_views,
+    field_views,
+    moderation_views,
+    photo_views,
+    views,
+)
 
 app_name = "complaints"
 
@@ -27,5 +33,12 @@ urlpatterns = [
         moderation_views.reveal_identity,
         name="reveal_identity",
     ),
+    # Work in the field (before the generic action route, which would take "tugaskan").
+    path("staf/aduan/<str:ticket>/tugaskan", field_views.dispatch, name="dispatch"),
+    path("staf/tugas", field_views.tasks, name="tasks"),
+    path("staf/tugas/<str:ticket>", field_views.task, name="task"),
+    path("staf/tugas/<str:ticket>/<str:action>", field_views.task_action, name="task_action"),
+    path("staf/lapangan", field_views.field_page, name="field"),
+    path("staf/lapangan/<str:what>", field_views.field_change, name="field_change"),
     path("staf/aduan/<str:ticket>/<str:action>", views.staff_action, name="staff_action"),
 ]

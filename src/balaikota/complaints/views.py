@@ -25,6 +25,7 @@ from balaikota.complaints import (
     deadlines,
     disclosure,
     duplicates,
+    field_views,
     forms,
     gateway,
     identity,
@@ -484,6 +485,7 @@ def staff_detail(request: HttpRequest, ticket: str) -> HttpResponse:
         "complaints/staff/detail.html",
         {
             "complaint": complaint,
+            "field": field_views.detail_context(complaint, actions),
             "staff_text": identity.staff_text(complaint, user),
             "identity": identity.identity_for(complaint, user),
             "may_reveal": complaint.hides_identity and roles.may_reveal_identity(user),

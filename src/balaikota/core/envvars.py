@@ -190,6 +190,12 @@ SCHEMA: tuple[Var, ...] = (
         "notice (signed-in citizens are not held to one per address; browsers are).",
     ),
     Var(
+        "FIELD_PHOTO_MAX_DISTANCE_M",
+        "100",
+        'Metres from the complaint\'s place beyond which the "after" photo resolving it '
+        "(by its GPS, else the device's location) is flagged to the head of the agency.",
+    ),
+    Var(
         "GATEWAY_SECRET",
         "",
         "Shared secret of the SMS/WhatsApp gateway's inbound webhook.",

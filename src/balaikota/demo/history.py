@@ -58,10 +58,14 @@ def _texts(slug: str) -> list[str]:
     return [json.loads(line)["text"] for line in lines if line.strip()]
 
 
-def _after_photo() -> SimpleUploadedFile:
+def _after_photo(complaint: Complaint | None = None) -> SimpleUploadedFile:
+    # Taken at the place (its GPS), as the field check expects of an "after" photo.
+    at = None
+    if complaint is not None and complaint.lat is not None and complaint.lon is not None:
+        at = (complaint.lat, complaint.lon)
     return SimpleUploadedFile(
         "sesudah.jpg",
-        images.picture(320, 240, colour=(90, 160, 90), label="OK"),
+        images.picture(320, 240, colour=(90, 160, 90), label="OK", gps=at),
         content_type="image/jpeg",
     )
 
@@ -147,7 +151,10 @@ def _plan(
         user = staff()
         if user is not None:
             services.resolve_complaint(
-                state["complaint"], user, "Sudah ditangani tim lapangan.", _after_photo()
+                state["complaint"],
+                user,
+                "Sudah ditangani tim lapangan.",
+                _after_photo(state["complaint"]),
             )
 
     def confirm() -> None:

@@ -287,8 +287,14 @@ def _advance(complaint: Complaint, stage: str, operator: User, rng: random.Rando
     services.accept_complaint(complaint, staff, "Tim sudah dijadwalkan ke lokasi.")
     if stage == "in_progress":
         return
+    # Taken at the place: the field check compares the photo's GPS with it.
+    at = None
+    if complaint.lat is not None and complaint.lon is not None:
+        at = (complaint.lat, complaint.lon)
     after = SimpleUploadedFile(
-        "sesudah.jpg", images.picture(colour=(90, 160, 90), label="OK"), content_type="image/jpeg"
+        "sesudah.jpg",
+        images.picture(colour=(90, 160, 90), label="OK", gps=at),
+        content_type="image/jpeg",
     )
     services.resolve_complaint(complaint, staff, "Sudah diperbaiki oleh tim lapangan.", after)
     if stage == "closed":

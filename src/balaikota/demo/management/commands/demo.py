@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from balaikota.accounts.demo import enrol_demo_staff
 from balaikota.complaints.router import current_router
 from balaikota.dashboards import summaries
-from balaikota.demo import loader, performance
+from balaikota.demo import field, loader, performance
 from balaikota.demo.history import load_history
 
 NOT_PRODUCTION_FLAG = "--i-know-this-is-not-production"
@@ -51,9 +51,11 @@ class Command(BaseCommand):
         loader.load_agencies()
         loader.load_categories()
         logins = loader.load_users()
+        logins += field.load_field_teams()
         router = current_router()  # trained now, so that the first report is not slowed
         history = load_history()
         created = loader.load_sample_complaints()
+        created += field.load_field_complaints()
         api_key = loader.load_api_client()
         commitments = performance.load_performance()
         logins += performance.LOGINS
