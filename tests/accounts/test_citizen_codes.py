@@ -58,8 +58,11 @@ def test_a_phone_number_signs_up_a_citizen_with_the_code_sent_by_sms(db: None) -
     assert message.address == "+6281234567890"
     # and they are signed in to a new citizen account that holds the proved number
     user = signed_in_user(client)
-    assert user is not None and user.role == Role.CITIZEN
-    assert not user.is_staff and not user.is_superuser and not user.has_usable_password()
+    assert user is not None
+    assert user.role == Role.CITIZEN
+    assert not user.is_staff
+    assert not user.is_superuser
+    assert not user.has_usable_password()
     assert user.phone == "081234567890"
     assert Identifier.objects.get(user=user).value == "081234567890"
     assert "0812" not in user.username  # the user name shows where a number must not
@@ -83,7 +86,8 @@ def test_an_email_address_gets_a_code_and_a_link_that_works_on_another_device(db
     # given a code asked for on a phone
     ask(Client(), "Siti@Example.test")
     message = OutboxMessage.objects.get(event=citizens.CODE_EVENT)
-    assert message.channel == Channel.EMAIL and message.address == "siti@example.test"
+    assert message.channel == Channel.EMAIL
+    assert message.address == "siti@example.test"
 
     # when the link is opened on a computer: the page holds the code, the button uses it
     computer = Client()
@@ -96,7 +100,8 @@ def test_an_email_address_gets_a_code_and_a_link_that_works_on_another_device(db
 
     # then the computer is signed in to the account of that address
     user = signed_in_user(computer)
-    assert user is not None and user.email == "siti@example.test"
+    assert user is not None
+    assert user.email == "siti@example.test"
 
 
 def test_the_code_is_kept_only_as_a_keyed_hash(db: None) -> None:
@@ -160,9 +165,7 @@ def test_a_new_code_ends_the_earlier_one(db: None) -> None:
     assert signed_in_user(client) is None
 
 
-def test_codes_to_one_number_are_limited_whatever_the_connection(
-    db: None, settings: Any
-) -> None:
+def test_codes_to_one_number_are_limited_whatever_the_connection(db: None, settings: Any) -> None:
     settings.RATE_LIMIT_CITIZEN_CODES = (3, 900)
     answers = [ask(Client(), PHONE, REMOTE_ADDR=f"198.51.100.{n}") for n in range(4)]
 

@@ -212,10 +212,8 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     messages.success(
         request,
         ngettext(
-            "Your account is deleted. Your %(count)d report stays, without your name or "
-            "contact.",
-            "Your account is deleted. Your %(count)d reports stay, without your name or "
-            "contact.",
+            "Your account is deleted. Your %(count)d report stays, without your name or contact.",
+            "Your account is deleted. Your %(count)d reports stay, without your name or contact.",
             kept,
         )
         % {"count": kept},

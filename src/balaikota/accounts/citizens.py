@@ -182,11 +182,13 @@ def check(pk: object, code: str) -> Checked:
     Counted in its own transaction, so that a wrong try is counted however the request ends."""
     code = "".join(code.split())
     try:
-        pk = int(str(pk))
+        number = int(str(pk))
     except ValueError:
         return Checked(Check.SPENT)
+    if not 0 < number < 2**63:  # what no row has, nor the database can compare
+        return Checked(Check.SPENT)
     with transaction.atomic():
-        row = SignInCode.objects.select_for_update().filter(pk=pk).first()
+        row = SignInCode.objects.select_for_update().filter(pk=number).first()
         if row is None:
             return Checked(Check.SPENT)
         limit = settings.CITIZEN_CODE_ATTEMPTS

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,36 +15,89 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Identifier',
+            name="Identifier",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('phone', 'Phone number'), ('email', 'E-mail address')], max_length=5, verbose_name='kind')),
-                ('value', models.CharField(max_length=254, verbose_name='phone number or e-mail address')),
-                ('verified_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='verified')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='identifiers', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("phone", "Phone number"), ("email", "E-mail address")],
+                        max_length=5,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "value",
+                    models.CharField(max_length=254, verbose_name="phone number or e-mail address"),
+                ),
+                (
+                    "verified_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="verified"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="identifiers",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'verified identifier',
-                'verbose_name_plural': 'verified identifiers',
-                'ordering': ['kind', 'verified_at'],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'value'), name='one_account_per_identifier')],
+                "verbose_name": "verified identifier",
+                "verbose_name_plural": "verified identifiers",
+                "ordering": ["kind", "verified_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "value"), name="one_account_per_identifier"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SignInCode',
+            name="SignInCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('phone', 'Phone number'), ('email', 'E-mail address')], max_length=5)),
-                ('value', models.CharField(max_length=254)),
-                ('code_hash', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('expires_at', models.DateTimeField(db_index=True)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('used_at', models.DateTimeField(blank=True, null=True)),
-                ('for_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("phone", "Phone number"), ("email", "E-mail address")],
+                        max_length=5,
+                    ),
+                ),
+                ("value", models.CharField(max_length=254)),
+                ("code_hash", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("expires_at", models.DateTimeField(db_index=True)),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("used_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "for_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['kind', 'value', 'created_at'], name='signin_code_idx')],
+                "indexes": [
+                    models.Index(fields=["kind", "value", "created_at"], name="signin_code_idx")
+                ],
             },
         ),
     ]

@@ -6,21 +6,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agencies', '0002_initial'),
-        ('complaints', '0011_routing_model'),
-        ('regions', '0001_initial'),
+        ("agencies", "0002_initial"),
+        ("complaints", "0011_routing_model"),
+        ("regions", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='complaint',
-            index=models.Index(fields=['reporter_phone'], name='complaint_reporter_phone_idx'),
+            model_name="complaint",
+            index=models.Index(fields=["reporter_phone"], name="complaint_reporter_phone_idx"),
         ),
         migrations.AddIndex(
-            model_name='complaint',
-            index=models.Index(django.db.models.functions.text.Upper('reporter_email'), name='complaint_reporter_email_idx'),
+            model_name="complaint",
+            index=models.Index(
+                django.db.models.functions.text.Upper("reporter_email"),
+                name="complaint_reporter_email_idx",
+            ),
         ),
     ]

@@ -19,7 +19,7 @@ def newest_code(address: citizens.Address) -> str | None:
         .order_by("-pk")
         .first()
     )
-    found = re.search(r"\b(\d{%d})\b" % citizens.CODE_DIGITS, message.body) if message else None
+    found = re.search(rf"\b(\d{{{citizens.CODE_DIGITS}}})\b", message.body) if message else None
     return found.group(1) if found else None
 
 
