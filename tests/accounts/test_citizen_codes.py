@@ -232,7 +232,7 @@ def test_the_pages_read_the_same_for_a_new_a_known_and_a_staff_address(cast: Cas
 
 def test_staff_get_no_code_and_cannot_sign_in_through_the_citizen_path(cast: Cast) -> None:
     # given a staff member whose phone and e-mail are known
-    cast.pupr_staff.phone = "+6281299990000"
+    cast.pupr_staff.phone = "+62 812-9999-0000"  # as an admin typed it
     cast.pupr_staff.save()
 
     # when someone asks for citizen codes for them and tries every way in
@@ -248,6 +248,7 @@ def test_staff_get_no_code_and_cannot_sign_in_through_the_citizen_path(cast: Cas
     assert not OutboxMessage.objects.filter(event=citizens.CODE_EVENT).exists()
     notes = OutboxMessage.objects.filter(event=citizens.STAFF_EVENT)
     assert {n.address for n in notes} == {"+6281299990000", cast.pupr_staff.email}
+    assert list(User.objects.filter(role=Role.CITIZEN)) == [cast.citizen]
     assert not Identifier.objects.exists()
 
 

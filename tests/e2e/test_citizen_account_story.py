@@ -19,6 +19,7 @@ from balaikota.accounts.management.commands.citizen_code import newest_code
 from balaikota.complaints.models import Complaint
 from balaikota.core.models import Role
 from tests.conftest import Cast
+from tests.e2e.conftest import SHOTS
 from tests.e2e.test_no_console_errors import Watcher, phone  # noqa: F401 (the fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,6 +36,7 @@ def _code_for(number: str) -> str:
 def _sign_up(watcher: Watcher, number: str) -> None:
     page = watcher.page
     watcher.visit("/masuk/")
+    page.screenshot(path=SHOTS / "masuk.png", full_page=True)
     page.click("#citizen-login-link")
     page.wait_for_url(re.compile(r"/akun/warga/masuk/$"))
     watcher.visit("/akun/warga/masuk/")
@@ -42,6 +44,7 @@ def _sign_up(watcher: Watcher, number: str) -> None:
     page.click("#send-code-button")
     page.wait_for_url(re.compile(r"/akun/warga/kode/$"))
     watcher.visit("/akun/warga/kode/")
+    page.screenshot(path=SHOTS / "warga-kode.png", full_page=True)
     page.fill("#id_code", _code_for(number))
     page.click("#code-button")
     page.wait_for_url(re.compile(r"/laporan-saya$"))
@@ -51,6 +54,7 @@ def test_a_report_sent_before_signing_up_follows_the_citizen_to_another_phone(
     phone: Callable[[], Watcher],  # noqa: F811
     cast: Cast,
 ) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
     # given a citizen on a phone, not signed in, who reports a hole and leaves their number
     first = phone()
     page = first.page
@@ -81,9 +85,11 @@ def test_a_report_sent_before_signing_up_follows_the_citizen_to_another_phone(
     expect(other.locator("#my-complaints")).to_contain_text(ticket)
     expect(other.locator(".alert-info")).to_contain_text("1")
     second.visit("/laporan-saya")
+    other.screenshot(path=SHOTS / "warga-laporan-saya.png", full_page=True)
 
     # and their account page shows the verified number, and the report form knows them
     second.visit("/akun/saya/")
+    other.screenshot(path=SHOTS / "warga-akun.png", full_page=True)
     expect(other.locator("#identifiers [data-kind=phone]")).to_have_text("081234567890")
     second.visit("/lapor")
     expect(other.locator("[name=phone]")).to_have_value("081234567890")
