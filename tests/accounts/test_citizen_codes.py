@@ -286,3 +286,9 @@ def test_the_log_in_page_offers_citizens_their_own_way_in(db: None) -> None:
     page = Client().get(reverse("core:login")).content.decode()
     assert reverse("accounts:citizen_sign_in") in page
     assert 'id="id_password"' in page
+
+
+def test_codes_to_one_number_are_limited_to_ten_a_day(db: None, settings: Any) -> None:
+    settings.RATE_LIMIT_CITIZEN_CODES = (100, 900)
+    answers = [ask(Client(), PHONE, REMOTE_ADDR=f"198.51.100.{n}") for n in range(11)]
+    assert answers == [302] * 10 + [429]

@@ -36,10 +36,17 @@ def _citizen(request: HttpRequest) -> User | None:
     return user if isinstance(user, User) and not needs_second_factor(user) else None
 
 
+# Codes to one number or address in a day, whatever RATE_LIMIT_CITIZEN_CODES allows in a
+# shorter while: someone asking for codes to a stranger's number gets at most this many times
+# CITIZEN_CODE_ATTEMPTS guesses at a million codes a day.
+CODES_PER_DAY = 10
+
+
 def _too_many_for_address(address: citizens.Address) -> int:
-    return ratelimit.hit(
-        f"citizen-code:to:{ratelimit.fingerprint(address.value)}",
-        settings.RATE_LIMIT_CITIZEN_CODES,
+    client = ratelimit.fingerprint(address.value)
+    return max(
+        ratelimit.hit(f"citizen-code:to:{client}", settings.RATE_LIMIT_CITIZEN_CODES),
+        ratelimit.hit(f"citizen-code:to-day:{client}", (CODES_PER_DAY, 86400)),
     )
 
 
