@@ -284,6 +284,12 @@ OTP_TOTP_ISSUER = env_str("CITY_NAME")
 STAFF_IDLE_SECONDS = env_int("STAFF_IDLE_MINUTES") * 60
 STAFF_SESSION_SECONDS = env_int("STAFF_SESSION_HOURS") * 3600
 PASSWORD_RESET_TIMEOUT = 3600
+# Citizens sign in without a password, with a one-time code sent to their phone or e-mail
+# (balaikota.accounts.citizens).
+CITIZEN_CODE_SECONDS = env_int("CITIZEN_CODE_MINUTES") * 60
+CITIZEN_CODE_ATTEMPTS = env_int("CITIZEN_CODE_ATTEMPTS")
+RATE_LIMIT_CITIZEN_CODES = env_rate("RATE_LIMIT_CITIZEN_CODES")
+RATE_LIMIT_CITIZEN_CODES_IP = env_rate("RATE_LIMIT_CITIZEN_CODES_IP")
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]

@@ -1,10 +1,14 @@
 from django.urls import path
 
-from balaikota.accounts import views
+from balaikota.accounts import citizen_views, views
 
 app_name = "accounts"
 
 urlpatterns = [
+    path("warga/masuk/", citizen_views.sign_in, name="citizen_sign_in"),
+    path("warga/kode/", citizen_views.enter_code, name="citizen_code"),
+    path("saya/", citizen_views.account, name="account"),
+    path("saya/hapus/", citizen_views.delete_account, name="delete_account"),
     path("verifikasi/", views.verify, name="verify"),
     path("pasang-autentikator/", views.enrol, name="enrol"),
     path("kode-cadangan/", views.recovery_codes, name="recovery_codes"),

@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -400,6 +401,10 @@ class Complaint(models.Model):
             ),
             models.Index(fields=["agency", "created_at"], name="complaint_agency_idx"),
             models.Index(fields=["published", "created_at"], name="complaint_published_idx"),
+            # A citizen proving their number or address claims the reports made with it
+            # (complaints/claiming.py).
+            models.Index(fields=["reporter_phone"], name="complaint_reporter_phone_idx"),
+            models.Index(Upper("reporter_email"), name="complaint_reporter_email_idx"),
             # Retention: closed complaints whose reporter's contact is still kept.
             models.Index(
                 fields=["closed_at", "contact_removed_at"], name="complaint_retention_idx"

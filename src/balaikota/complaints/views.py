@@ -98,7 +98,7 @@ def report(request: HttpRequest) -> HttpResponse:
         if _wants_json(request):
             return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
     else:
-        form = forms.ReportForm()
+        form = forms.ReportForm(initial=_account_contact(request))
     return render(
         request,
         "complaints/report.html",
@@ -108,6 +108,15 @@ def report(request: HttpRequest) -> HttpResponse:
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _account_contact(request: HttpRequest) -> dict[str, str]:
+    """A signed-in citizen's contact, filled in for them (the report is linked to the
+    account whatever they change here)."""
+    user = request.user
+    if not isinstance(user, User) or roles.is_staff_member(user):
+        return {}
+    return {"name": user.get_full_name(), "phone": user.phone, "email": user.email}
 
 
 def _report_later(request: HttpRequest, wait: int) -> HttpResponse:

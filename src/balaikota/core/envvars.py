@@ -250,6 +250,27 @@ SCHEMA: tuple[Var, ...] = (
         "Hours after signing in at which a staff session ends, however active.",
     ),
     Var(
+        "CITIZEN_CODE_MINUTES",
+        "10",
+        "Minutes a citizen's one-time sign-in code (sent by SMS/WhatsApp or e-mail) stays valid.",
+    ),
+    Var(
+        "CITIZEN_CODE_ATTEMPTS",
+        "5",
+        "Wrong tries of one sign-in code after which it stops working; a new code must be asked.",
+    ),
+    Var(
+        "RATE_LIMIT_CITIZEN_CODES",
+        "3/15m",
+        "Sign-in codes sent to one phone number or e-mail address (COUNT/PERIOD).",
+    ),
+    Var(
+        "RATE_LIMIT_CITIZEN_CODES_IP",
+        "10/hour",
+        "Sign-in codes asked from one client address, and codes tried from it ten times as "
+        "many (COUNT/PERIOD).",
+    ),
+    Var(
         "TRUSTED_PROXIES",
         "0",
         "Reverse proxies in front of the app that set X-Forwarded-For and X-Forwarded-Proto "

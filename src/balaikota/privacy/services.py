@@ -734,3 +734,31 @@ def record_export(request: DataSubjectRequest, data: dict[str, Any], actor: User
             request.status = RequestStatus.IN_PROGRESS
         request.handled_by = request.handled_by or actor
         update_request(request, actor, previous)
+
+
+def erase_account(user: User) -> ErasureReport:
+    """A citizen deletes their account: every report of theirs stays, with their contact
+    removed and the messages to them emptied, as on an erasure request; written in the
+    register, done at once. The account itself is cleared by the caller
+    (accounts.citizens.delete_account)."""
+    with transaction.atomic():
+        found = find(Lookup(users=(user,)))
+        report = _erase_found(found, by=Removal.REPORTER, actor=None)
+        report.accounts_kept = []  # the account goes too
+        Notice.objects.filter(user=user).delete()
+        with translation.override(settings.LANGUAGE_CODE):
+            outcome = "\n".join(
+                [_("The citizen deleted their account on the site."), *report.lines()]
+            )
+        now = timezone.now()
+        request = DataSubjectRequest.objects.create(
+            kind=RequestKind.ERASURE,
+            arrived_by=Arrival.ONLINE,
+            received_at=now,
+            status=RequestStatus.DONE,
+            done_at=now,
+            outcome=outcome,
+        )
+        request.complaints.add(*found.complaints)
+        _request_audit(request, None, "privacy.request_received", None)
+    return report

@@ -10,6 +10,7 @@ from balaikota.accounts.demo import enrol_demo_staff
 from balaikota.complaints.router import current_router
 from balaikota.dashboards import summaries
 from balaikota.demo import field, loader, performance
+from balaikota.demo.citizens import DEMO_CITIZEN_PHONE, UNCLAIMED_PHONE, load_citizen_account
 from balaikota.demo.history import load_history
 
 NOT_PRODUCTION_FLAG = "--i-know-this-is-not-production"
@@ -60,6 +61,7 @@ class Command(BaseCommand):
         commitments = performance.load_performance()
         logins += performance.LOGINS
         enrolled = enrol_demo_staff()
+        citizen_reports = load_citizen_account()
         # The dashboard's figures and the map's grid, before the worker's first refresh.
         summaries.refresh()
         summaries.refresh_map()
@@ -82,6 +84,12 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Second factor: {enrolled} demo staff have authenticators with known (demo-only) "
             "secrets; `balaikota totp USER` prints a user's current code"
+        )
+        self.stdout.write(
+            f"Citizen account: log in as a citizen with {DEMO_CITIZEN_PHONE} "
+            f"({citizen_reports} reports); `balaikota citizen-code {DEMO_CITIZEN_PHONE}` prints "
+            f"the code sent (no SMS gateway in the demo). {UNCLAIMED_PHONE} signs up anew and "
+            "claims an earlier report"
         )
         self.stdout.write(f"\nDemo logins (password for all: {loader.DEMO_PASSWORD}):")
         for login in logins:
