@@ -35,6 +35,7 @@ from balaikota.complaints.lifecycle import TRIAGE_STATUSES, Action, Actor, Trans
 from balaikota.complaints.models import (
     Category,
     CategorySource,
+    FINAL_STATUSES,
     Complaint,
     Event,
     LocationSource,
@@ -223,12 +224,61 @@ def mark_duplicate(
     return complaint
 
 
-def record_forward(complaint: Complaint, note: str) -> Event:
-    """A note in the timeline from forwarding: sent on to another system, or its news."""
+def record_forward(complaint: Complaint, note: str, user: User | None = None) -> Event:
+    """A note in the timeline from forwarding: sent on to another system, or its news. With
+    `user`, an operator sent it on by hand (not once it has reached a final status)."""
     with transaction.atomic():
         locked = _locked(complaint)
-        lifecycle.check(Action.FORWARD, locked.status, Actor.SYSTEM, note)
-        return steps.record(locked, Action.FORWARD, None, Actor.SYSTEM, note, locked.status)
+        actor = Actor.SYSTEM
+        if user is not None:
+            actor = actor_for(user, locked)
+            if actor != Actor.OPERATOR:
+                raise TransitionNotAllowed(_("Only an operator can forward a complaint."))
+            if locked.status in FINAL_STATUSES:
+                raise TransitionNotAllowed(
+                    _("This cannot be done while the complaint is “%(status)s”.")
+                    % {"status": locked.get_status_display()}
+                )
+        lifecycle.check(Action.FORWARD, locked.status, actor, note)
+        return steps.record(locked, Action.FORWARD, user, actor, note, locked.status)
+
+
+@transaction.atomic
+def resolve_forwarded(complaint: Complaint, note: str) -> Complaint:
+    """The system it was forwarded to closed it: resolved here with that system's words,
+    and the reporter confirms or reopens it as after the agency's own resolution."""
+    complaint = _locked(complaint)
+    _transition(
+        complaint,
+        Action.RESOLVE_REMOTE,
+        None,
+        Actor.SYSTEM,
+        note,
+        resolved_at=timezone.now(),
+        due_at=None,
+    )
+    notify.status_changed(complaint)
+    return complaint
+
+
+@transaction.atomic
+def reopen_forwarded(complaint: Complaint, note: str) -> Complaint:
+    """The system it was forwarded to opened it again before the reporter confirmed: back to
+    the agency that had it, as when the reporter reopens it."""
+    complaint = _locked(complaint)
+    _transition(complaint, Action.REOPEN_REMOTE, None, Actor.SYSTEM, note, resolved_at=None)
+    if complaint.agency is not None and complaint.agency.is_active:
+        steps.assign(complaint, complaint.agency, None, Actor.SYSTEM, note)
+    else:
+        notify.needs_operator(complaint)
+    return complaint
+
+
+def relocate(complaint: Complaint, region_id: int | None, note: str) -> Complaint:
+    """New boundaries put the complaint's place in another kelurahan, or in none. Inside the
+    caller's transaction (the boundary import): the place itself does not move."""
+    complaint = _locked(complaint)
+    return _transition(complaint, Action.RELOCATE, None, Actor.SYSTEM, note, region_id=region_id)
 
 
 # --- Agency ----------------------------------------------------------------------------------
