@@ -63,9 +63,7 @@ def test_the_reporter_is_told_and_reads_the_other_systems_notes(
     national: ForwardingTarget, smtp_server: Inbox, client: Client
 ) -> None:
     # given: a forwarded complaint whose reporter left an e-mail address
-    complaint, remote = _forwarded(
-        contact=intake.Contact(name="Budi", email="budi@example.test")
-    )
+    complaint, remote = _forwarded(contact=intake.Contact(name="Budi", email="budi@example.test"))
     sent_before = len(smtp_server.messages)
 
     # when: the other system closes it, and the worker asks

@@ -69,7 +69,8 @@ def test_a_merged_kelurahan_is_previewed_then_applied_with_its_complaints(
 ) -> None:
     # given: a complaint in kelurahan Klojen, and a file where Klojen joins Rampalcelaket
     complaint = submit(at=KLOJEN)
-    assert complaint.region is not None and complaint.region.code == "35.73.02.1001"
+    assert complaint.region is not None
+    assert complaint.region.code == "35.73.02.1001"
     document = merged(current_file(), gone="35.73.02.1001", into="35.73.02.1002")
 
     # when: the admin uploads it
@@ -91,7 +92,8 @@ def test_a_merged_kelurahan_is_previewed_then_applied_with_its_complaints(
     assert "The boundaries were applied" in response.content.decode()
     assert not Region.objects.filter(code="35.73.02.1001").exists()
     complaint.refresh_from_db()
-    assert complaint.region is not None and complaint.region.code == "35.73.02.1002"
+    assert complaint.region is not None
+    assert complaint.region.code == "35.73.02.1002"
     assert complaint.events.filter(action="relocate").count() == 1
     assert AuditEntry.objects.filter(action="region.boundaries_applied").count() == 1
     assert Region.objects.filter(level=Level.VILLAGE, is_approximate=True).count() == 0

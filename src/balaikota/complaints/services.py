@@ -33,9 +33,9 @@ from balaikota.complaints import (
 from balaikota.complaints import notifications as notify
 from balaikota.complaints.lifecycle import TRIAGE_STATUSES, Action, Actor, TransitionNotAllowed
 from balaikota.complaints.models import (
+    FINAL_STATUSES,
     Category,
     CategorySource,
-    FINAL_STATUSES,
     Complaint,
     Event,
     LocationSource,

@@ -23,9 +23,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from balaikota.complaints import services as complaints
+from balaikota.complaints.lifecycle import TransitionNotAllowed
 from balaikota.complaints.models import FINAL_STATUSES, Complaint, Photo, Privacy, Status
 from balaikota.complaints.publication import public_note, public_photos
-from balaikota.complaints.lifecycle import TransitionNotAllowed
 from balaikota.complaints.steps import city_text
 from balaikota.core import audit, outbound
 from balaikota.core.models import User

@@ -195,13 +195,10 @@ def preview(features: list[Feature]) -> dict[str, Any]:
         if row["level"] == Level.DISTRICT and not row["name"]
     ] + _still_used(removed)
     locate = _locator(features)
-    moved = lost = 0
     removed_codes = {row["code"] for row in removed}
-    for _receiver, counts in boundaries_previewed.send(
-        sender=BoundaryUpload, locate=locate, removed=removed_codes
-    ):
-        moved += counts.get("moved", 0)
-        lost += counts.get("lost", 0)
+    moved, lost = _total(
+        boundaries_previewed.send(sender=BoundaryUpload, locate=locate, removed=removed_codes)
+    )
     changes = {"added": added, "changed": changed, "removed": removed}
     return changes | {
         "unchanged": len(features)
@@ -212,6 +209,12 @@ def preview(features: list[Feature]) -> dict[str, Any]:
         "problems": problems,
         "digest": hashlib.sha256(audit.canonical(changes).encode()).hexdigest(),
     }
+
+
+def _total(responses: list[tuple[Any, Any]]) -> tuple[int, int]:
+    """The complaints (and any other rows) the receivers re-place and leave without one."""
+    counts = [r for _receiver, r in responses if isinstance(r, dict)]
+    return sum(c.get("moved", 0) for c in counts), sum(c.get("lost", 0) for c in counts)
 
 
 def _geometry_json(geometry: Any) -> str:
@@ -235,9 +238,7 @@ def _still_used(removed: list[dict[str, Any]]) -> list[str]:
         model = relation.related_model
         if model._meta.label_lower in handled or relation.field is None:
             continue
-        count = model._default_manager.filter(  # type: ignore[attr-defined]
-            **{f"{relation.field.name}__code__in": codes}
-        ).count()
+        count = model._default_manager.filter(**{f"{relation.field.name}__code__in": codes}).count()
         if count:
             problems.append(
                 _(
@@ -301,7 +302,8 @@ def apply(upload_id: int, user: User) -> dict[str, Any]:
             raise UploadRejected(
                 [
                     _(
-                        "The regions changed since the preview. Upload the file again to see the changes."
+                        "The regions changed since the preview. Upload the file again to see the "
+                        "changes."
                     )
                 ]
             )
@@ -314,16 +316,15 @@ def apply(upload_id: int, user: User) -> dict[str, Any]:
         Region.objects.filter(level=Level.DISTRICT, parent__isnull=True).update(parent=city)
         removed = {row["code"] for row in result["removed"]}
         regions = dict(Region.objects.filter(level=Level.VILLAGE).values_list("code", "id"))
-        moved = lost = 0
-        for _receiver, counts in boundaries_replaced.send(
-            sender=BoundaryUpload,
-            locate=_locator(features),
-            removed=removed,
-            regions=regions,
-            user=user,
-        ):
-            moved += counts.get("moved", 0)
-            lost += counts.get("lost", 0)
+        moved, lost = _total(
+            boundaries_replaced.send(
+                sender=BoundaryUpload,
+                locate=_locator(features),
+                removed=removed,
+                regions=regions,
+                user=user,
+            )
+        )
         _remove(removed, user)
         for city in Region.objects.filter(level=Level.CITY):
             _derive_boundary_from_children(city)
