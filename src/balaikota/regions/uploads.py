@@ -91,7 +91,10 @@ def check(data: bytes) -> list[Feature]:
     if not isinstance(items, list) or not items:
         raise UploadRejected([_("The file has no features.")])
     city = Region.objects.filter(level=Level.CITY).first()
-    outline = parse_geometry(city.geometry) if city and city.geometry else None
+    # Buffered once: a feature must touch the city's outline widened by the margin.
+    outline = (
+        parse_geometry(city.geometry).buffer(CITY_MARGIN_DEG) if city and city.geometry else None
+    )
     problems: list[str] = []
     features: list[Feature] = []
     seen: set[str] = set()
@@ -141,7 +144,7 @@ def _feature(
         return _("Feature %(n)s (%(code)s): the polygon is not valid (%(why)s).") % (
             where | {"why": exc}
         ), None
-    if outline is not None and outline.buffer(CITY_MARGIN_DEG).disjoint(geometry):
+    if outline is not None and outline.disjoint(geometry):
         return _("Feature %(n)s (%(code)s) lies outside %(city)s.") % (
             where | {"city": city.name if city else ""}
         ), None
@@ -256,21 +259,22 @@ def store(upload: UploadedFile, user: User) -> BoundaryUpload:
     result = preview(check(data))
     digest = hashlib.sha256(data).hexdigest()
     name = storages["private"].save(f"boundaries/{digest}.geojson", ContentFile(data))
-    row = BoundaryUpload.objects.create(
-        file=name,
-        sha256=digest,
-        original_name=(upload.name or "")[:255],
-        size=len(data),
-        preview=result,
-        uploaded_by=user,
-    )
-    audit.record(
-        actor=user,
-        action="region.boundaries_previewed",
-        object_type="boundary_upload",
-        object_id=str(row.pk),
-        after={"sha256": digest, "size": len(data), **_counts(result)},
-    )
+    with transaction.atomic():
+        row = BoundaryUpload.objects.create(
+            file=name,
+            sha256=digest,
+            original_name=(upload.name or "")[:255],
+            size=len(data),
+            preview=result,
+            uploaded_by=user,
+        )
+        audit.record(
+            actor=user,
+            action="region.boundaries_previewed",
+            object_type="boundary_upload",
+            object_id=str(row.pk),
+            after={"sha256": digest, "size": len(data), **_counts(result)},
+        )
     return row
 
 
