@@ -305,12 +305,12 @@ def poll(forward: Forward) -> bool:
                 )
             except ValueError:  # well formed, yet no such day (2026-02-30)
                 forward.remote_updated_at = None
-            _follow(forward, status, notes, reopened=was_closed and status != CLOSED)
+            follow_remote(forward, status, notes, reopened=was_closed and status != CLOSED)
         forward.save()
     return changed
 
 
-def _follow(forward: Forward, status: str, notes: str, *, reopened: bool) -> None:
+def follow_remote(forward: Forward, status: str, notes: str, *, reopened: bool) -> None:
     """What the other system's news does here. Closed there: resolved here, with their
     notes as the agency's words, while the complaint is still with the agency. Opened again
     there before the reporter confirmed: back to the agency. Otherwise a note only: a
@@ -348,7 +348,8 @@ def due_for_polling(now: dt.datetime, every: dt.timedelta) -> list[int]:
     """Forwards still open there; and closed there while the complaint waits here for the
     reporter's confirmation, in case the other system opens it again."""
     return list(
-        Forward.objects.filter(state=ForwardState.SENT)
+        # A target an admin switched off is not asked any more.
+        Forward.objects.filter(state=ForwardState.SENT, target__is_active=True)
         .filter(~Q(remote_status=CLOSED) | Q(complaint__status=Status.RESOLVED))
         .filter(Q(polled_at__isnull=True) | Q(polled_at__lt=now - every))
         .order_by("polled_at", "id")

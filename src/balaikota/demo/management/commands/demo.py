@@ -10,6 +10,7 @@ from balaikota.accounts.demo import enrol_demo_staff
 from balaikota.complaints.router import current_router
 from balaikota.dashboards import summaries
 from balaikota.demo import loader, performance
+from balaikota.demo.forwarding import load_forwarded_sample
 from balaikota.demo.history import load_history
 
 NOT_PRODUCTION_FLAG = "--i-know-this-is-not-production"
@@ -55,6 +56,7 @@ class Command(BaseCommand):
         history = load_history()
         created = loader.load_sample_complaints()
         api_key = loader.load_api_client()
+        forwarded = load_forwarded_sample()
         commitments = performance.load_performance()
         logins += performance.LOGINS
         enrolled = enrol_demo_staff()
@@ -71,6 +73,10 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(f"Sample complaints created: {created} (and {history} over half a year)")
+        if forwarded:
+            self.stdout.write(
+                "Forwarded to SP4N-LAPOR! (example) and closed there: resolved here with its notes"
+            )
         self.stdout.write(f"Performance commitments signed this year: {commitments}")
         self.stdout.write(
             f"Routing model {router.version}: accuracy {router.scores['accuracy']:.3f} on texts "
