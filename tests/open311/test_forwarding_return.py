@@ -211,3 +211,17 @@ def test_confidential_and_final_complaints_are_not_forwarded_by_hand(
     ).content.decode()
     assert not Forward.objects.filter(complaint=rejected).exists()
     assert "This cannot be done while the complaint is" in page
+
+
+def test_a_confidential_complaint_is_not_forwarded_by_rule_to_a_target_that_publishes(
+    national: ForwardingTarget,
+) -> None:
+    secret = submit(
+        "Petugas perizinan meminta uang pelicin untuk izin usaha saya.",
+        category="perizinan",
+        at=KLOJEN,
+        privacy=Privacy.CONFIDENTIAL,
+    )
+
+    assert not Forward.objects.filter(complaint=secret).exists()
+    assert not secret.events.filter(action="forward").exists()

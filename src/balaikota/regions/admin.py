@@ -11,7 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
-from balaikota.core.admin import AuditedAdmin
+from balaikota.core.admin import AuditedAdmin, ReadOnlyAdmin
 from balaikota.core.models import User
 from balaikota.regions import uploads
 from balaikota.regions.models import BoundaryUpload, Region, RegionAlias
@@ -141,3 +141,11 @@ class RegionAdmin(AuditedAdmin):
             alias.save()
         for obj in formset.deleted_objects:
             obj.delete()
+
+
+@admin.register(BoundaryUpload)
+class BoundaryUploadAdmin(ReadOnlyAdmin):
+    """The boundary files uploaded, with their previews; applied through the regions page."""
+
+    list_display = ("original_name", "size", "uploaded_by", "created_at", "applied_at")
+    list_filter = ("applied_at",)
