@@ -367,6 +367,7 @@ PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS")
 # Request bodies (balaikota.core.bodylimit): multipart forms carry photos and evidence.
 REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES")
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES")
+REGION_UPLOAD_MAX_BYTES = env_int("REGION_UPLOAD_MAX_BYTES")
 # The worker refuses a photo whose decoded pixels would take more memory than this.
 PHOTO_DECODE_MAX_BYTES = env_int("PHOTO_DECODE_MAX_BYTES")
 FETCH_PRIVATE_ADDRESSES = env_bool("FETCH_PRIVATE_ADDRESSES")

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from balaikota.agencies.models import Agency
 from balaikota.complaints import intake
 from balaikota.complaints import services as complaints
-from balaikota.complaints.models import Category, Channel, Complaint
+from balaikota.complaints.models import Category, Channel, Complaint, Status
 from balaikota.open311 import services, tasks
 from balaikota.open311.models import Forward, ForwardingTarget, ForwardState
 from tests.conftest import KLOJEN, jpeg, load_city, make_user, submit
@@ -68,17 +68,19 @@ def test_a_forwarded_complaint_comes_back_closed_when_the_other_system_closes_it
     Forward.objects.update(polled_at=None)
     tasks.poll_forwards.call_local()
 
-    # then: the status and notes are on the complaint's timeline
+    # then: the complaint is resolved here with their notes, as the agency's words
     forward.refresh_from_db()
     assert forward.remote_status == "closed"
     assert forward.remote_notes == "Sudah ditangani oleh tim pusat."
-    notes = list(complaint.events.filter(action="forward").values_list("note", flat=True))
-    assert notes[-1].startswith("SP4N-LAPOR!: closed.")
-    assert notes[-1].endswith("Sudah ditangani oleh tim pusat.")
+    complaint.refresh_from_db()
+    assert complaint.status == Status.RESOLVED
+    assert complaint.resolved_at is not None
+    resolution = complaint.events.get(action="resolve_remote")
+    assert resolution.note == "SP4N-LAPOR!: Sudah ditangani oleh tim pusat."
     # asking again with nothing new adds nothing
     Forward.objects.update(polled_at=None)
     tasks.poll_forwards.call_local()
-    assert complaint.events.filter(action="forward").count() == 2
+    assert complaint.events.count() == 4  # submit, assign, forwarded, resolved there
     # and the audit record still verifies: every forward is an event with its entry
     call_command("audit_verify", stdout=StringIO())
 

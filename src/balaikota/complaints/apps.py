@@ -11,6 +11,7 @@ class ComplaintsConfig(AppConfig):
         from balaikota.complaints import (
             announce,  # noqa: F401  (its receiver)
             public_changes,
+            relocation,  # noqa: F401  (its receivers: new kelurahan boundaries)
         )
         from balaikota.complaints.replay import ComplaintReplayer
         from balaikota.core import replay

@@ -41,6 +41,11 @@ class Action(enum.StrEnum):
     REOPEN = "reopen"
     ESCALATE = "escalate"
     FORWARD = "forward"
+    # The system it was forwarded to closed it, or opened it again (`open311.forwarding`).
+    RESOLVE_REMOTE = "resolve_remote"
+    REOPEN_REMOTE = "reopen_remote"
+    # New boundaries put its place in another kelurahan (or in none).
+    RELOCATE = "relocate"
     MODERATE = "moderate"
     CHANGE_PRIVACY = "privacy"
     ASK = "ask"
@@ -102,7 +107,16 @@ RULES: dict[Action, Rule] = {
     ),
     Action.ESCALATE: Rule(_OPEN, None, frozenset({Actor.SYSTEM})),
     # Sent on to another system, or news from it: the status stays, at any time.
-    Action.FORWARD: Rule(frozenset(Status), None, frozenset({Actor.SYSTEM}), needs_note=True),
+    # An operator may also send it on by hand (the service refuses a final status).
+    Action.FORWARD: Rule(
+        frozenset(Status), None, frozenset({Actor.SYSTEM, Actor.OPERATOR}), needs_note=True
+    ),
+    # Resolved elsewhere: the reporter confirms or reopens it as after the agency's own.
+    Action.RESOLVE_REMOTE: Rule(_WITH_AGENCY, Status.RESOLVED, frozenset({Actor.SYSTEM})),
+    Action.REOPEN_REMOTE: Rule(
+        frozenset({Status.RESOLVED}), Status.REOPENED, frozenset({Actor.SYSTEM}), needs_note=True
+    ),
+    Action.RELOCATE: Rule(frozenset(Status), None, frozenset({Actor.SYSTEM}), needs_note=True),
     # What the public sees of it changed (text edited, photo hidden or blurred, withheld or
     # released), at any time, always with a reason.
     Action.MODERATE: Rule(frozenset(Status), None, frozenset({Actor.OPERATOR}), needs_note=True),
@@ -148,6 +162,9 @@ ACTION_LABELS = {
     Action.REOPEN: _("Reopened: the citizen says it is not fixed"),
     Action.ESCALATE: _("Past its deadline: reported to the head of the agency"),
     Action.FORWARD: _("Forwarded to another system"),
+    Action.RESOLVE_REMOTE: _("Resolved by the system it was forwarded to"),
+    Action.REOPEN_REMOTE: _("Reopened by the system it was forwarded to"),
+    Action.RELOCATE: _("Kelurahan changed with the new boundaries"),
     Action.MODERATE: _("Edited by a moderator"),
     Action.CHANGE_PRIVACY: _("Privacy of the complaint changed"),
     Action.ASK: _("More information asked of the reporter"),

@@ -38,7 +38,10 @@ SAME_MOMENT = dt.timedelta(seconds=5)
 MOMENTS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "assigned_at": (frozenset({Action.ASSIGN}), frozenset()),
     "followed_up_at": (frozenset({Action.ACCEPT}), frozenset()),
-    "resolved_at": (frozenset({Action.RESOLVE}), frozenset({Action.REOPEN})),
+    "resolved_at": (
+        frozenset({Action.RESOLVE, Action.RESOLVE_REMOTE}),
+        frozenset({Action.REOPEN, Action.REOPEN_REMOTE}),
+    ),
     "closed_at": (
         frozenset({Action.CONFIRM, Action.REJECT, Action.MARK_DUPLICATE}),
         frozenset(),

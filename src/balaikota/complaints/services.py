@@ -36,6 +36,7 @@ from balaikota.complaints import (
 from balaikota.complaints import notifications as notify
 from balaikota.complaints.lifecycle import TRIAGE_STATUSES, Action, Actor, TransitionNotAllowed
 from balaikota.complaints.models import (
+    FINAL_STATUSES,
     OPEN_STATUSES,
     Category,
     CategorySource,
@@ -248,20 +249,71 @@ def mark_duplicate(
     return complaint
 
 
-def record_forward(complaint: Complaint, note: str, *, elsewhere: bool | None = None) -> Event:
-    """A note in the timeline from forwarding: sent on to another system, or its news.
+def record_forward(
+    complaint: Complaint, note: str, user: User | None = None, *, elsewhere: bool | None = None
+) -> Event:
+    """A note in the timeline from forwarding: sent on to another system, or its news. With
+    `user`, an operator sent it on by hand (not once it has reached a final status).
 
     `elsewhere`: True when the complaint is now in the other system's hands (its clock
     stops), False when it came back to local hands (its clock starts again)."""
     with transaction.atomic():
         locked = _locked(complaint)
-        lifecycle.check(Action.FORWARD, locked.status, Actor.SYSTEM, note)
-        event = steps.record(locked, Action.FORWARD, None, Actor.SYSTEM, note, locked.status)
+        actor = Actor.SYSTEM
+        if user is not None:
+            actor = actor_for(user, locked)
+            if actor != Actor.OPERATOR:
+                raise TransitionNotAllowed(_("Only an operator can forward a complaint."))
+            if locked.status in FINAL_STATUSES:
+                raise TransitionNotAllowed(
+                    _("This cannot be done while the complaint is “%(status)s”.")
+                    % {"status": locked.get_status_display()}
+                )
+        lifecycle.check(Action.FORWARD, locked.status, actor, note)
+        event = steps.record(locked, Action.FORWARD, user, actor, note, locked.status)
         if elsewhere and locked.status in OPEN_STATUSES:
             clock.pause(locked, ClockPause.FORWARDED)
         elif elsewhere is False and locked.clock_pause_reason == ClockPause.FORWARDED:
             clock.resume(locked)
         return event
+
+
+@transaction.atomic
+def resolve_forwarded(complaint: Complaint, note: str) -> Complaint:
+    """The system it was forwarded to closed it: resolved here with that system's words,
+    and the reporter confirms or reopens it as after the agency's own resolution."""
+    complaint = _locked(complaint)
+    _transition(
+        complaint,
+        Action.RESOLVE_REMOTE,
+        None,
+        Actor.SYSTEM,
+        note,
+        resolved_at=timezone.now(),
+        due_at=None,
+    )
+    notify.status_changed(complaint)
+    return complaint
+
+
+@transaction.atomic
+def reopen_forwarded(complaint: Complaint, note: str) -> Complaint:
+    """The system it was forwarded to opened it again before the reporter confirmed: back to
+    the agency that had it, as when the reporter reopens it."""
+    complaint = _locked(complaint)
+    _transition(complaint, Action.REOPEN_REMOTE, None, Actor.SYSTEM, note, resolved_at=None)
+    if complaint.agency is not None and complaint.agency.is_active:
+        steps.assign(complaint, complaint.agency, None, Actor.SYSTEM, note)
+    else:
+        notify.needs_operator(complaint)
+    return complaint
+
+
+def relocate(complaint: Complaint, region_id: int | None, note: str) -> Complaint:
+    """New boundaries put the complaint's place in another kelurahan, or in none. Inside the
+    caller's transaction (the boundary import): the place itself does not move."""
+    complaint = _locked(complaint)
+    return _transition(complaint, Action.RELOCATE, None, Actor.SYSTEM, note, region_id=region_id)
 
 
 # --- Agency ----------------------------------------------------------------------------------

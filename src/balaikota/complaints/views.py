@@ -488,11 +488,14 @@ def staff_detail(request: HttpRequest, ticket: str) -> HttpResponse:
         actions = lifecycle.allowed_actions(complaint.status, actor)
     except TransitionNotAllowed:
         actions = []
+    # Forwarding by hand has its own form (forwarding_context), not the list of steps.
+    actions = [a for a in actions if a != Action.FORWARD]
     photos = list(complaint.photos.all())
     return render(
         request,
         "complaints/staff/detail.html",
         {
+            **_forwarding_context(user, complaint),
             "complaint": complaint,
             "field": field_views.detail_context(complaint, actions),
             "staff_text": identity.staff_text(complaint, user),
@@ -550,6 +553,20 @@ def _conversation(complaint: Complaint) -> dict[str, Any]:
         "answer_by": deadlines.answer_due(complaint.clock_paused_at)
         if question and complaint.clock_paused_at
         else None,
+    }
+
+
+def _forwarding_context(user: User, complaint: Complaint) -> dict[str, Any]:
+    """Where the complaint was sent on to and, for an operator, where it may be sent by hand.
+
+    Read through open311 lazily: complaints does not depend on it (DESIGN.md, imports)."""
+    from balaikota.open311 import forwarding
+
+    return {
+        "forwards": list(complaint.forwards.select_related("target")),
+        "forward_targets": forwarding.targets_for_hand(complaint)
+        if roles.is_operator(user)
+        else [],
     }
 
 
@@ -636,8 +653,27 @@ def _run_staff_action(
         services.ask_reporter(complaint, user, note)
     elif action == Action.RESUME:
         services.continue_without_answer(complaint, user, note)
+    elif action == Action.FORWARD:
+        _forward_by_hand(request, user, complaint, note)
     else:
         raise TransitionNotAllowed(_("Unknown action."))
+
+
+def _forward_by_hand(request: HttpRequest, user: User, complaint: Complaint, note: str) -> None:
+    from balaikota.open311 import forwarding
+    from balaikota.open311.models import ForwardingTarget
+
+    if not roles.is_operator(user):
+        raise TransitionNotAllowed(_("Only an operator can forward a complaint."))
+    chosen = request.POST.get("target", "")
+    target = (
+        ForwardingTarget.objects.filter(pk=int(chosen), is_active=True).first()
+        if chosen.isdigit()
+        else None
+    )
+    if target is None:
+        raise TransitionNotAllowed(_("Choose the system to forward it to."))
+    forwarding.forward_by_hand(complaint, user, target, note)
 
 
 @login_required

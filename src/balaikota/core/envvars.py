@@ -150,6 +150,11 @@ SCHEMA: tuple[Var, ...] = (
         "Largest request body without files (forms, JSON, Open311 POST), in bytes; more is 413.",
     ),
     Var(
+        "REGION_UPLOAD_MAX_BYTES",
+        "10000000",
+        "Largest kelurahan boundary file an admin may upload, in bytes.",
+    ),
+    Var(
         "UPLOAD_MAX_BYTES",
         "80000000",
         "Largest multipart request body (photos, evidence files), in bytes; more is 413.",

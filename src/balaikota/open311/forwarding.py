@@ -23,13 +23,19 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from balaikota.complaints import services as complaints
-from balaikota.complaints.models import Complaint, Photo
+from balaikota.complaints.lifecycle import TransitionNotAllowed
+from balaikota.complaints.models import FINAL_STATUSES, Complaint, Photo, Privacy, Status
 from balaikota.complaints.publication import public_note, public_photos
 from balaikota.complaints.steps import city_text
 from balaikota.core import audit, outbound
+from balaikota.core.models import User
 from balaikota.open311.models import Forward, ForwardingTarget, ForwardState
 
 log = logging.getLogger(__name__)
+
+CLOSED = "closed"  # GeoReport v2: a request is "open" or "closed"
+# Where the other system's "closed" resolves the complaint here: while it is with the agency.
+RESOLVABLE = frozenset({Status.ASSIGNED, Status.IN_PROGRESS})
 
 # Retry a failed send for about two days (1, 2, 4 ... minutes, then every 6 hours).
 GIVE_UP_AFTER = dt.timedelta(days=2)
@@ -51,6 +57,8 @@ def plan(complaint: Complaint) -> list[Forward]:
             | Q(category_id=complaint.category_id, category__isnull=False)
         )
     )
+    if complaint.privacy == Privacy.CONFIDENTIAL:
+        targets = [t for t in targets if t.accepts_confidential]
     if not targets:  # most complaints: one read, inside a new complaint's transaction
         return []
     existing = set(Forward.objects.filter(complaint=complaint).values_list("target_id", flat=True))
@@ -59,6 +67,75 @@ def plan(complaint: Complaint) -> list[Forward]:
         for target in targets
         if target.pk not in existing
     ]
+
+
+def targets_for_hand(complaint: Complaint) -> list[ForwardingTarget]:
+    """The targets an operator may send this complaint to by hand now: active, allowed to
+    receive it, and not holding it already (a failed one may be tried again)."""
+    if complaint.status in FINAL_STATUSES:
+        return []
+    targets = ForwardingTarget.objects.filter(is_active=True).exclude(
+        pk__in=Forward.objects.filter(complaint=complaint)
+        .exclude(state=ForwardState.FAILED)
+        .values("target_id")
+    )
+    if complaint.privacy == Privacy.CONFIDENTIAL:
+        targets = targets.filter(accepts_confidential=True)
+    return list(targets)
+
+
+def forward_by_hand(
+    complaint: Complaint, user: User, target: ForwardingTarget, note: str
+) -> Forward:
+    """An operator sends the complaint on to `target`: queued, sent by the worker and
+    retried like a forward by rule. A failed earlier forward to it starts again."""
+    if not note.strip():
+        raise TransitionNotAllowed(_("Please write a reason or a note."))
+    with transaction.atomic():
+        target = ForwardingTarget.objects.select_for_update().get(pk=target.pk)
+        privacy = Complaint.objects.values_list("privacy", flat=True).get(pk=complaint.pk)
+        if not target.is_active:
+            raise TransitionNotAllowed(_("%(system)s is not active.") % {"system": target.name})
+        if privacy == Privacy.CONFIDENTIAL and not target.accepts_confidential:
+            raise TransitionNotAllowed(
+                _(
+                    "This complaint is confidential, and %(system)s is not allowed to receive "
+                    "confidential complaints."
+                )
+                % {"system": target.name}
+            )
+        forward = Forward.objects.filter(complaint=complaint, target=target).first()
+        if forward is not None and forward.state != ForwardState.FAILED:
+            raise TransitionNotAllowed(
+                _("The complaint was already forwarded to %(system)s.") % {"system": target.name}
+            )
+        complaints.record_forward(
+            complaint,
+            city_text(
+                _("Sent on by an operator to %(system)s: %(note)s"),
+                system=target.name,
+                note=note.strip(),
+            ),
+            user=user,
+        )
+        if forward is None:
+            forward = Forward.objects.create(complaint=complaint, target=target, requested_by=user)
+        else:  # tried before and given up: a fresh start, with a fresh two days of retries
+            forward.state, forward.attempts, forward.last_error = ForwardState.PENDING, 0, ""
+            forward.created_at, forward.requested_by = timezone.now(), user
+            forward.save()
+        audit.record(
+            actor=user,
+            action="open311.forward_requested",
+            object_type="complaint",
+            object_id=complaint.ticket,
+            after={"target": target.name, "forward": forward.pk},
+        )
+        from balaikota.open311 import tasks
+
+        pk = forward.pk
+        transaction.on_commit(lambda: tasks.send_forward(pk), robust=True)
+    return forward
 
 
 def absolute(url: str) -> str:
@@ -115,6 +192,12 @@ def _form(forward: Forward) -> dict[str, str]:
 def send(forward: Forward) -> None:
     """POST the complaint; on success keep their id or token, or raise ForwardError."""
     target = forward.target
+    privacy = Complaint.objects.values_list("privacy", flat=True).get(pk=forward.complaint_id)
+    if privacy == Privacy.CONFIDENTIAL and not target.accepts_confidential:
+        # Made confidential after the forward was planned: it is never sent.
+        forward.state, forward.last_error = ForwardState.FAILED, "the complaint is confidential"
+        forward.save(update_fields=["state", "last_error"])
+        return
     try:
         response = outbound.request(
             _url(target, "requests.json"),
@@ -215,6 +298,7 @@ def poll(forward: Forward) -> bool:
         forward.polled_at = timezone.now()
         forward.last_error = ""
         if changed:
+            was_closed = forward.remote_status == CLOSED
             forward.remote_status, forward.remote_notes = status, notes
             try:
                 forward.remote_updated_at = parse_datetime(
@@ -222,19 +306,52 @@ def poll(forward: Forward) -> bool:
                 )
             except ValueError:  # well formed, yet no such day (2026-02-30)
                 forward.remote_updated_at = None
-            note = _("%(system)s: %(status)s. %(notes)s") if notes else _("%(system)s: %(status)s.")
-            complaints.record_forward(
-                forward.complaint,
-                city_text(note, system=target.name, status=status, notes=notes),
-            )
+            follow_remote(forward, status, notes, reopened=was_closed and status != CLOSED)
         forward.save()
     return changed
 
 
+def follow_remote(forward: Forward, status: str, notes: str, *, reopened: bool) -> None:
+    """What the other system's news does here. Closed there: resolved here, with their
+    notes as the agency's words, while the complaint is still with the agency. Opened again
+    there before the reporter confirmed: back to the agency. Otherwise a note only: a
+    complaint the reporter reopened, or closed, stays as the reporter left it."""
+    complaint = Complaint.objects.only("status").get(pk=forward.complaint_id)
+    system = forward.target.name
+    if status == CLOSED and complaint.status in RESOLVABLE:
+        complaints.resolve_forwarded(
+            forward.complaint,
+            city_text(
+                _("%(system)s: %(notes)s") if notes else _("Closed by %(system)s."),
+                system=system,
+                notes=notes,
+            ),
+        )
+    elif reopened and complaint.status == Status.RESOLVED:
+        complaints.reopen_forwarded(
+            forward.complaint,
+            city_text(
+                _("%(system)s opened it again: %(notes)s")
+                if notes
+                else _("%(system)s opened it again."),
+                system=system,
+                notes=notes,
+            ),
+        )
+    else:
+        note = _("%(system)s: %(status)s. %(notes)s") if notes else _("%(system)s: %(status)s.")
+        complaints.record_forward(
+            forward.complaint, city_text(note, system=system, status=status, notes=notes)
+        )
+
+
 def due_for_polling(now: dt.datetime, every: dt.timedelta) -> list[int]:
+    """Forwards still open there; and closed there while the complaint waits here for the
+    reporter's confirmation, in case the other system opens it again."""
     return list(
-        Forward.objects.filter(state=ForwardState.SENT)
-        .exclude(remote_status="closed")
+        # A target an admin switched off is not asked any more.
+        Forward.objects.filter(state=ForwardState.SENT, target__is_active=True)
+        .filter(~Q(remote_status=CLOSED) | Q(complaint__status=Status.RESOLVED))
         .filter(Q(polled_at__isnull=True) | Q(polled_at__lt=now - every))
         .order_by("polled_at", "id")
         .values_list("pk", flat=True)[:200]

@@ -172,6 +172,15 @@ class ForwardingTarget(models.Model):
         verbose_name=_("complaints of this category"),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    accepts_confidential = models.BooleanField(
+        _("may receive confidential complaints"),
+        default=False,
+        help_text=_(
+            "The other system publishes what it receives unless it keeps complaints "
+            "confidential (as SP4N-LAPOR! can). Tick only when it does: a confidential "
+            "complaint is otherwise never sent to it, by rule or by hand."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -219,6 +228,15 @@ class Forward(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     polled_at = models.DateTimeField(_("last asked"), null=True, blank=True)
+    # Set when an operator sent it by hand; empty when a rule did.
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("sent by hand by"),
+    )
 
     class Meta:
         ordering = ["id"]

@@ -66,3 +66,28 @@ class RegionAlias(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class BoundaryUpload(models.Model):
+    """A boundary file an admin uploaded, kept as received in private storage with its hash,
+    and the changes it was previewed with. Confirming applies that file, and only if it
+    would still make exactly the previewed changes."""
+
+    file = models.CharField(_("stored file"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    preview = models.JSONField(_("previewed changes"))
+    uploaded_by = models.ForeignKey(
+        "core.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("boundary upload")
+        verbose_name_plural = _("boundary uploads")
+
+    def __str__(self) -> str:
+        return self.original_name

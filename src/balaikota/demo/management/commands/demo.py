@@ -11,6 +11,7 @@ from balaikota.complaints.router import current_router
 from balaikota.dashboards import summaries
 from balaikota.demo import field, loader, performance
 from balaikota.demo.citizens import DEMO_CITIZEN_PHONE, UNCLAIMED_PHONE, load_citizen_account
+from balaikota.demo.forwarding import load_forwarded_sample
 from balaikota.demo.history import load_history
 
 NOT_PRODUCTION_FLAG = "--i-know-this-is-not-production"
@@ -58,6 +59,7 @@ class Command(BaseCommand):
         created = loader.load_sample_complaints()
         created += field.load_field_complaints()
         api_key = loader.load_api_client()
+        forwarded = load_forwarded_sample()
         commitments = performance.load_performance()
         logins += performance.LOGINS
         enrolled = enrol_demo_staff()
@@ -75,6 +77,10 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(f"Sample complaints created: {created} (and {history} over half a year)")
+        if forwarded:
+            self.stdout.write(
+                "Forwarded to SP4N-LAPOR! (example) and closed there: resolved here with its notes"
+            )
         self.stdout.write(f"Performance commitments signed this year: {commitments}")
         self.stdout.write(
             f"Routing model {router.version}: accuracy {router.scores['accuracy']:.3f} on texts "
