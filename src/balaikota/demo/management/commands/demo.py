@@ -11,6 +11,7 @@ from balaikota.complaints.router import current_router
 from balaikota.dashboards import summaries
 from balaikota.demo import loader, performance
 from balaikota.demo.history import load_history
+from balaikota.demo.hotspots import load_hotspots
 
 NOT_PRODUCTION_FLAG = "--i-know-this-is-not-production"
 # The demo's accounts share one published password (an administrator among them) and its
@@ -58,6 +59,7 @@ class Command(BaseCommand):
         commitments = performance.load_performance()
         logins += performance.LOGINS
         enrolled = enrol_demo_staff()
+        hotspots = load_hotspots()
         # The dashboard's figures and the map's grid, before the worker's first refresh.
         summaries.refresh()
         summaries.refresh_map()
@@ -72,6 +74,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"Sample complaints created: {created} (and {history} over half a year)")
         self.stdout.write(f"Performance commitments signed this year: {commitments}")
+        self.stdout.write(f"Hotspots: {hotspots} (one with planned work under way, /titik-rawan)")
         self.stdout.write(
             f"Routing model {router.version}: accuracy {router.scores['accuracy']:.3f} on texts "
             "it never saw"
