@@ -52,7 +52,9 @@ def test_a_hotspot_becomes_planned_work_that_the_public_follows(
     citizen.visit("/titik-rawan", then=_open_hotspot_popup)
     page = citizen.page
     expect(page.locator("#hotspot-map")).to_have_attribute("data-count", "1")
-    expect(page.locator(f"#hotspot-table tr[data-hotspot='{spot.pk}'] .hotspot-count")).to_have_text("3")
+    expect(
+        page.locator(f"#hotspot-table tr[data-hotspot='{spot.pk}'] .hotspot-count")
+    ).to_have_text("3")
     page.locator(".leaflet-popup .hotspot-popup a").click()
     page.wait_for_url(f"**/titik-rawan/{spot.pk}")
     citizen.visit(f"/titik-rawan/{spot.pk}")
@@ -67,7 +69,9 @@ def test_a_hotspot_becomes_planned_work_that_the_public_follows(
     officer.visit(f"/staf/titik-rawan/{spot.pk}")
     form = officer.page
     for complaint in made:
-        expect(form.locator(f"#hotspot-history li[data-ticket='{complaint.ticket}']")).to_be_visible()
+        expect(
+            form.locator(f"#hotspot-history li[data-ticket='{complaint.ticket}']")
+        ).to_be_visible()
 
     # a budget in words is refused, and what was typed stays
     form.fill("#id_title", "Pengaspalan ulang Jl. Sumbersari")

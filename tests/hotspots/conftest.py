@@ -16,7 +16,9 @@ from tests.conftest import SUMBERSARI, submit
 NOW = dt.datetime(2026, 12, 2, 3, 0, tzinfo=dt.UTC)
 
 
-def near(north_m: float = 0.0, east_m: float = 0.0, base: tuple[float, float] = SUMBERSARI) -> tuple[float, float]:
+def near(
+    north_m: float = 0.0, east_m: float = 0.0, base: tuple[float, float] = SUMBERSARI
+) -> tuple[float, float]:
     lat = base[0] + north_m / METRES_PER_DEGREE
     lon = base[1] + east_m / (METRES_PER_DEGREE * math.cos(math.radians(base[0])))
     return lat, lon

@@ -37,10 +37,13 @@ def test_three_road_complaints_within_fifty_metres_make_a_hotspot(cast: Cast) ->
 
     assert found.hotspots == 1
     spot = Hotspot.objects.get()
-    assert spot.count == 3 and spot.active
+    assert spot.count == 3
+    assert spot.active
     assert spot.category.slug == "jalan-rusak"
-    assert spot.region is not None and spot.region.code == "35.73.05.1005"
-    assert spot.agency is not None and spot.agency.code == "dpupr"  # by the routing rules
+    assert spot.region is not None
+    assert spot.region.code == "35.73.05.1005"
+    assert spot.agency is not None
+    assert spot.agency.code == "dpupr"
     assert spot.first_reported_at == made[0].created_at
     assert spot.last_reported_at == made[2].created_at
     assert current_sets() == [{c.ticket for c in made}]
@@ -107,7 +110,9 @@ def test_a_hotspot_keeps_its_identity_and_history_as_complaints_come_and_go(cast
         submit(at=near(0, 15))
     build.rebuild(later)
     spot.refresh_from_db()
-    assert Hotspot.objects.count() == 1 and spot.active and spot.count == 3
+    assert Hotspot.objects.count() == 1
+    assert spot.active
+    assert spot.count == 3
     left = Member.objects.get(hotspot=spot, complaint=oldest)
     assert not left.current  # history: it was in the hotspot, it is no longer counted
 
@@ -139,8 +144,12 @@ def test_the_periodic_task_computes_them(cast: Cast) -> None:
     with time_machine.travel(NOW, tick=False):
         tasks.refresh_hotspots.call_local()
     current = build.current()
-    assert current is not None and current.hotspots == 1 and current.complaints == 3
-    assert current.radius_m == 50 and current.min_complaints == 3 and current.days == 90
+    assert current is not None
+    assert current.hotspots == 1
+    assert current.complaints == 3
+    assert current.radius_m == 50
+    assert current.min_complaints == 3
+    assert current.days == 90
 
 
 def test_the_settings_change_the_thresholds(cast: Cast, settings: object) -> None:

@@ -16,6 +16,8 @@ def test_the_demo_has_hotspots_and_one_with_planned_work(city: None) -> None:
     assert load_hotspots() >= 2
     work = PlannedWork.objects.get()
     assert work.status == WorkStatus.IN_PROGRESS
-    assert work.hotspot.category.slug == "jalan-rusak" and work.agency.code == "dpupr"
+    assert work.hotspot.category.slug == "jalan-rusak"
+    assert work.agency.code == "dpupr"
     assert Hotspot.objects.filter(active=True, category__slug="sampah").exists()
-    assert load_hotspots() >= 2 and PlannedWork.objects.count() == 1  # again: nothing more
+    assert load_hotspots() >= 2
+    assert PlannedWork.objects.count() == 1

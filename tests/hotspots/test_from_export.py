@@ -52,9 +52,7 @@ def recompute(
     }
 
 
-def test_the_hotspots_are_recomputed_from_the_csv_export_alone(
-    cast: Cast, client: Client
-) -> None:
+def test_the_hotspots_are_recomputed_from_the_csv_export_alone(cast: Cast, client: Client) -> None:
     # given: complaints around a few places, of three categories, over four months, some
     # rejected, duplicated or confidential, and one exactly 50 m from another
     rng = random.Random(12)
@@ -100,4 +98,3 @@ def test_the_hotspots_are_recomputed_from_the_csv_export_alone(
         computed.min_complaints,
     )
     assert again == expected
-

@@ -17,7 +17,10 @@ from tests.hotspots.conftest import NOW, report
 pytestmark = pytest.mark.django_db
 
 CONTACT = intake.Contact(
-    name="Siti Rahayu", phone="081355512345", email="siti.rahayu@example.test", nik="3573015505900001"
+    name="Siti Rahayu",
+    phone="081355512345",
+    email="siti.rahayu@example.test",
+    nik="3573015505900001",
 )
 
 
@@ -79,7 +82,8 @@ def test_the_table_is_paginated_with_a_clear_error_for_a_wrong_page(
         second = client.get("/titik-rawan?halaman=2").content.decode()
     finally:
         views.PAGE_SIZE = saved
-    assert first.count("data-hotspot=") == 2 and second.count("data-hotspot=") == 1
+    assert first.count("data-hotspot=") == 2
+    assert second.count("data-hotspot=") == 1
     response = client.get("/titik-rawan?halaman=dua")
     assert response.status_code == 400
     assert "halaman is a whole number from 1." in response.content.decode()

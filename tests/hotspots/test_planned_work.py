@@ -27,7 +27,9 @@ def road_hotspot(cast: Cast) -> Hotspot:
     return Hotspot.objects.get()
 
 
-def plan(spot: Hotspot, user: object, title: str = "Pengaspalan ulang Jl. Sumbersari") -> PlannedWork:
+def plan(
+    spot: Hotspot, user: object, title: str = "Pengaspalan ulang Jl. Sumbersari"
+) -> PlannedWork:
     return services.create_work(
         spot,
         user,  # type: ignore[arg-type]
@@ -45,7 +47,9 @@ def test_agency_staff_plan_work_and_move_it_to_done_every_step_audited(
     road_hotspot: Hotspot, cast: Cast
 ) -> None:
     work = plan(road_hotspot, cast.pupr_staff)
-    services.change_status(work, cast.pupr_head, WorkStatus.IN_PROGRESS, "Kontraktor mulai bekerja.")
+    services.change_status(
+        work, cast.pupr_head, WorkStatus.IN_PROGRESS, "Kontraktor mulai bekerja."
+    )
     services.change_status(work, cast.pupr_staff, WorkStatus.DONE, "Selesai diaspal.")
 
     work.refresh_from_db()
@@ -114,7 +118,8 @@ def test_the_form_plans_work_and_a_bad_one_keeps_what_was_typed(
     response = client.post(url, {**bad, "planned_end": "2027-04-30", "budget": "Rp 1.250.000.000"})
     assert response.status_code == 302
     work = PlannedWork.objects.get()
-    assert work.budget == Decimal("1250000000") and work.agency.code == "dpupr"
+    assert work.budget == Decimal("1250000000")
+    assert work.agency.code == "dpupr"
 
     response = client.post(
         f"/staf/pekerjaan-terencana/{work.pk}/status", {"status": "in_progress", "note": "Mulai."}
@@ -132,7 +137,12 @@ def test_staff_of_another_agency_cannot_open_or_plan_the_hotspot(
     assert client.get("/staf/titik-rawan").content.decode().count("data-hotspot=") == 0
     response = client.post(
         f"/staf/titik-rawan/{road_hotspot.pk}/rencana",
-        {"title": "x", "description": "y", "planned_start": "2027-01-01", "planned_end": "2027-01-02"},
+        {
+            "title": "x",
+            "description": "y",
+            "planned_start": "2027-01-01",
+            "planned_end": "2027-01-02",
+        },
     )
     assert response.status_code == 404
     client.force_login(cast.citizen)
@@ -145,7 +155,8 @@ def test_the_mayors_office_sees_every_hotspot_but_cannot_plan(
 ) -> None:
     client.force_login(cast.mayor_office)
     page = client.get(f"/staf/titik-rawan/{road_hotspot.pk}").content.decode()
-    assert 'id="plan-not-allowed"' in page and 'id="plan-form"' not in page
+    assert 'id="plan-not-allowed"' in page
+    assert 'id="plan-form"' not in page
 
 
 def test_the_agency_sees_its_hotspot_with_its_history(
@@ -168,7 +179,8 @@ def test_the_public_sees_the_work_on_its_page_the_hotspot_and_each_complaint(
     services.change_status(work, cast.pupr_staff, WorkStatus.IN_PROGRESS, "Kontraktor mulai.")
 
     page = client.get(f"/pekerjaan-terencana/{work.pk}").content.decode()
-    assert "Pengaspalan ulang Jl. Sumbersari" in page and "Kontraktor mulai." in page
+    assert "Pengaspalan ulang Jl. Sumbersari" in page
+    assert "Kontraktor mulai." in page
     assert "Rp450.000.000" in page or "Rp450,000,000" in page
     spot_page = client.get(f"/titik-rawan/{road_hotspot.pk}").content.decode()
     assert f'data-work="{work.pk}"' in spot_page

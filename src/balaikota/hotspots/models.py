@@ -39,7 +39,10 @@ class Hotspot(models.Model):
     figures (`count`, the dates, the centre) are those of its complaints in that build."""
 
     category = models.ForeignKey(
-        "complaints.Category", on_delete=models.PROTECT, related_name="+", verbose_name=_("category")
+        "complaints.Category",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("category"),
     )
     region = models.ForeignKey(
         "regions.Region",

@@ -49,7 +49,7 @@ def map_items() -> list[dict[str, Any]]:
         .values("pk", "lat", "lon", "count", "category__name", "category__name_en", "work_status")
         .order_by("-count", "id")
     )
-    return list(rows)
+    return [dict(row) for row in rows]
 
 
 def hotspot(pk: int) -> Hotspot:
@@ -149,7 +149,5 @@ def history(spot: Hotspot) -> list[HistoryEntry]:
 
 def per_month(entries: list[HistoryEntry]) -> list[tuple[str, int]]:
     """Complaints per month of submission (the city's time), in order."""
-    months = Counter(
-        timezone.localtime(e.complaint.created_at).strftime("%Y-%m") for e in entries
-    )
+    months = Counter(timezone.localtime(e.complaint.created_at).strftime("%Y-%m") for e in entries)
     return sorted(months.items())

@@ -73,7 +73,7 @@ def _record(
 
 def create_work(hotspot: Hotspot, actor: User, data: WorkInput) -> PlannedWork:
     """A planned work for the hotspot, status planned; refused while another is unfinished."""
-    if not may_plan(actor, hotspot):
+    if not may_plan(actor, hotspot) or hotspot.agency_id is None:
         raise NotAllowed(_("Only staff of the agency responsible for this hotspot may plan work."))
     if data.planned_end < data.planned_start:
         raise StepRefused(_("The planned end cannot be before the planned start."))
@@ -93,9 +93,7 @@ def create_work(hotspot: Hotspot, actor: User, data: WorkInput) -> PlannedWork:
             )
             _record(work, actor, lifecycle.CREATE, "", WorkStatus.PLANNED, data.title)
     except IntegrityError as exc:  # another officer planned it at the same moment
-        raise StepRefused(
-            _("This hotspot already has planned work that is not finished.")
-        ) from exc
+        raise StepRefused(_("This hotspot already has planned work that is not finished.")) from exc
     return work
 
 

@@ -74,8 +74,7 @@ def map_data(request: HttpRequest) -> HttpResponse:
                     "lat": item["lat"],
                     "lon": item["lon"],
                     "count": item["count"],
-                    "category": (english and item["category__name_en"])
-                    or item["category__name"],
+                    "category": (english and item["category__name_en"]) or item["category__name"],
                     "work": str(labels[item["work_status"]]) if item["work_status"] else None,
                     "url": f"{detail}{item['pk']}",
                 }
@@ -160,7 +159,7 @@ def plan_work(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.WorkForm(request.POST)
     if form.is_valid():
         try:
-            work = services.create_work(spot, user, form.work_input())
+            services.create_work(spot, user, form.work_input())
         except services.NotAllowed as exc:
             raise PermissionDenied(str(exc)) from exc
         except services.StepRefused as exc:

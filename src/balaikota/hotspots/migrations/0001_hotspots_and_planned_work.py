@@ -7,126 +7,282 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('agencies', '0002_initial'),
-        ('complaints', '0011_routing_model'),
-        ('regions', '0001_initial'),
+        ("agencies", "0002_initial"),
+        ("complaints", "0011_routing_model"),
+        ("regions", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Build',
+            name="Build",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(default='current', max_length=20, unique=True)),
-                ('computed_at', models.DateTimeField(verbose_name='computed')),
-                ('window_start', models.DateTimeField(verbose_name='complaints submitted from')),
-                ('window_end', models.DateTimeField(verbose_name='up to (not including)')),
-                ('radius_m', models.PositiveIntegerField(verbose_name='radius (m)')),
-                ('min_complaints', models.PositiveIntegerField(verbose_name='minimum complaints')),
-                ('days', models.PositiveIntegerField(verbose_name='days')),
-                ('hotspots', models.PositiveIntegerField(verbose_name='hotspots found')),
-                ('complaints', models.PositiveIntegerField(verbose_name='complaints considered')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(default="current", max_length=20, unique=True)),
+                ("computed_at", models.DateTimeField(verbose_name="computed")),
+                ("window_start", models.DateTimeField(verbose_name="complaints submitted from")),
+                ("window_end", models.DateTimeField(verbose_name="up to (not including)")),
+                ("radius_m", models.PositiveIntegerField(verbose_name="radius (m)")),
+                ("min_complaints", models.PositiveIntegerField(verbose_name="minimum complaints")),
+                ("days", models.PositiveIntegerField(verbose_name="days")),
+                ("hotspots", models.PositiveIntegerField(verbose_name="hotspots found")),
+                ("complaints", models.PositiveIntegerField(verbose_name="complaints considered")),
             ],
             options={
-                'verbose_name': 'hotspot computation',
-                'verbose_name_plural': 'hotspot computations',
+                "verbose_name": "hotspot computation",
+                "verbose_name_plural": "hotspot computations",
             },
         ),
         migrations.CreateModel(
-            name='Hotspot',
+            name="Hotspot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('lat', models.FloatField(verbose_name='latitude')),
-                ('lon', models.FloatField(verbose_name='longitude')),
-                ('count', models.PositiveIntegerField(verbose_name='complaints')),
-                ('first_reported_at', models.DateTimeField(verbose_name='first report')),
-                ('last_reported_at', models.DateTimeField(verbose_name='last report')),
-                ('active', models.BooleanField(default=True, verbose_name='current')),
-                ('detected_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='first found')),
-                ('seen_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='last found')),
-                ('agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='hotspots', to='agencies.agency', verbose_name='agency')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='complaints.category', verbose_name='category')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='kelurahan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("lat", models.FloatField(verbose_name="latitude")),
+                ("lon", models.FloatField(verbose_name="longitude")),
+                ("count", models.PositiveIntegerField(verbose_name="complaints")),
+                ("first_reported_at", models.DateTimeField(verbose_name="first report")),
+                ("last_reported_at", models.DateTimeField(verbose_name="last report")),
+                ("active", models.BooleanField(default=True, verbose_name="current")),
+                (
+                    "detected_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="first found"
+                    ),
+                ),
+                (
+                    "seen_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="last found"
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="hotspots",
+                        to="agencies.agency",
+                        verbose_name="agency",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="complaints.category",
+                        verbose_name="category",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="kelurahan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'hotspot',
-                'verbose_name_plural': 'hotspots',
+                "verbose_name": "hotspot",
+                "verbose_name_plural": "hotspots",
             },
         ),
         migrations.CreateModel(
-            name='Member',
+            name="Member",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('current', models.BooleanField(default=True)),
-                ('joined_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('complaint', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='hotspot_memberships', to='complaints.complaint')),
-                ('hotspot', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='hotspots.hotspot')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("current", models.BooleanField(default=True)),
+                ("joined_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "complaint",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="hotspot_memberships",
+                        to="complaints.complaint",
+                    ),
+                ),
+                (
+                    "hotspot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="members",
+                        to="hotspots.hotspot",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='hotspot',
-            name='complaints',
-            field=models.ManyToManyField(related_name='hotspots', through='hotspots.Member', to='complaints.complaint'),
+            model_name="hotspot",
+            name="complaints",
+            field=models.ManyToManyField(
+                related_name="hotspots", through="hotspots.Member", to="complaints.complaint"
+            ),
         ),
         migrations.CreateModel(
-            name='PlannedWork',
+            name="PlannedWork",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=150, verbose_name='title')),
-                ('description', models.TextField(verbose_name='description')),
-                ('planned_start', models.DateField(verbose_name='planned start')),
-                ('planned_end', models.DateField(verbose_name='planned end')),
-                ('budget', models.DecimalField(blank=True, decimal_places=0, max_digits=15, null=True, verbose_name='budget (Rp)')),
-                ('status', models.CharField(choices=[('planned', 'Planned'), ('in_progress', 'Under way'), ('done', 'Done'), ('cancelled', 'Cancelled')], default='planned', max_length=12, verbose_name='status')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='last change')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='agencies.agency', verbose_name='agency')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('hotspot', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='works', to='hotspots.hotspot', verbose_name='hotspot')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=150, verbose_name="title")),
+                ("description", models.TextField(verbose_name="description")),
+                ("planned_start", models.DateField(verbose_name="planned start")),
+                ("planned_end", models.DateField(verbose_name="planned end")),
+                (
+                    "budget",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=0,
+                        max_digits=15,
+                        null=True,
+                        verbose_name="budget (Rp)",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "Planned"),
+                            ("in_progress", "Under way"),
+                            ("done", "Done"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="planned",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="created"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="last change")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="agencies.agency",
+                        verbose_name="agency",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "hotspot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="works",
+                        to="hotspots.hotspot",
+                        verbose_name="hotspot",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'planned work',
-                'verbose_name_plural': 'planned work',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "planned work",
+                "verbose_name_plural": "planned work",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='WorkEvent',
+            name="WorkEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='time')),
-                ('action', models.CharField(max_length=20, verbose_name='action')),
-                ('from_status', models.CharField(blank=True, max_length=12, verbose_name='from status')),
-                ('to_status', models.CharField(max_length=12, verbose_name='to status')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('work', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='hotspots.plannedwork')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="time"),
+                ),
+                ("action", models.CharField(max_length=20, verbose_name="action")),
+                (
+                    "from_status",
+                    models.CharField(blank=True, max_length=12, verbose_name="from status"),
+                ),
+                ("to_status", models.CharField(max_length=12, verbose_name="to status")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "work",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="hotspots.plannedwork",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'planned work step',
-                'verbose_name_plural': 'planned work steps',
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "planned work step",
+                "verbose_name_plural": "planned work steps",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='member',
-            constraint=models.UniqueConstraint(fields=('hotspot', 'complaint'), name='hotspot_member_once'),
+            model_name="member",
+            constraint=models.UniqueConstraint(
+                fields=("hotspot", "complaint"), name="hotspot_member_once"
+            ),
         ),
         migrations.AddIndex(
-            model_name='hotspot',
-            index=models.Index(fields=['active', '-count', '-last_reported_at'], name='hotspot_list_idx'),
+            model_name="hotspot",
+            index=models.Index(
+                fields=["active", "-count", "-last_reported_at"], name="hotspot_list_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='hotspot',
-            index=models.Index(fields=['agency', 'active', '-count'], name='hotspot_agency_idx'),
+            model_name="hotspot",
+            index=models.Index(fields=["agency", "active", "-count"], name="hotspot_agency_idx"),
         ),
         migrations.AddConstraint(
-            model_name='plannedwork',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['planned', 'in_progress'])), fields=('hotspot',), name='one_unfinished_work_per_hotspot'),
+            model_name="plannedwork",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ["planned", "in_progress"])),
+                fields=("hotspot",),
+                name="one_unfinished_work_per_hotspot",
+            ),
         ),
     ]
