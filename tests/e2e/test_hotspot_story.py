@@ -16,7 +16,7 @@ from balaikota.hotspots.models import Hotspot, PlannedWork, WorkStatus
 from tests.conftest import Cast
 from tests.e2e.conftest import log_in
 from tests.e2e.test_no_console_errors import Watcher, phone  # noqa: F401 (the fixture)
-from tests.hotspots.conftest import report
+from tests.hotspots.conftest import NOW, report
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,7 +44,7 @@ def test_a_hotspot_becomes_planned_work_that_the_public_follows(
 ) -> None:
     # given potholes reported three times at one place in Sumbersari, and the hotspots computed
     made = [report(20), report(9, 15), report(2, 0, 25)]
-    build.rebuild()
+    build.rebuild(NOW)
     spot = Hotspot.objects.get()
 
     # when a citizen opens the hotspots on a phone
