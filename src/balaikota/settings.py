@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "balaikota.open311",
     "balaikota.opendata",
     "balaikota.dashboards",
+    "balaikota.hotspots",
     "balaikota.privacy",
     "balaikota.demo",
     # After core: its admin extends core's user admin with the second-factor reset.
@@ -355,6 +356,11 @@ MAP_TILE_URL = env_str("MAP_TILE_URL")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION")
 PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES")
 PERFORMANCE_CHECKIN_DAYS = env_int("PERFORMANCE_CHECKIN_DAYS")
+
+# Hotspots: at least this many complaints of one category within this radius in the window.
+HOTSPOT_MIN_COMPLAINTS = env_int("HOTSPOT_MIN_COMPLAINTS")
+HOTSPOT_RADIUS_METRES = env_int("HOTSPOT_RADIUS_METRES")
+HOTSPOT_DAYS = env_int("HOTSPOT_DAYS")
 try:
     PERFORMANCE_BANDS = tuple(float(v) for v in env_list("PERFORMANCE_BANDS"))
 except ValueError as _exc:

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("balaikota.opendata.urls")),
     path("", include("balaikota.performance.urls")),
     path("", include("balaikota.dashboards.urls")),
+    path("", include("balaikota.hotspots.urls")),
     path("", include("balaikota.privacy.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

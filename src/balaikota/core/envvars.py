@@ -236,6 +236,13 @@ SCHEMA: tuple[Var, ...] = (
         "15",
         "Days after a quarter ends by which its performance check-in is due.",
     ),
+    Var(
+        "HOTSPOT_MIN_COMPLAINTS",
+        "3",
+        "Complaints of one category close together that make a hotspot (docs/hotspots.md).",
+    ),
+    Var("HOTSPOT_RADIUS_METRES", "50", "How close (metres) the complaints of a hotspot are."),
+    Var("HOTSPOT_DAYS", "90", "The days of complaints the hotspots are computed from."),
     Var("LOGIN_FAILURE_LIMIT", "5", "Failed log-ins before an account and address are locked."),
     Var("LOGIN_COOLOFF_MINUTES", "15", "Minutes a locked log-in stays locked."),
     Var(

@@ -18,6 +18,7 @@
   var saved = /^#(\d+)\/(-?[\d.]+)\/(-?[\d.]+)$/.exec(window.location.hash);
   if (saved) start = { zoom: +saved[1], lat: +saved[2], lon: +saved[3] };
   var map = L.map(box, { minZoom: 10, maxZoom: 19, zoomControl: false }).setView([start.lat, start.lon], start.zoom);
+  box.leafletMap = map; // for the layers other apps add (hotspots/map.js)
   L.control.zoom({ zoomInTitle: labels.zoom_in, zoomOutTitle: labels.zoom_out }).addTo(map);
   if (box.dataset.tiles) {
     L.tileLayer(box.dataset.tiles, { maxZoom: 19, attribution: box.dataset.attribution }).addTo(map);

@@ -13,6 +13,7 @@ from balaikota.demo import field, loader, performance
 from balaikota.demo.citizens import DEMO_CITIZEN_PHONE, UNCLAIMED_PHONE, load_citizen_account
 from balaikota.demo.forwarding import load_forwarded_sample
 from balaikota.demo.history import load_history
+from balaikota.demo.hotspots import load_hotspots
 
 NOT_PRODUCTION_FLAG = "--i-know-this-is-not-production"
 # The demo's accounts share one published password (an administrator among them) and its
@@ -64,6 +65,7 @@ class Command(BaseCommand):
         logins += performance.LOGINS
         enrolled = enrol_demo_staff()
         citizen_reports = load_citizen_account()
+        hotspots = load_hotspots()
         # The dashboard's figures and the map's grid, before the worker's first refresh.
         summaries.refresh()
         summaries.refresh_map()
@@ -82,6 +84,7 @@ class Command(BaseCommand):
                 "Forwarded to SP4N-LAPOR! (example) and closed there: resolved here with its notes"
             )
         self.stdout.write(f"Performance commitments signed this year: {commitments}")
+        self.stdout.write(f"Hotspots: {hotspots} (one with planned work under way, /titik-rawan)")
         self.stdout.write(
             f"Routing model {router.version}: accuracy {router.scores['accuracy']:.3f} on texts "
             "it never saw"
