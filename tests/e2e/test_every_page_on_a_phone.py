@@ -277,14 +277,11 @@ class Walk:
 def _objects(cast: Cast, world: World) -> Objects:  # noqa: F811
     populate(world)
     reported = submit(reporter=cast.citizen, photo_files=[jpeg()])
-    resolved = submit(
-        "Lampu penerangan jalan mati sejak seminggu, gelap sekali di malam hari.", at=KLOJEN
+    resolved = submit("Aspal jalan di depan pasar mengelupas dan berlubang.", at=KLOJEN)
+    complaint_services.accept_complaint(resolved, cast.pupr_staff)
+    complaint_services.resolve_complaint(
+        resolved, cast.pupr_staff, "Sudah diperbaiki.", jpeg("after.jpg")
     )
-    if resolved.agency is not None:
-        complaint_services.accept_complaint(resolved, cast.pupr_staff)
-        complaint_services.resolve_complaint(
-            resolved, cast.pupr_staff, "Sudah diperbaiki.", jpeg("after.jpg")
-        )
     commitment = Commitment.objects.filter(agency__code="dpupr").get()
     check_in = monitoring.submit_check_in(
         world.pupr_head,
