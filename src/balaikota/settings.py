@@ -32,6 +32,8 @@ DEBUG = env_bool("DEBUG")
 SECRET_KEY = env_str("SECRET_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# A refused form answers as a page of the site (in Indonesian first), not Django's English.
+CSRF_FAILURE_VIEW = "balaikota.core.endpoint_errors.csrf_failure"
 
 _INSECURE_KEY = "insecure-development-key-do-not-use-in-production"
 if DEBUG or TESTING:

@@ -11,6 +11,8 @@ handler400 = "balaikota.core.bodylimit.bad_request"
 # /open311/v2/), and pages in the site's layout rather than Django's bare English text.
 handler403 = "balaikota.core.endpoint_errors.forbidden"
 handler404 = "balaikota.core.endpoint_errors.not_found"
+# A failure: the site's layout drawn without the database, which may be what failed.
+handler500 = "balaikota.core.endpoint_errors.server_error"
 
 urlpatterns = [
     path("", include("balaikota.core.urls")),

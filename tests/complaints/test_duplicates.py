@@ -111,3 +111,56 @@ def test_operators_see_possible_duplicates_on_the_complaint(cast: Cast) -> None:
 
 def test_distance_is_measured_in_metres() -> None:
     assert duplicates.distance_m(-7.96, 112.614, -7.961, 112.614) == pytest.approx(111, abs=1)
+
+
+def _nearby(**params: object) -> list[dict[str, object]]:
+    query = {"lat": SUMBERSARI[0], "lon": SUMBERSARI[1], **params}
+    answer = Client().get("/api/v1/complaints/similar", query)
+    assert answer.status_code == 200
+    return list(answer.json())
+
+
+def test_the_pin_alone_shows_open_reports_nearby_of_every_category(cast: Cast) -> None:
+    hole = submit(text=HOLE, at=NEAR)
+    rubbish = submit(text="Sampah menumpuk di depan warung.", category="sampah", at=NEAR)
+    submit(text=HOLE, at=FAR)  # too far
+    closed = submit(text=HOLE, at=NEAR, category=None)
+    Complaint.objects.filter(pk=closed.pk).update(status=Status.REJECTED)
+
+    shown = _nearby()
+
+    assert {item["ticket"] for item in shown} == {hole.ticket, rubbish.ticket}
+    assert {item["category"] for item in shown} == {"jalan-rusak", "sampah"}
+
+
+def test_choosing_a_category_narrows_the_nearby_reports_to_it(cast: Cast) -> None:
+    hole = submit(text=HOLE, at=NEAR)
+    submit(text="Sampah menumpuk di depan warung, bau sekali.", category="sampah", at=NEAR)
+
+    assert [item["ticket"] for item in _nearby(category="jalan-rusak")] == [hole.ticket]
+    assert _nearby(category="tidak-ada") == []
+
+
+def test_nearby_reports_carry_no_personal_data(cast: Cast) -> None:
+    submit(
+        text="Jalan berlubang di depan rumah Siti Aminah, telepon 081234567890.",
+        at=NEAR,
+        contact=intake.Contact(name="Siti Aminah", phone="081234567890", email="siti@x.test"),
+    )
+
+    answer = str(_nearby())
+
+    assert "081234567890" not in answer
+    assert "siti@x.test" not in answer
+
+
+def test_nearby_reports_cost_the_same_few_queries_however_many_there_are(
+    cast: Cast, django_assert_max_num_queries: object
+) -> None:
+    for category in ["jalan-rusak", "sampah", "jalan-rusak", "sampah", "jalan-rusak", "sampah"]:
+        submit(text=HOLE, category=category, at=NEAR)
+
+    with django_assert_max_num_queries(2):  # type: ignore[operator]
+        shown = _nearby()
+
+    assert len(shown) == 5

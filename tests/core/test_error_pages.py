@@ -55,3 +55,64 @@ def test_a_citizen_on_a_staff_page_is_told_why_in_the_sites_layout(
     assert "This page is for city staff." in page
     assert 'id="endpoint-error"' in page
     assert "Report a problem" in page  # the site's navigation, not a bare text
+
+
+def test_a_refused_visitor_is_offered_to_log_in_and_the_way_home(client: Client) -> None:
+    response = client.get("/halaman-yang-tidak-ada")
+    page = response.content.decode()
+    assert 'id="error-log-in" href="/masuk/?next=/halaman-yang-tidak-ada"' in page
+    assert 'id="error-home" href="/"' in page
+
+
+def test_a_form_sent_without_its_csrf_token_is_refused_in_the_sites_layout_in_indonesian(
+    city: None,
+) -> None:
+    browser = Client(enforce_csrf_checks=True)
+    with translation.override("id"):
+        response = browser.post(
+            "/langganan", {"email": "a@example.test"}, HTTP_ACCEPT_LANGUAGE="id"
+        )
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert 'id="endpoint-error"' in page
+    assert 'lang="id"' in page
+    assert "Lapor" in page  # the site's navigation, in Indonesian
+    assert "CSRF" not in page  # not Django's English page
+    # and it says what to do (read here in English, the message id)
+    english = browser.post("/langganan", {"email": "a@example.test"}).content.decode()
+    assert "reload the page and send it again" in english
+
+
+def _boom(request: object) -> None:
+    raise RuntimeError("the database went away")
+
+
+def _urls_with_a_failing_view() -> object:
+    """The project's URL conf (and its handler500) with one view that fails."""
+    import types
+
+    from django.urls import path
+
+    from balaikota import urls
+
+    module = types.ModuleType("urls_with_a_failing_view")
+    module.urlpatterns = [path("gagal", _boom), *urls.urlpatterns]  # type: ignore[attr-defined]
+    module.handler500 = urls.handler500  # type: ignore[attr-defined]
+    return module
+
+
+def test_a_failure_is_a_page_of_the_site_drawn_without_the_database(
+    settings,  # type: ignore[no-untyped-def]
+    django_assert_num_queries,  # type: ignore[no-untyped-def]
+) -> None:
+    settings.ROOT_URLCONF = _urls_with_a_failing_view()
+    browser = Client(raise_request_exception=False)
+    with django_assert_num_queries(0), translation.override("id"):
+        response = browser.get("/gagal", HTTP_ACCEPT_LANGUAGE="id")
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert 'id="endpoint-error" data-status="500"' in page
+    assert settings.CITY_NAME in page  # the site's layout, named for the city
+    assert 'lang="id"' in page
+    assert 'id="error-home"' in page
+    assert "the database went away" not in page

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,17 @@ CHROMIUM_ARGS = [
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 SHOTS = Path("/tmp/shots")
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+# WCAG 2.1 A and AA; "serious" and "critical" fail the test (contrast, names, keyboard...).
+_AXE_RUN = """async () => {
+  const result = await axe.run(document, {
+    runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    resultTypes: ["violations"],
+  });
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+}"""
 # Long enough for a cold Leaflet load on a busy CI machine, short enough to fail fast.
 TIMEOUT_MS = 10_000
 
@@ -123,3 +135,23 @@ def log_in(page: Page, username: str, password: str = "password-123") -> None:  
         page.fill("#id_code", fresh_code(device))
         page.locator("#id_code").press("Enter")
         page.wait_for_url(lambda url: "/akun/verifikasi/" not in url)
+
+
+@cache
+def _axe_source() -> str | None:
+    """axe-core's script (from the npm registry: `make install` puts it in node_modules);
+    None without npm, and the accessibility checks are then skipped (`make install` says so)."""
+    return AXE.read_text(encoding="utf-8") if AXE.exists() else None
+
+
+def axe_violations(page: Page) -> list[str]:
+    """The page's serious and critical WCAG 2.1 A/AA violations, as "rule: where" lines.
+
+    axe-core is evaluated through the browser's debugging protocol, which the page's
+    Content-Security-Policy does not govern: the page's own policy stays on meanwhile."""
+    source = _axe_source()
+    if source is None:
+        return []
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(source)
+    return list(page.evaluate(_AXE_RUN))

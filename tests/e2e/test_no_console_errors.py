@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import ConsoleMessage, Page, expect
@@ -22,30 +20,11 @@ from balaikota.complaints.models import Complaint
 from balaikota.core.models import Role
 from balaikota.performance.models import Auction, Commitment
 from tests.conftest import Cast, make_user, submit
-from tests.e2e.conftest import PHONE, log_in
+from tests.e2e.conftest import PHONE, axe_violations, log_in
 from tests.performance.conftest import YEAR, World, world  # noqa: F401  (the fixture, used below)
 from tests.performance.test_pages import populate
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-# WCAG 2.1 A and AA; "serious" and "critical" fail the test (contrast, names, keyboard...).
-_AXE_RUN = """async () => {
-  const result = await axe.run(document, {
-    runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-    resultTypes: ["violations"],
-  });
-  return result.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
-}"""
-
-
-@cache
-def _axe_source() -> str | None:
-    """axe-core's script; None without npm (`make install` says so), the other checks run."""
-    return AXE.read_text(encoding="utf-8") if AXE.exists() else None
-
 
 _LISTEN = """
 window.__cspViolations = [];
@@ -80,12 +59,8 @@ class Watcher:
         width = self.page.evaluate("document.documentElement.scrollWidth")
         if width > PHONE["width"]:
             found.append(f"{width} px wide on a {PHONE['width']} px screen")
-        axe = _axe_source()
-        if axe and not path.startswith("/admin/"):  # Django's own admin is not ours to fix
-            # Evaluated through the browser's debugging protocol, which the CSP does not
-            # govern: the page's own policy stays on for the checks above.
-            self.page.evaluate(axe)
-            found += [f"axe: {v}" for v in self.page.evaluate(_AXE_RUN)]
+        if not path.startswith("/admin/"):  # Django's own admin is not ours to fix
+            found += [f"axe: {v}" for v in axe_violations(self.page)]
         if response.status >= 400:
             found.append(f"status {response.status}")
         if found:

@@ -69,3 +69,36 @@ def test_staff_find_a_complaint_by_its_code_or_its_words(
     staff.locator("#f-search").press("Enter")
     expect(staff.locator(f"text={bridge.ticket}").first).to_be_visible()
     expect(staff.locator(f"text={road.ticket}")).to_have_count(0)
+
+
+def test_reports_near_the_pin_show_before_a_category_is_chosen(
+    new_page: Callable[..., Page], cast: Cast, shots: Path
+) -> None:
+    from balaikota.complaints import intake
+    from tests.conftest import SUMBERSARI
+
+    # given a report of rubbish about 30 m away, by someone who left their name
+    rubbish = submit(
+        text="Sampah menumpuk di pinggir jalan dan berbau busuk.",
+        category="sampah",
+        at=(SUMBERSARI[0] + 0.0003, SUMBERSARI[1]),
+        contact=intake.Contact(name="Siti Aminah", phone="081234567890"),
+    )
+    citizen = new_page(phone=True)
+    citizen.context.grant_permissions(["geolocation"])
+    citizen.context.set_geolocation({"latitude": SUMBERSARI[0], "longitude": SUMBERSARI[1]})
+    citizen.goto("/lapor")
+    expect(citizen.locator("#report-form")).to_have_attribute("data-ready", "1")
+    # when the citizen places the pin, before choosing any category
+    citizen.locator("#use-device").click()
+    # then the report nearby is offered, with its category, and nothing personal
+    offer = citizen.locator("#similar-list li", has_text=rubbish.ticket)
+    expect(offer).to_be_visible()
+    expect(citizen.locator("#similar")).not_to_contain_text("Siti")
+    citizen.screenshot(path=str(shots / "nearby-on-pin-390.png"), full_page=True)
+    # and choosing another category narrows the list to that category
+    citizen.select_option("[name=category]", "jalan-rusak")
+    expect(offer).to_have_count(0)
+    expect(citizen.locator("#similar")).to_be_hidden()
+    citizen.select_option("[name=category]", "sampah")
+    expect(offer).to_be_visible()

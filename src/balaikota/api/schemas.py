@@ -118,7 +118,8 @@ class LocateOut(Schema):
 
 
 class SimilarQuery(Schema):
-    category: str = Field(max_length=40)
+    # Empty: nearby complaints of every category (the pin is placed, no category chosen yet).
+    category: str = Field("", max_length=40)
     lat: float = Field(ge=-90, le=90, allow_inf_nan=False)
     lon: float = Field(ge=-180, le=180, allow_inf_nan=False)
     text: str = Field("", max_length=MAX_TEXT)

@@ -237,6 +237,8 @@ def submit(
 class SimilarOut(Schema):
     ticket: str
     text: str
+    category: str
+    category_name: str
     status: str
     status_label: str
     distance_m: float
@@ -244,16 +246,23 @@ class SimilarOut(Schema):
     url: str
 
 
-@api.get("/complaints/similar", response=list[SimilarOut], summary="Open complaints like this one")
+@api.get("/complaints/similar", response=list[SimilarOut], summary="Open complaints near a point")
 def similar(request: HttpRequest, q: Query[SimilarQuery]) -> Any:
-    """Published open complaints of the same category within 100 m and 30 days with
-    similar words: the report form asks the citizen whether it is already reported."""
-    category = Category.objects.filter(slug=q.category).first()
-    found = duplicates.find_similar(category=category, lat=q.lat, lon=q.lon, text=q.text)
+    """Published open complaints within 100 m and 30 days, of `category` when given (of every
+    category without it), most alike `text` first, else nearest: the report form shows them
+    as soon as the pin is placed, and asks whether the problem is already reported."""
+    category = None
+    if q.category:
+        category = Category.objects.filter(slug=q.category).first()
+        if category is None:
+            return []
+    found = duplicates.find_nearby(category=category, lat=q.lat, lon=q.lon, text=q.text)
     return [
         SimilarOut(
             ticket=s.complaint.ticket,
             text=s.complaint.public_text[:200],
+            category=s.complaint.category.slug if s.complaint.category else "",
+            category_name=s.complaint.category.display_name if s.complaint.category else "",
             status=s.complaint.status,
             status_label=s.complaint.get_status_display(),
             distance_m=s.distance_m,

@@ -98,6 +98,43 @@ def find_similar(
     return found[:limit]
 
 
+def find_nearby(
+    *,
+    lat: float,
+    lon: float,
+    category: Category | None = None,
+    text: str = "",
+    radius_m: float = RADIUS_M,
+    days: int = PERIOD_DAYS,
+    limit: int = 5,
+) -> list[Similar]:
+    """Published open complaints within `radius_m` and the last `days`: what the report
+    form shows as soon as the pin is placed (as FixMyStreet does), of any category until the
+    citizen chooses one, then of that one. Most alike words first once there is text to
+    compare, else the nearest first. Public text only: all the citizen may be shown."""
+    dlat = radius_m / _METRES_PER_DEGREE
+    dlon = dlat / max(0.1, math.cos(math.radians(lat)))
+    candidates = publication.published().filter(
+        status__in=list(OPEN_STATUSES),
+        created_at__gte=timezone.now() - dt.timedelta(days=days),
+        lat__range=(lat - dlat, lat + dlat),
+        lon__range=(lon - dlon, lon + dlon),
+    )
+    if category is not None:
+        candidates = candidates.filter(category=category)
+    candidates = candidates.select_related("category").order_by("-created_at")
+    found = []
+    for other in candidates[:200]:
+        if other.lat is None or other.lon is None:
+            continue
+        metres = distance_m(lat, lon, other.lat, other.lon)
+        if metres <= radius_m:
+            alike = similarity(text, other.public_text) if text.strip() else 0.0
+            found.append(Similar(other, round(metres), round(alike, 3)))
+    found.sort(key=lambda s: (-s.similarity, s.distance_m))
+    return found[:limit]
+
+
 def support(complaint: Complaint, supporter: str, *, address: str = "") -> bool:
     """Count one more "saya juga"; False when this person already supported it.
 

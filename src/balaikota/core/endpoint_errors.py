@@ -12,6 +12,7 @@ from __future__ import annotations
 import enum
 import re
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
@@ -80,6 +81,34 @@ def _page(request: HttpRequest, status: int, message: str) -> HttpResponse:
         "core/error.html", {"status": status, "message": message}, request=request
     )
     return HttpResponse(body, status=status)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The project's handler500. Whatever failed may be the database, so the page is drawn
+    without the request (no context processor runs, no user or session is read): the site's
+    layout from settings alone, in the language already chosen."""
+    message = gettext("Something went wrong on our side. Please try again in a few minutes.")
+    kind = kind_of(request.path)
+    if kind is not Kind.PAGE:
+        return error_response(request, 500, message)
+    body = render_to_string(
+        "core/error.html",
+        {"status": 500, "message": message, "CITY_NAME": settings.CITY_NAME},
+    )
+    return HttpResponse(body, status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Django's CSRF_FAILURE_VIEW: a form sent from a page open too long, or without the
+    cookie, is refused with a page of the site that says what to do, not Django's English."""
+    return error_response(
+        request,
+        403,
+        gettext(
+            "The form could not be sent: the page was open too long, or your browser refused "
+            "this site's cookie. Go back, reload the page and send it again."
+        ),
+    )
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Avg
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -172,12 +172,11 @@ def dashboard_csv(request: HttpRequest, slug: str) -> HttpResponse:
         return _refused(request, exc.problems)
     summary = summaries.current()
     if summary is None:
-        response = HttpResponse(_("The figures are being computed."), status=503)
-        response["Retry-After"] = "60"
-        return response
+        # A link followed by a person: answered as a page of the site, not bare text.
+        return error_response(request, 503, _("The figures are being computed."), retry_after=60)
     table = tables.for_csv(summary.data, slug, period)
     if table is None:
-        return HttpResponse(status=404)
+        raise Http404("no such table")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="sambat-{slug}.csv"'
     writer = csv.writer(response)

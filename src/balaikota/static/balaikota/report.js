@@ -168,7 +168,8 @@
     }).catch(function () { return file; });
   }
 
-  // Already reported nearby? Offer "saya juga" instead of a second report.
+  // Already reported nearby? Offer "saya juga" instead of a second report (checked again when
+  // the pin moves, the category is chosen or the text changes).
   var similarBox = document.getElementById("similar");
   var similarList = document.getElementById("similar-list");
   var categoryInput = form.querySelector("[name=category]");
@@ -177,7 +178,8 @@
   function checkSimilar() {
     clearTimeout(similarTimer);
     similarTimer = setTimeout(function () {
-      if (!categoryInput.value || !latInput.value || !lonInput.value) {
+      // As soon as the pin is placed: every category until one is chosen, then that one.
+      if (!latInput.value || !lonInput.value) {
         similarBox.classList.add("d-none");
         return;
       }
@@ -198,8 +200,8 @@
       link.href = item.url;
       link.textContent = item.ticket;
       li.appendChild(link);
-      li.appendChild(document.createTextNode(" · " + item.distance_m + " m · +" +
-        item.supporters + " · " + item.text + " "));
+      li.appendChild(document.createTextNode(" · " + (item.category_name ? item.category_name + " · " : "") +
+        item.distance_m + " m · +" + item.supporters + " · " + item.text + " "));
       var button = document.createElement("button");
       button.type = "button";
       button.className = "btn btn-sm btn-outline-primary";
