@@ -131,6 +131,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "balaikota.core.context_processors.site",
                 "balaikota.performance.context_processors.performance",
+                "balaikota.notifications.context_processors.notices",
             ],
         },
     },
@@ -371,6 +372,7 @@ OPEN311_RATE_LIMIT = env_int("OPEN311_RATE_LIMIT")
 RATE_LIMIT_REPORTS = env_rate("RATE_LIMIT_REPORTS")
 RATE_LIMIT_SUPPORTS = env_rate("RATE_LIMIT_SUPPORTS")
 RATE_LIMIT_SUBSCRIBE = env_rate("RATE_LIMIT_SUBSCRIBE")
+REPORTER_LINK_DAYS = env_int("REPORTER_LINK_DAYS")
 RATE_LIMIT_GATEWAY = env_rate("RATE_LIMIT_GATEWAY")
 SUPPORT_NOTICE_SUPPORTERS = env_int("SUPPORT_NOTICE_SUPPORTERS")
 GATEWAY_SECRET = env_str("GATEWAY_SECRET")

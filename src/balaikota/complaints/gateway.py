@@ -2,7 +2,8 @@
 
 "SAMBAT <isi>" makes a complaint through the same path as the web form ("SAMBAT ANONIM
 <isi>" an anonymous one, "SAMBAT RAHASIA <isi>" a confidential one); "CEK <kode>" answers
-with its status. Replies go through the outbox. The sender's number is the
+with its status; the reporter answers a resolution with "YA <kode>" (it is fixed) or
+"BUKA <kode> <alasan>" (it is not: reopen), accepted only from their own number. Replies go through the outbox. The sender's number is the
 reporter's phone: personal data, never shown publicly.
 """
 
@@ -19,12 +20,16 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from balaikota.complaints import intake
+from balaikota.complaints import intake, services
+from balaikota.complaints.lifecycle import TransitionNotAllowed
 from balaikota.complaints.models import Channel, Complaint, Privacy
 from balaikota.complaints.tickets import normalise_ticket
 from balaikota.notifications import services as outbox
+from balaikota.privacy.contacts import same_phone
 
-COMMAND = re.compile(r"^\s*(SAMBAT|CEK|LAPOR)\b[\s:.,-]*(.*)$", re.IGNORECASE | re.DOTALL)
+COMMAND = re.compile(
+    r"^\s*(SAMBAT|CEK|LAPOR|YA|BUKA)\b[\s:.,-]*(.*)$", re.IGNORECASE | re.DOTALL
+)
 # The mode, as the first word after SAMBAT: Indonesian first, English understood too.
 MODE = re.compile(
     r"^(ANONIM|ANONYMOUS|RAHASIA|CONFIDENTIAL|BIASA|PUBLIC)\b[\s:.,-]*(.*)$",
@@ -109,10 +114,13 @@ def handle(message: Message) -> str:
                 reply, new = _complain(message, rest)
             elif keyword == "CEK":
                 reply = _status(rest)
+            elif keyword in {"YA", "BUKA"}:
+                reply = _answer_resolution(message, keyword, rest)
             else:
                 reply = _(
                     "To complain, send: SAMBAT <what and where>. To follow a complaint, send: "
-                    "CEK <tracking code>."
+                    "CEK <tracking code>. When it is resolved, send YA <tracking code> if it is "
+                    "fixed, or BUKA <tracking code> <reason> if it is not."
                 )
             if new:
                 outbox.send_text(
@@ -134,7 +142,9 @@ def _complain(message: Message, text: str) -> tuple[str, bool]:
             lat=message.lat,
             lon=message.lon,
             location_source="device",
-            contact=intake.Contact(phone=message.sender),
+            contact=intake.Contact(
+                phone=message.sender, notify_by="phone", phone_channel=message.channel
+            ),
             channel=Channel(message.channel),
             # A gateway that sends the same message twice gets the same complaint.
             submission_key=f"gateway:{message.channel}:{message.id}" if message.id else None,
@@ -175,3 +185,26 @@ def _status(code: str) -> str:
         "ticket": complaint.ticket,
         "status": complaint.get_status_display(),
     }
+
+
+def _answer_resolution(message: Message, keyword: str, rest: str) -> str:
+    """YA <kode>: the reporter confirms it is fixed; BUKA <kode> <alasan>: it is not. Only
+    from the number the complaint was reported with (anyone else learns nothing of it)."""
+    code, _space, reason = rest.partition(" ")
+    ticket = normalise_ticket(code) if code.strip() else ""
+    complaint = Complaint.objects.filter(ticket=ticket).first() if ticket else None
+    if complaint is None or not same_phone(complaint.reporter_phone, message.sender):
+        return _(
+            "No complaint reported from this number has the tracking code %(code)s."
+        ) % {"code": code[:20] or "-"}
+    values = {"ticket": complaint.ticket}
+    try:
+        if keyword == "YA":
+            services.confirm_resolution(complaint)
+            return _("Thank you. Complaint %(ticket)s is closed.") % values
+        if not reason.strip():
+            return _("Write what is still wrong: BUKA %(ticket)s <reason>.") % values
+        services.reopen_complaint(complaint, reason.strip())
+        return _("Complaint %(ticket)s was reopened and sent back to the agency.") % values
+    except TransitionNotAllowed as exc:
+        return f"{complaint.ticket}: {exc}"

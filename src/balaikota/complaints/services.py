@@ -98,7 +98,9 @@ def _transition(
 @transaction.atomic
 def verify_complaint(complaint: Complaint, user: User, note: str = "") -> Complaint:
     complaint = _locked(complaint)
-    return _transition(complaint, Action.VERIFY, user, actor_for(user, complaint), note)
+    _transition(complaint, Action.VERIFY, user, actor_for(user, complaint), note)
+    notify.status_changed(complaint, note)
+    return complaint
 
 
 @transaction.atomic
@@ -175,7 +177,7 @@ def reject_complaint(complaint: Complaint, user: User, reason: str) -> Complaint
         due_at=None,
         closed_at=timezone.now(),
     )
-    notify.status_changed(complaint)
+    notify.status_changed(complaint, reason)
     return complaint
 
 
@@ -219,7 +221,7 @@ def mark_duplicate(
         object_id=original.ticket,
         after={"supporters": f"+{added}", "from": complaint.ticket},
     )
-    notify.status_changed(complaint)
+    notify.status_changed(complaint, note or _("Same as %(ticket)s.") % {"ticket": original.ticket})
     return complaint
 
 
@@ -249,7 +251,7 @@ def accept_complaint(complaint: Complaint, user: User, note: str = "") -> Compla
         resolve_due=resolve_by,
         due_at=resolve_by,
     )
-    notify.status_changed(complaint)
+    notify.status_changed(complaint, note)
     return complaint
 
 
@@ -261,7 +263,9 @@ def add_progress_note(
     actor = actor_for(user, complaint)
     lifecycle.check(Action.NOTE, complaint.status, actor, note)  # before any file is written
     photo = _agency_photo(complaint, photo_file, Photo.Kind.AFTER) if photo_file else None
-    return _transition(complaint, Action.NOTE, user, actor, note, photo=photo)
+    _transition(complaint, Action.NOTE, user, actor, note, photo=photo)
+    notify.progress(complaint, note)
+    return complaint
 
 
 @transaction.atomic
@@ -279,6 +283,7 @@ def return_to_operator(complaint: Complaint, user: User, reason: str) -> Complai
         due_at=deadlines.dispose_due(timezone.now(), complaint.category),
     )
     notify.returned(complaint, reason)
+    notify.status_changed(complaint, reason)
     return complaint
 
 
@@ -302,7 +307,7 @@ def resolve_complaint(
         resolved_at=timezone.now(),
         due_at=None,
     )
-    notify.status_changed(complaint)
+    notify.status_changed(complaint, note)
     return complaint
 
 
@@ -326,6 +331,22 @@ def reporter_may_act(complaint: Complaint, *, key: str | None, user: User | None
         bool(key)
         and bool(complaint.reporter_key_hash)
         and (tickets.hash_key(key or "") == complaint.reporter_key_hash)
+    )
+
+
+def may_answer_resolution(complaint: Complaint, token: str | None) -> bool:
+    """Whether `token`, from the link in the "resolved" message, lets its holder confirm,
+    rate or reopen this complaint now (complaints/tickets.py: only that, only for this
+    resolution, only while the address it was sent to is still the reporter's)."""
+    return (
+        bool(token)
+        and complaint.status == Status.RESOLVED
+        and tickets.resolution_token_valid(
+            token or "",
+            ticket=complaint.ticket,
+            resolved_at=complaint.resolved_at,
+            addresses=[complaint.reporter_email, complaint.reporter_phone],
+        )
     )
 
 
@@ -361,7 +382,7 @@ def confirm_resolution(
         closed_at=timezone.now(),
         due_at=None,
     )
-    notify.status_changed(complaint)
+    notify.status_changed(complaint, note if by_system else "")
     return complaint
 
 
