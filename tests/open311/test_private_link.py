@@ -112,22 +112,29 @@ def test_the_xml_answer_carries_the_private_link_too(client: Client, api_key: st
 def test_the_api_answer_carries_the_private_link_that_opens_the_reporters_view(
     cast: Cast,
 ) -> None:
-    answer = Client().post(
-        "/api/v1/complaints",
-        {
-            "text": "Jalan berlubang di depan SD, rahasia: nomor saya 0812 3456 7890.",
-            "category": "jalan-rusak",
-            "lat": str(SUMBERSARI[0]),
-            "lon": str(SUMBERSARI[1]),
-            "privacy": "confidential",
-        },
-    ).json()
+    answer = (
+        Client()
+        .post(
+            "/api/v1/complaints",
+            {
+                "text": "Jalan berlubang di depan SD, rahasia: nomor saya 0812 3456 7890.",
+                "category": "jalan-rusak",
+                "lat": str(SUMBERSARI[0]),
+                "lon": str(SUMBERSARI[1]),
+                "privacy": "confidential",
+            },
+        )
+        .json()
+    )
     ticket = answer["ticket"]
 
     reporter, stranger = Client(), Client()
     reporter.get(local(answer["private_url"]))
 
-    assert reporter.get(f"/api/v1/complaints/{ticket}").json().get("text", "").startswith(
-        "Jalan berlubang"
+    assert (
+        reporter.get(f"/api/v1/complaints/{ticket}")
+        .json()
+        .get("text", "")
+        .startswith("Jalan berlubang")
     )
     assert "text" not in stranger.get(f"/api/v1/complaints/{ticket}").json()

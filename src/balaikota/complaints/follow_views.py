@@ -25,9 +25,7 @@ def follow(request: HttpRequest, ticket: str) -> HttpResponse:
     if form.is_valid():
         email = form.cleaned_data["email"]
         # Per address and per e-mail: nobody floods a mailbox with confirmations.
-        wait = ratelimit.check(
-            request, "follow", settings.RATE_LIMIT_SUBSCRIBE, key=email.lower()
-        )
+        wait = ratelimit.check(request, "follow", settings.RATE_LIMIT_SUBSCRIBE, key=email.lower())
         if wait:
             form.add_error(None, wait_message(wait))
             status = 429
@@ -61,10 +59,7 @@ def _page(request: HttpRequest, follower: Follower | None, state: str) -> HttpRe
 
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a button; only its POST confirms (mail scanners follow links, not forms)."""
-    if request.method == "POST":
-        follower = following.confirm(token)
-    else:
-        follower = following.find(token)
+    follower = following.confirm(token) if request.method == "POST" else following.find(token)
     if follower is not None and follower.ended_at is not None:
         return _page(request, follower, "ended")
     confirmed = follower is not None and follower.confirmed_at is not None

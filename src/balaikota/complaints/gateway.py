@@ -3,8 +3,9 @@
 "SAMBAT <isi>" makes a complaint through the same path as the web form ("SAMBAT ANONIM
 <isi>" an anonymous one, "SAMBAT RAHASIA <isi>" a confidential one); "CEK <kode>" answers
 with its status; the reporter answers a resolution with "YA <kode>" (it is fixed) or
-"BUKA <kode> <alasan>" (it is not: reopen), accepted only from their own number. Replies go through the outbox. The sender's number is the
-reporter's phone: personal data, never shown publicly.
+"BUKA <kode> <alasan>" (it is not: reopen), accepted only from their own number. Replies
+go through the outbox. The sender's number is the reporter's phone: personal data, never
+shown publicly.
 """
 
 from __future__ import annotations
@@ -27,9 +28,7 @@ from balaikota.complaints.tickets import normalise_ticket
 from balaikota.notifications import services as outbox
 from balaikota.privacy.contacts import same_phone
 
-COMMAND = re.compile(
-    r"^\s*(SAMBAT|CEK|LAPOR|YA|BUKA)\b[\s:.,-]*(.*)$", re.IGNORECASE | re.DOTALL
-)
+COMMAND = re.compile(r"^\s*(SAMBAT|CEK|LAPOR|YA|BUKA)\b[\s:.,-]*(.*)$", re.IGNORECASE | re.DOTALL)
 # The mode, as the first word after SAMBAT: Indonesian first, English understood too.
 MODE = re.compile(
     r"^(ANONIM|ANONYMOUS|RAHASIA|CONFIDENTIAL|BIASA|PUBLIC)\b[\s:.,-]*(.*)$",
@@ -194,9 +193,9 @@ def _answer_resolution(message: Message, keyword: str, rest: str) -> str:
     ticket = normalise_ticket(code) if code.strip() else ""
     complaint = Complaint.objects.filter(ticket=ticket).first() if ticket else None
     if complaint is None or not same_phone(complaint.reporter_phone, message.sender):
-        return _(
-            "No complaint reported from this number has the tracking code %(code)s."
-        ) % {"code": code[:20] or "-"}
+        return _("No complaint reported from this number has the tracking code %(code)s.") % {
+            "code": code[:20] or "-"
+        }
     values = {"ticket": complaint.ticket}
     try:
         if keyword == "YA":

@@ -96,8 +96,7 @@ def complaint_received(complaint: Complaint) -> None:
             _("Your complaint %(ticket)s has been received") % values,
             body + "\n\n" + mode_sentence(complaint.privacy),
             "complaint.received",
-            text=_("SAMBAT: your complaint has been received. Tracking code: %(ticket)s.")
-            % values,
+            text=_("SAMBAT: your complaint has been received. Tracking code: %(ticket)s.") % values,
         )
 
 

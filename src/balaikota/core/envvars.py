@@ -180,7 +180,7 @@ SCHEMA: tuple[Var, ...] = (
     Var(
         "REPORTER_LINK_DAYS",
         "30",
-        "Days the confirm/reopen link in a \"resolved\" message works (a signed link, bound to "
+        'Days the confirm/reopen link in a "resolved" message works (a signed link, bound to '
         "the address it was sent to).",
     ),
     Var(

@@ -62,9 +62,7 @@ def notify_users(users: list[User], *, event: str, subject: str, body: str, link
         _schedule_delivery()
 
 
-def notify_in_app(
-    user_id: int, *, event: str, subject: str, body: str, link: str = ""
-) -> None:
+def notify_in_app(user_id: int, *, event: str, subject: str, body: str, link: str = "") -> None:
     """An in-app notice only (a citizen chose how else to hear: see the caller)."""
     OutboxMessage.objects.create(
         channel=Channel.IN_APP,

@@ -6,8 +6,8 @@ The schedule comes from the settings (RETENTION_* variables), counted from:
   anonymised, like an erasure;
 - outbox addresses and texts: delivery (`sent_at`), or the last attempt of one given up;
   the one last message after a withdrawal as soon as it is delivered; in-app notices'
-  texts, e-mail alerts and followings of complaints ended or never confirmed, after as long; files of the file mail
-  backend, after as long;
+  texts, e-mail alerts and followings of complaints ended or never confirmed, after as
+  long; files of the file mail backend, after as long;
 - SMS/WhatsApp texts: replies to senders from their sending; the message as received (the
   complaint's stored text) is anonymised once the complaint is closed;
 - Open311 device and account ids: the request's posting;

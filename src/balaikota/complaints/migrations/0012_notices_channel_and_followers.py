@@ -6,37 +6,81 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('complaints', '0011_routing_model'),
+        ("complaints", "0011_routing_model"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='complaint',
-            name='notify_by',
-            field=models.CharField(choices=[('email', 'E-mail'), ('phone', 'SMS or WhatsApp'), ('both', 'E-mail and SMS or WhatsApp')], default='email', max_length=5, verbose_name='news by'),
+            model_name="complaint",
+            name="notify_by",
+            field=models.CharField(
+                choices=[
+                    ("email", "E-mail"),
+                    ("phone", "SMS or WhatsApp"),
+                    ("both", "E-mail and SMS or WhatsApp"),
+                ],
+                default="email",
+                max_length=5,
+                verbose_name="news by",
+            ),
         ),
         migrations.AddField(
-            model_name='complaint',
-            name='phone_channel',
-            field=models.CharField(choices=[('whatsapp', 'WhatsApp'), ('sms', 'SMS')], default='whatsapp', max_length=8, verbose_name='phone messages by'),
+            model_name="complaint",
+            name="phone_channel",
+            field=models.CharField(
+                choices=[("whatsapp", "WhatsApp"), ("sms", "SMS")],
+                default="whatsapp",
+                max_length=8,
+                verbose_name="phone messages by",
+            ),
         ),
         migrations.CreateModel(
-            name='Follower',
+            name="Follower",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254, verbose_name='e-mail')),
-                ('token', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created')),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='confirmed')),
-                ('ended_at', models.DateTimeField(blank=True, null=True, verbose_name='unsubscribed')),
-                ('complaint', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='followers', to='complaints.complaint', verbose_name='complaint')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, verbose_name="e-mail")),
+                ("token", models.CharField(max_length=64, unique=True)),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="created"),
+                ),
+                (
+                    "confirmed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="confirmed"),
+                ),
+                (
+                    "ended_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="unsubscribed"),
+                ),
+                (
+                    "complaint",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="followers",
+                        to="complaints.complaint",
+                        verbose_name="complaint",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'follower',
-                'verbose_name_plural': 'followers',
-                'indexes': [models.Index(condition=models.Q(('confirmed_at__isnull', False), ('ended_at__isnull', True)), fields=['complaint'], name='follower_active_idx'), models.Index(fields=['email', 'created_at'], name='follower_email_idx')],
+                "verbose_name": "follower",
+                "verbose_name_plural": "followers",
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(
+                            ("confirmed_at__isnull", False), ("ended_at__isnull", True)
+                        ),
+                        fields=["complaint"],
+                        name="follower_active_idx",
+                    ),
+                    models.Index(fields=["email", "created_at"], name="follower_email_idx"),
+                ],
             },
         ),
     ]

@@ -11,6 +11,7 @@ from balaikota.complaints.router import current_router
 from balaikota.dashboards import summaries
 from balaikota.demo import loader, performance
 from balaikota.demo.history import load_history
+from balaikota.demo.notices import load_news_samples
 
 NOT_PRODUCTION_FLAG = "--i-know-this-is-not-production"
 # The demo's accounts share one published password (an administrator among them) and its
@@ -55,6 +56,7 @@ class Command(BaseCommand):
         history = load_history()
         created = loader.load_sample_complaints()
         api_key = loader.load_api_client()
+        news = load_news_samples()
         commitments = performance.load_performance()
         logins += performance.LOGINS
         enrolled = enrol_demo_staff()
@@ -77,6 +79,12 @@ class Command(BaseCommand):
             "it never saw"
         )
         self.stdout.write(f"Open311 demo API key (see /open311/): {api_key}")
+        if news is not None:
+            self.stdout.write(
+                f"Followed by e-mail: {news.followed} (2 followers). Resolved: {news.resolved}; "
+                f"its e-mail to the reporter, with the link to confirm, rate or reopen, is in "
+                f"{settings.EMAIL_FILE_PATH} once the worker has run"
+            )
         self.stdout.write(
             f"Second factor: {enrolled} demo staff have authenticators with known (demo-only) "
             "secrets; `balaikota totp USER` prints a user's current code"
