@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -94,9 +95,18 @@ def unsubscribe(token: str) -> Follower | None:
     return follower
 
 
+def _active(complaint: Complaint) -> QuerySet[Follower]:
+    return Follower.objects.filter(
+        complaint=complaint, confirmed_at__isnull=False, ended_at__isnull=True
+    )
+
+
 @receiver(signals.event_recorded, dispatch_uid="complaints.following")
 def _on_event(sender: Any, complaint: Complaint, event: Event, **kwargs: Any) -> None:
     if event.action in NOT_NEWS or not complaint.published:
+        return
+    # One indexed read (most complaints have no follower) rather than a task per event.
+    if not _active(complaint).exists():
         return
     event_id = event.pk
     transaction.on_commit(lambda: tell_followers(event_id), robust=True)
@@ -116,9 +126,7 @@ def send_news(event: Event) -> int:
         return 0
     # Read first: most complaints have no follower, and on SQLite a transaction takes the
     # write lock at once.
-    active = Follower.objects.filter(
-        complaint=complaint, confirmed_at__isnull=False, ended_at__isnull=True
-    )
+    active = _active(complaint)
     followers = list(active)
     if not followers:
         return 0
