@@ -301,11 +301,13 @@ def progress(complaint: Complaint, note: str) -> None:
 
 def reporter_channels(complaint: Complaint) -> tuple[bool, str]:
     """Whether to e-mail the reporter, and by which phone channel ("" for none) to text
-    them: their choice, or the other one when the contact cannot serve it (complaints made
-    before the choice existed, a contact corrected since)."""
+    them: their choice, or the other one when it cannot be served (complaints made before
+    the choice existed, a contact corrected since, no gateway configured)."""
     if complaint.contact_removed_at is not None:
         return False, ""
-    email, phone = bool(complaint.reporter_email), bool(complaint.reporter_phone)
+    email = bool(complaint.reporter_email)
+    # Without a gateway to send through (GATEWAY_SEND_URL), a text would only wait and fail.
+    phone = bool(complaint.reporter_phone) and bool(settings.GATEWAY_SEND_URL)
     wants_email = complaint.notify_by in {NotifyBy.EMAIL, NotifyBy.BOTH}
     wants_phone = complaint.notify_by in {NotifyBy.PHONE, NotifyBy.BOTH}
     if not (wants_email and email) and not (wants_phone and phone):

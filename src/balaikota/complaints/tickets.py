@@ -10,6 +10,7 @@ import secrets
 
 from django.conf import settings
 from django.core import signing
+from django.utils.crypto import salted_hmac
 
 # Crockford's base32 without I, L, O, U: nothing to misread when a code is read aloud.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -69,7 +70,9 @@ _LINK_SALT = "balaikota.complaints.resolution-link"
 
 
 def _address_digest(address: str) -> str:
-    return hashlib.sha256(address.strip().lower().encode()).hexdigest()[:16]
+    # Keyed, so that the token (readable, only signed) does not let anyone test guesses of
+    # the address against it.
+    return salted_hmac(_LINK_SALT, address.strip().lower()).hexdigest()[:16]
 
 
 def _resolution_mark(resolved_at: dt.datetime | None) -> int:
