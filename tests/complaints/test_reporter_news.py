@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from balaikota.complaints import intake, services
 from balaikota.complaints.models import Complaint, Status
-from balaikota.notifications.models import Notice
+from balaikota.notifications.models import Notice, OutboxMessage
 from tests.conftest import Cast, jpeg, submit
 from tests.peers import Inbox, Receiver, smtp_server, webhook_receiver
 
@@ -242,3 +242,20 @@ def test_the_link_dies_when_it_expires_or_the_address_changes(
     assert not expired
     assert not forged
     assert not services.may_answer_resolution(complaint, token)
+
+
+def test_without_a_gateway_a_reporter_who_chose_the_phone_gets_e_mail_instead(
+    cast: Cast, settings: Any, smtp_server: Inbox, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.GATEWAY_SEND_URL = ""
+    complaint = reported(
+        django_capture_on_commit_callbacks,
+        email="warga@example.test",
+        phone="081234567890",
+        notify_by="phone",
+    )
+
+    work_on(complaint, cast, django_capture_on_commit_callbacks)
+
+    assert len(to(smtp_server)) == 3
+    assert not OutboxMessage.objects.filter(channel="gateway").exists()
