@@ -306,17 +306,15 @@ def reporter_channels(complaint: Complaint) -> tuple[bool, str]:
     if complaint.contact_removed_at is not None:
         return False, ""
     email = bool(complaint.reporter_email)
-    # Without a gateway to send through (GATEWAY_SEND_URL), a text would only wait and fail.
-    phone = bool(complaint.reporter_phone) and bool(settings.GATEWAY_SEND_URL)
+    came_by_text = complaint.channel in {Channel.SMS, Channel.WHATSAPP}
+    # Without a gateway to send through (GATEWAY_SEND_URL), a text to someone who reported
+    # on the web would only wait and fail; one who texted is answered as they wrote.
+    phone = bool(complaint.reporter_phone) and (came_by_text or bool(settings.GATEWAY_SEND_URL))
     wants_email = complaint.notify_by in {NotifyBy.EMAIL, NotifyBy.BOTH}
     wants_phone = complaint.notify_by in {NotifyBy.PHONE, NotifyBy.BOTH}
     if not (wants_email and email) and not (wants_phone and phone):
         wants_email = wants_phone = True
-    by_phone = (
-        complaint.channel
-        if complaint.channel in {Channel.SMS, Channel.WHATSAPP}
-        else complaint.phone_channel
-    )
+    by_phone = complaint.channel if came_by_text else complaint.phone_channel
     return wants_email and email, by_phone if wants_phone and phone else ""
 
 
