@@ -134,6 +134,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "balaikota.core.context_processors.site",
                 "balaikota.performance.context_processors.performance",
+                "balaikota.notifications.context_processors.notices",
             ],
         },
     },
@@ -386,6 +387,7 @@ OPEN311_RATE_LIMIT = env_int("OPEN311_RATE_LIMIT")
 RATE_LIMIT_REPORTS = env_rate("RATE_LIMIT_REPORTS")
 RATE_LIMIT_SUPPORTS = env_rate("RATE_LIMIT_SUPPORTS")
 RATE_LIMIT_SUBSCRIBE = env_rate("RATE_LIMIT_SUBSCRIBE")
+REPORTER_LINK_DAYS = env_int("REPORTER_LINK_DAYS")
 RATE_LIMIT_GATEWAY = env_rate("RATE_LIMIT_GATEWAY")
 SUPPORT_NOTICE_SUPPORTERS = env_int("SUPPORT_NOTICE_SUPPORTERS")
 FIELD_PHOTO_MAX_DISTANCE_M = env_int("FIELD_PHOTO_MAX_DISTANCE_M")

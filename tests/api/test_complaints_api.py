@@ -36,6 +36,7 @@ def test_submission_answers_201_with_the_contract_shape(cast: Cast) -> None:
         "region",
         "location",
         "privacy",
+        "private_url",
     }
     assert body["privacy"] == "public"
     assert body["status"] == "assigned"

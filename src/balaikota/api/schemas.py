@@ -36,6 +36,10 @@ class ComplaintCreated(Schema):
     location: LocationOut
     # public, anonymous or confidential: the category may have made it stricter.
     privacy: str
+    # The reporter's private link (tracking page with their key): to see all of their
+    # complaint, confirm, rate or reopen it. Given only in this answer: pass it to the
+    # reporter and keep it secret. None for a repeated request without an Idempotency-Key.
+    private_url: str | None = None
 
 
 class EventOut(Schema):

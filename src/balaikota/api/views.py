@@ -61,8 +61,16 @@ def _location(complaint: Complaint) -> LocationOut:
     )
 
 
-def created_body(complaint: Complaint) -> ComplaintCreated:
+def private_url(request: HttpRequest, ticket: str, key: str | None) -> str | None:
+    """The reporter's private link, as the web form's receipt shows it."""
+    if not key:
+        return None
+    return request.build_absolute_uri(reverse("complaints:track", args=[ticket]) + f"?kunci={key}")
+
+
+def created_body(complaint: Complaint, private: str | None = None) -> ComplaintCreated:
     return ComplaintCreated(
+        private_url=private,
         ticket=complaint.ticket,
         status=complaint.status,
         category=complaint.category.slug if complaint.category else None,
@@ -172,12 +180,18 @@ def submit(
     location_source: Form[str | None] = None,
     name: Form[str | None] = None,
     privacy: Form[Literal["public", "anonymous", "confidential"]] = "public",
+    notify_by: Form[Literal["email", "phone", "both"] | None] = None,
+    phone_channel: Form[Literal["whatsapp", "sms"] | None] = None,
     photos: list[UploadedFile] = schemas.PHOTOS,
 ) -> Status[Any] | HttpResponse:
     """Multipart form: `text`, optional `category` (slug), `lat`/`lon` (or a photo with GPS),
     up to 5 `photos` (JPEG, PNG, HEIC), the reporter's contact and `privacy`: `public` (the
     default), `anonymous` (the reporter's identity is shown to nobody in the city) or
-    `confidential` (nothing of the complaint is published). An `Idempotency-Key`
+    `confidential` (nothing of the complaint is published), and how the reporter hears of
+    each step: `notify_by` (`email`, `phone` or `both`; by default e-mail when given, else
+    the phone) and `phone_channel` (`whatsapp`, the default, or `sms`). The answer's
+    `private_url` is the reporter's private link (confirm, rate, reopen): give it to the
+    reporter only. An `Idempotency-Key`
     header makes a retried request return the complaint made the first time (200); the same
     key with a different complaint is refused (409). Too many complaints from one address
     or key: 429 with Retry-After (RATE_LIMIT_REPORTS, or the key's own limit per minute)."""
@@ -216,7 +230,12 @@ def submit(
             location_source=location_source or "map",
             photo_files=list(photos or []),
             contact=intake.Contact(
-                name=name or "", phone=phone or "", email=email or "", nik=nik or ""
+                name=name or "",
+                phone=phone or "",
+                email=email or "",
+                nik=nik or "",
+                notify_by=notify_by or "",
+                phone_channel=phone_channel or "",
             ),
             channel=Channel.API,
             reporter=auth.signed_in(request),
@@ -231,7 +250,11 @@ def submit(
         return Status(400, ErrorOut(detail=_("The complaint was not accepted."), errors=exc.errors))
     except intake.SubmissionConflict as exc:
         return Status(409, ErrorOut(detail=str(exc)))
-    return Status(201 if submission.created else 200, created_body(submission.complaint))
+    complaint = submission.complaint
+    return Status(
+        201 if submission.created else 200,
+        created_body(complaint, private_url(request, complaint.ticket, submission.reporter_key)),
+    )
 
 
 class SimilarOut(Schema):

@@ -10,6 +10,7 @@ class ComplaintsConfig(AppConfig):
     def ready(self) -> None:
         from balaikota.complaints import (
             announce,  # noqa: F401  (its receiver)
+            following,  # noqa: F401  (its receiver)
             public_changes,
             relocation,  # noqa: F401  (its receivers: new kelurahan boundaries)
         )

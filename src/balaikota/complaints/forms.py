@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from balaikota.agencies.models import Agency
-from balaikota.complaints.models import Category, LocationSource, Privacy
+from balaikota.complaints.models import Category, LocationSource, NotifyBy, PhoneChannel, Privacy
 
 
 class MultiplePhotoInput(forms.ClearableFileInput):
@@ -74,6 +74,24 @@ class ReportForm(forms.Form):
     phone = forms.CharField(label=_("Phone / WhatsApp"), required=False, max_length=30)
     email = forms.EmailField(label=_("E-mail (to receive updates)"), required=False)
     nik = forms.CharField(label=_("NIK"), required=False, max_length=16)
+    notify_by = forms.ChoiceField(
+        label=_("Send me the news of this report by"),
+        choices=[
+            ("", _("Automatic")),
+            (NotifyBy.EMAIL, _("E-mail")),
+            (NotifyBy.PHONE, _("SMS or WhatsApp")),
+            (NotifyBy.BOTH, _("Both")),
+        ],
+        initial="",
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    phone_channel = forms.ChoiceField(
+        label=_("On the phone by"),
+        choices=PhoneChannel.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
     privacy = forms.ChoiceField(
         label=_("Who may know of this complaint?"),
         choices=[
@@ -159,4 +177,12 @@ class PublicTextForm(StyledForm):
         label=_("Text the public reads"),
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=5000,
+    )
+
+
+class FollowForm(StyledForm):
+    email = forms.EmailField(label=_("Your e-mail"), max_length=254)
+
+    too_many_message = _(
+        "Several requests for this address wait for confirmation: check your e-mail."
     )

@@ -2,9 +2,10 @@
 
 "SAMBAT <isi>" makes a complaint through the same path as the web form ("SAMBAT ANONIM
 <isi>" an anonymous one, "SAMBAT RAHASIA <isi>" a confidential one); "CEK <kode>" answers
-with its status; "BALAS <kode> <isi>" answers a question the city asked, from the
-reporter's own number only. Replies go through the outbox. The sender's number is the
-reporter's phone: personal data, never shown publicly.
+with its status; "BALAS <kode> <isi>" answers a question the city asked; the reporter
+answers a resolution with "YA <kode>" (it is fixed) or "BUKA <kode> <alasan>" (it is not:
+reopen). Answers are accepted only from the reporter's own number. Replies go through the
+outbox. The sender's number is the reporter's phone: personal data, never shown publicly.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from balaikota.notifications import services as outbox
 from balaikota.privacy.contacts import same_phone
 
 COMMAND = re.compile(
-    r"^\s*(SAMBAT|CEK|LAPOR|BALAS|JAWAB)\b[\s:.,-]*(.*)$", re.IGNORECASE | re.DOTALL
+    r"^\s*(SAMBAT|CEK|LAPOR|BALAS|JAWAB|YA|BUKA)\b[\s:.,-]*(.*)$", re.IGNORECASE | re.DOTALL
 )
 # "SBT-K7M2QXD4 isi", "sbt k7m2qxd4 isi", "K7M2QXD4: isi": the code, then the answer.
 ANSWER = re.compile(
@@ -120,11 +121,14 @@ def handle(message: Message) -> str:
                 reply = _status(rest)
             elif keyword in {"BALAS", "JAWAB"}:
                 reply = _answer(message, rest)
+            elif keyword in {"YA", "BUKA"}:
+                reply = _answer_resolution(message, keyword, rest)
             else:
                 reply = _(
                     "To complain, send: SAMBAT <what and where>. To follow a complaint, send: "
                     "CEK <tracking code>. To answer a question about your complaint, send: "
-                    "BALAS <tracking code> <your answer>."
+                    "BALAS <tracking code> <your answer>. When it is resolved, send YA "
+                    "<tracking code> if it is fixed, or BUKA <tracking code> <reason> if it is not."
                 )
             if new:
                 outbox.send_text(
@@ -146,7 +150,9 @@ def _complain(message: Message, text: str) -> tuple[str, bool]:
             lat=message.lat,
             lon=message.lon,
             location_source="device",
-            contact=intake.Contact(phone=message.sender),
+            contact=intake.Contact(
+                phone=message.sender, notify_by="phone", phone_channel=message.channel
+            ),
             channel=Channel(message.channel),
             # A gateway that sends the same message twice gets the same complaint.
             submission_key=f"gateway:{message.channel}:{message.id}" if message.id else None,
@@ -212,3 +218,26 @@ def _answer(message: Message, text: str) -> str:
     return _(
         "Thank you, your answer on %(ticket)s has been received and passed to the officers."
     ) % {"ticket": complaint.ticket}
+
+
+def _answer_resolution(message: Message, keyword: str, rest: str) -> str:
+    """YA <kode>: the reporter confirms it is fixed; BUKA <kode> <alasan>: it is not. Only
+    from the number the complaint was reported with (anyone else learns nothing of it)."""
+    code, _space, reason = rest.partition(" ")
+    ticket = normalise_ticket(code) if code.strip() else ""
+    complaint = Complaint.objects.filter(ticket=ticket).first() if ticket else None
+    if complaint is None or not same_phone(complaint.reporter_phone, message.sender):
+        return _("No complaint reported from this number has the tracking code %(code)s.") % {
+            "code": code[:20] or "-"
+        }
+    values = {"ticket": complaint.ticket}
+    try:
+        if keyword == "YA":
+            services.confirm_resolution(complaint)
+            return _("Thank you. Complaint %(ticket)s is closed.") % values
+        if not reason.strip():
+            return _("Write what is still wrong: BUKA %(ticket)s <reason>.") % values
+        services.reopen_complaint(complaint, reason.strip())
+        return _("Complaint %(ticket)s was reopened and sent back to the agency.") % values
+    except TransitionNotAllowed as exc:
+        return f"{complaint.ticket}: {exc}"

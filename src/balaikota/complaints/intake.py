@@ -42,6 +42,8 @@ from balaikota.complaints.models import (
     Channel,
     Complaint,
     LocationSource,
+    NotifyBy,
+    PhoneChannel,
     Photo,
     Privacy,
     Status,
@@ -71,6 +73,11 @@ class Contact:
     phone: str = ""
     email: str = ""
     nik: str = ""
+    # How the reporter wants news of the complaint: NotifyBy ("" for the default: e-mail
+    # when an address is given, else the phone), and PhoneChannel for the phone ("" for
+    # WhatsApp, or the channel the complaint came by).
+    notify_by: str = ""
+    phone_channel: str = ""
 
 
 @dataclass
@@ -104,7 +111,37 @@ def _clean_contact(contact: Contact, errors: dict[str, list[str]]) -> Contact:
         errors.setdefault("nik", []).append(_("A NIK has exactly 16 digits."))
     if contact.phone.strip() and len(cleaned.phone.lstrip("+")) < 8:
         errors.setdefault("phone", []).append(_("This phone number is too short."))
+    cleaned.notify_by, cleaned.phone_channel = _notify_choice(contact, cleaned, errors)
     return cleaned
+
+
+def _notify_choice(
+    given: Contact, cleaned: Contact, errors: dict[str, list[str]]
+) -> tuple[str, str]:
+    """The reporter's channel for news, checked against the contact they gave: a channel
+    chosen without its address is an error (said on the form, nothing lost)."""
+    choice = given.notify_by.strip()
+    phone_channel = given.phone_channel.strip() or PhoneChannel.WHATSAPP
+    if phone_channel not in PhoneChannel.values:
+        errors.setdefault("phone_channel", []).append(_("Choose WhatsApp or SMS."))
+    if not choice:
+        return (NotifyBy.EMAIL if cleaned.email or not cleaned.phone else NotifyBy.PHONE), (
+            phone_channel
+        )
+    if choice not in NotifyBy.values:
+        errors.setdefault("notify_by", []).append(
+            _("Choose how to receive news: e-mail, SMS or WhatsApp, or both.")
+        )
+        return NotifyBy.EMAIL, phone_channel
+    if choice in {NotifyBy.EMAIL, NotifyBy.BOTH} and not cleaned.email:
+        errors.setdefault("email", []).append(
+            _("Give your e-mail address to receive news by e-mail.")
+        )
+    if choice in {NotifyBy.PHONE, NotifyBy.BOTH} and not cleaned.phone:
+        errors.setdefault("phone", []).append(
+            _("Give your phone number to receive news by SMS or WhatsApp.")
+        )
+    return choice, phone_channel
 
 
 def _check_location(
@@ -488,6 +525,8 @@ def _create(
         reporter_phone=contact.phone,
         reporter_email=contact.email or (reporter.email if reporter else ""),
         reporter_nik=contact.nik,
+        notify_by=contact.notify_by or NotifyBy.EMAIL,
+        phone_channel=contact.phone_channel or PhoneChannel.WHATSAPP,
         reporter_key_hash=tickets.hash_key(origin.reporter_key),
         submission_key=origin.submission_key or None,
         submission_hash=origin.submission_hash,

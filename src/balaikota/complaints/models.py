@@ -48,6 +48,20 @@ class Channel(models.TextChoices):
     WHATSAPP = "whatsapp", _("WhatsApp")
 
 
+class NotifyBy(models.TextChoices):
+    """How the reporter wants to hear of their complaint (a signed-in citizen also gets
+    in-app notices)."""
+
+    EMAIL = "email", _("E-mail")
+    PHONE = "phone", _("SMS or WhatsApp")
+    BOTH = "both", _("E-mail and SMS or WhatsApp")
+
+
+class PhoneChannel(models.TextChoices):
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    SMS = "sms", _("SMS")
+
+
 class Privacy(models.TextChoices):
     """Who may know of a complaint and of its reporter. Only ever made stricter, except by
     the reporter themself."""
@@ -316,6 +330,16 @@ class Complaint(models.Model):
     reporter_email = models.EmailField(_("reporter's e-mail"), blank=True)
     reporter_nik = models.CharField(_("reporter's NIK"), max_length=16, blank=True)
     reporter_key_hash = models.CharField(max_length=64, blank=True)
+    # The reporter's choice of channel for news of the complaint (intake.notify_choice).
+    notify_by = models.CharField(
+        _("news by"), max_length=5, choices=NotifyBy.choices, default=NotifyBy.EMAIL
+    )
+    phone_channel = models.CharField(
+        _("phone messages by"),
+        max_length=8,
+        choices=PhoneChannel.choices,
+        default=PhoneChannel.WHATSAPP,
+    )
     # SHA-256 of the client's idempotency key, and of what was submitted with it.
     submission_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
     submission_hash = models.CharField(max_length=64, blank=True)
@@ -679,3 +703,40 @@ class Support(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint_id} +1"
+
+
+class Follower(models.Model):
+    """Someone who follows a published complaint by e-mail: active once confirmed from the
+    e-mail (double opt-in), ended with one click, and ended by itself when the complaint is.
+
+    The address is personal data: never shown, only used to send the public news of the
+    complaint, and removed by retention and erasure (balaikota.privacy).
+    """
+
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="followers", verbose_name=_("complaint")
+    )
+    email = models.EmailField(_("e-mail"))
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("unsubscribed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("follower")
+        verbose_name_plural = _("followers")
+        indexes = [
+            models.Index(
+                fields=["complaint"],
+                name="follower_active_idx",
+                condition=Q(confirmed_at__isnull=False, ended_at__isnull=True),
+            ),
+            models.Index(fields=["email", "created_at"], name="follower_email_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} #{self.pk}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.confirmed_at is not None and self.ended_at is None

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from balaikota.agencies import selectors as agencies
 from balaikota.agencies.models import Agency
-from balaikota.complaints import publication
-from balaikota.complaints.models import Complaint, Event, Privacy
+from balaikota.complaints import publication, tickets
+from balaikota.complaints.models import Channel, Complaint, Event, NotifyBy, Privacy, Status
 from balaikota.core.models import Role, User
 from balaikota.core.redaction import hide_values
 from balaikota.notifications import services as outbox
@@ -71,33 +71,34 @@ def mode_sentence(privacy: str) -> str:
 
 
 def complaint_received(complaint: Complaint) -> None:
-    if not complaint.reporter_email:
+    """The acknowledgement, on the channel the reporter chose. A complaint made by SMS or
+    WhatsApp was acknowledged by the gateway's reply already."""
+    if complaint.channel in {Channel.SMS, Channel.WHATSAPP}:
         return
     with translation.override(settings.LANGUAGE_CODE):
-        outbox.send_email(
-            complaint.reporter_email,
-            event="complaint.received",
-            subject=_("Your complaint %(ticket)s has been received") % {"ticket": complaint.ticket},
-            body=(
-                _(
-                    "Thank you. Your complaint has been received with the tracking code "
-                    "%(ticket)s and sent to %(agency)s. You can follow every step on the "
-                    "tracking page."
-                )
-                if complaint.agency
-                else _(
-                    "Thank you. Your complaint has been received with the tracking code "
-                    "%(ticket)s. An operator will send it to the right agency. You can follow "
-                    "every step on the tracking page."
-                )
+        values = {
+            "ticket": complaint.ticket,
+            "agency": complaint.agency.name if complaint.agency else "",
+        }
+        body = (
+            _(
+                "Thank you. Your complaint has been received with the tracking code "
+                "%(ticket)s and sent to %(agency)s. You can follow every step on the "
+                "tracking page."
             )
-            % {
-                "ticket": complaint.ticket,
-                "agency": complaint.agency.name if complaint.agency else "",
-            }
-            + "\n\n"
-            + mode_sentence(complaint.privacy),
-            link=reverse("complaints:track", args=[complaint.ticket]),
+            if complaint.agency
+            else _(
+                "Thank you. Your complaint has been received with the tracking code "
+                "%(ticket)s. An operator will send it to the right agency. You can follow "
+                "every step on the tracking page."
+            )
+        ) % values
+        _tell_reporter(
+            complaint,
+            _("Your complaint %(ticket)s has been received") % values,
+            body + "\n\n" + mode_sentence(complaint.privacy),
+            "complaint.received",
+            text=_("SAMBAT: your complaint has been received. Tracking code: %(ticket)s.") % values,
         )
 
 
@@ -203,6 +204,16 @@ def overdue(complaint: Complaint) -> None:
                 body=body,
                 link=_staff_link(complaint),
             )
+        _tell_reporter(
+            complaint,
+            subject,
+            _(
+                "Your complaint %(ticket)s is past its deadline. The operators and the head of "
+                "the agency have been told, to get it handled."
+            )
+            % {"ticket": complaint.ticket},
+            "complaint.overdue",
+        )
 
 
 def supporters_from_one_address(complaint: Complaint, supporters: int) -> None:
@@ -227,27 +238,36 @@ def supporters_from_one_address(complaint: Complaint, supporters: int) -> None:
             )
 
 
-def status_changed(complaint: Complaint) -> None:
-    """Tell the reporter (when they left an e-mail address) and the agency's webhook."""
+def status_changed(complaint: Complaint, note: str = "") -> None:
+    """Tell the reporter, on the channel they chose, with the officer's `note` (the
+    agency's own words), and the agency's webhook. A resolved complaint's message carries
+    the way to confirm, rate or reopen it."""
     with translation.override(settings.LANGUAGE_CODE):
-        if complaint.reporter_email:
-            outbox.send_email(
-                complaint.reporter_email,
-                event="complaint.status",
-                subject=_("Complaint %(ticket)s: %(status)s")
-                % {"ticket": complaint.ticket, "status": complaint.get_status_display()},
-                body=_("The status of your complaint is now: %(status)s.")
-                % {"status": complaint.get_status_display()},
-                link=reverse("complaints:track", args=[complaint.ticket]),
+        values = {"ticket": complaint.ticket, "status": complaint.get_status_display()}
+        body = _("The status of your complaint is now: %(status)s.") % values
+        text = _("SAMBAT %(ticket)s: %(status)s.") % values
+        if note.strip():
+            said = _("Note from the officer: %(note)s") % {"note": note.strip()}
+            body, text = f"{body}\n\n{said}", f"{text} {said}"
+        email_link = None
+        if complaint.status == Status.RESOLVED:
+            body += "\n\n" + _(
+                "Is it fixed? Open the link below to confirm it and rate the result, or to "
+                "reopen the complaint if it is not fixed."
             )
-        if complaint.channel in {"sms", "whatsapp"} and complaint.reporter_phone:
-            outbox.send_text(
-                complaint.reporter_phone,
-                channel=complaint.channel,
-                event="complaint.status",
-                text=_("SAMBAT %(ticket)s: %(status)s.")
-                % {"ticket": complaint.ticket, "status": complaint.get_status_display()},
+            text += " " + (
+                _("Reply YA %(ticket)s if it is fixed, or BUKA %(ticket)s <reason> if not.")
+                % values
             )
+            email_link = resolution_link(complaint)
+        _tell_reporter(
+            complaint,
+            _("Complaint %(ticket)s: %(status)s") % values,
+            body,
+            "complaint.status",
+            email_link=email_link,
+            text=text,
+        )
     agency = complaint.agency
     if agency is not None and agency.webhook_url and complaint.status != "assigned":
         outbox.post_webhook(
@@ -258,6 +278,52 @@ def status_changed(complaint: Complaint) -> None:
         )
 
 
+def resolution_link(complaint: Complaint) -> str:
+    """The tracking page with a signed link to answer the resolution (tickets.py says why
+    a signed link and not the private key), bound to the reporter's e-mail address."""
+    token = tickets.resolution_token(
+        complaint.ticket, complaint.resolved_at, complaint.reporter_email
+    )
+    return reverse("complaints:track", args=[complaint.ticket]) + f"?konfirmasi={token}"
+
+
+def progress(complaint: Complaint, note: str) -> None:
+    """A progress note from the agency reaches the reporter, in the agency's words."""
+    with translation.override(settings.LANGUAGE_CODE):
+        agency = complaint.agency.name if complaint.agency else _("The agency")
+        values = {"ticket": complaint.ticket, "agency": agency, "note": note.strip()}
+        _tell_reporter(
+            complaint,
+            _("Complaint %(ticket)s: news from %(agency)s") % values,
+            _("%(agency)s wrote about your complaint:\n\n%(note)s") % values,
+            "complaint.progress",
+            text=_("SAMBAT %(ticket)s, %(agency)s: %(note)s") % values,
+        )
+
+
+def reporter_channels(complaint: Complaint) -> tuple[bool, str]:
+    """Whether to e-mail the reporter, and by which phone channel ("" for none) to text
+    them: their choice, or the other one when it cannot be served (complaints made before
+    the choice existed, a contact corrected since, no gateway configured)."""
+    if complaint.contact_removed_at is not None:
+        return False, ""
+    email = bool(complaint.reporter_email)
+    came_by_text = complaint.channel in {Channel.SMS, Channel.WHATSAPP}
+    # Without a gateway to send through (GATEWAY_SEND_URL), a text to someone who reported
+    # on the web would only wait and fail; one who texted is answered as they wrote.
+    phone = bool(complaint.reporter_phone) and (came_by_text or bool(settings.GATEWAY_SEND_URL))
+    wants_email = complaint.notify_by in {NotifyBy.EMAIL, NotifyBy.BOTH}
+    wants_phone = complaint.notify_by in {NotifyBy.PHONE, NotifyBy.BOTH}
+    if not (wants_email and email) and not (wants_phone and phone):
+        wants_email = wants_phone = True
+    by_phone = complaint.channel if came_by_text else complaint.phone_channel
+    return wants_email and email, by_phone if wants_phone and phone else ""
+
+
+# A text message stays short: the note is cut, the tracking page has all of it.
+TEXT_LIMIT = 480
+
+
 def _tell_reporter(
     complaint: Complaint,
     subject: str,
@@ -265,20 +331,32 @@ def _tell_reporter(
     event: str,
     *,
     headers: dict[str, str] | None = None,
+    email_link: str | None = None,
+    text: str | None = None,
 ) -> None:
-    """`headers`: extra mail headers (a question's Reply-To)."""
-    if complaint.reporter_email:
+    """The reporter hears on the channel they chose (reporter_channels) and, when signed
+    in, by an in-app notice too. `headers`: extra mail headers (a question's Reply-To);
+    `email_link` replaces the tracking page's address in the e-mail; `text` is the
+    SMS/WhatsApp version of `body`."""
+    track = reverse("complaints:track", args=[complaint.ticket])
+    by_email, by_phone = reporter_channels(complaint)
+    if by_email:
         outbox.send_email(
             complaint.reporter_email,
             event=event,
             subject=subject,
             body=body,
-            link=reverse("complaints:track", args=[complaint.ticket]),
+            link=email_link or track,
             headers=headers,
         )
-    if complaint.channel in {"sms", "whatsapp"} and complaint.reporter_phone:
-        outbox.send_text(
-            complaint.reporter_phone, channel=complaint.channel, event=event, text=body
+    if by_phone:
+        message = text or body
+        if len(message) > TEXT_LIMIT:
+            message = message[: TEXT_LIMIT - 1] + "…"
+        outbox.send_text(complaint.reporter_phone, channel=by_phone, event=event, text=message)
+    if complaint.reporter_id is not None and complaint.contact_removed_at is None:
+        outbox.notify_in_app(
+            complaint.reporter_id, event=event, subject=subject, body=body, link=track
         )
 
 

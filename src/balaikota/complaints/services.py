@@ -123,7 +123,9 @@ def _step(
 @transaction.atomic
 def verify_complaint(complaint: Complaint, user: User, note: str = "") -> Complaint:
     complaint = _locked(complaint)
-    return _transition(complaint, Action.VERIFY, user, actor_for(user, complaint), note)
+    _transition(complaint, Action.VERIFY, user, actor_for(user, complaint), note)
+    notify.status_changed(complaint, note)
+    return complaint
 
 
 @transaction.atomic
@@ -201,7 +203,7 @@ def reject_complaint(complaint: Complaint, user: User, reason: str) -> Complaint
         due_at=None,
         closed_at=timezone.now(),
     )
-    notify.status_changed(complaint)
+    notify.status_changed(complaint, reason)
     return complaint
 
 
@@ -245,7 +247,7 @@ def mark_duplicate(
         object_id=original.ticket,
         after={"supporters": f"+{added}", "from": complaint.ticket},
     )
-    notify.status_changed(complaint)
+    notify.status_changed(complaint, note or _("Same as %(ticket)s.") % {"ticket": original.ticket})
     return complaint
 
 
@@ -292,7 +294,7 @@ def resolve_forwarded(complaint: Complaint, note: str) -> Complaint:
         resolved_at=timezone.now(),
         due_at=None,
     )
-    notify.status_changed(complaint)
+    notify.status_changed(complaint, note)
     return complaint
 
 
@@ -334,7 +336,7 @@ def accept_complaint(complaint: Complaint, user: User, note: str = "") -> Compla
         resolve_due=resolve_by,
         due_at=resolve_by,
     )
-    notify.status_changed(complaint)
+    notify.status_changed(complaint, note)
     return complaint
 
 
@@ -346,7 +348,9 @@ def add_progress_note(
     actor = actor_for(user, complaint)
     lifecycle.check(Action.NOTE, complaint.status, actor, note)  # before any file is written
     photo = _agency_photo(complaint, photo_file, Photo.Kind.AFTER) if photo_file else None
-    return _transition(complaint, Action.NOTE, user, actor, note, photo=photo)
+    _transition(complaint, Action.NOTE, user, actor, note, photo=photo)
+    notify.progress(complaint, note)
+    return complaint
 
 
 @transaction.atomic
@@ -368,6 +372,7 @@ def return_to_operator(complaint: Complaint, user: User, reason: str) -> Complai
         due_at=deadlines.dispose_due(timezone.now(), complaint.category),
     )
     notify.returned(complaint, reason)
+    notify.status_changed(complaint, reason)
     return complaint
 
 
@@ -428,7 +433,7 @@ def resolve_complaint(
         due_at=None,
     )
     field.check_place(complaint, photo, user, device_location)
-    notify.status_changed(complaint)
+    notify.status_changed(complaint, note)
     return complaint
 
 
@@ -452,6 +457,22 @@ def reporter_may_act(complaint: Complaint, *, key: str | None, user: User | None
         bool(key)
         and bool(complaint.reporter_key_hash)
         and (tickets.hash_key(key or "") == complaint.reporter_key_hash)
+    )
+
+
+def may_answer_resolution(complaint: Complaint, token: str | None) -> bool:
+    """Whether `token`, from the link in the "resolved" message, lets its holder confirm,
+    rate or reopen this complaint now (complaints/tickets.py: only that, only for this
+    resolution, only while the address it was sent to is still the reporter's)."""
+    return (
+        bool(token)
+        and complaint.status == Status.RESOLVED
+        and tickets.resolution_token_valid(
+            token or "",
+            ticket=complaint.ticket,
+            resolved_at=complaint.resolved_at,
+            addresses=[complaint.reporter_email, complaint.reporter_phone],
+        )
     )
 
 
@@ -487,7 +508,7 @@ def confirm_resolution(
         closed_at=timezone.now(),
         due_at=None,
     )
-    notify.status_changed(complaint)
+    notify.status_changed(complaint, note if by_system else "")
     return complaint
 
 

@@ -3,6 +3,7 @@ from django.urls import path
 from balaikota.complaints import (
     conversation_views,
     field_views,
+    follow_views,
     moderation_views,
     photo_views,
     views,
@@ -18,6 +19,10 @@ urlpatterns = [
     path("laporan-saya", views.my_complaints, name="mine"),
     path("lacak/<str:ticket>", views.track, name="track"),
     path("lacak/<str:ticket>/dukung", views.support, name="support"),
+    path("lacak/<str:ticket>/ikuti", follow_views.follow, name="follow"),
+    path("ikuti/konfirmasi/<str:token>", follow_views.confirm, name="follow_confirm"),
+    path("ikuti/berhenti/<str:token>", follow_views.unsubscribe, name="follow_unsubscribe"),
+    path("laporan-saya/pemberitahuan", views.my_notices, name="my_notices"),
     path("lacak/<str:ticket>/<str:action>", views.reporter_action, name="reporter_action"),
     path("gateway/pesan", views.gateway_inbound, name="gateway_inbound"),
     path("surel/masuk", conversation_views.inbound_mail, name="inbound_mail"),

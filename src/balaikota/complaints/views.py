@@ -55,6 +55,7 @@ from balaikota.regions import selectors as regions
 
 PAGE_SIZE = 25
 _SESSION_TICKETS = "reported_tickets"
+_ASK_TO_FOLLOW = "ask_to_follow"
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -161,7 +162,12 @@ def _submit_from_form(
         location_source=data["location_source"],
         photo_files=data["photos"],
         contact=intake.Contact(
-            name=data["name"], phone=data["phone"], email=data["email"], nik=data["nik"]
+            name=data["name"],
+            phone=data["phone"],
+            email=data["email"],
+            nik=data["nik"],
+            notify_by=data["notify_by"],
+            phone_channel=data["phone_channel"],
         ),
         channel=Channel.WEB,
         reporter=request.user if request.user.is_authenticated else None,
@@ -252,6 +258,10 @@ def track(request: HttpRequest, ticket: str) -> HttpResponse:
         complaint = selectors.public_complaint(ticket)
     except Http404:
         return _ticket_not_found(request, ticket)
+    if "konfirmasi" in request.GET:
+        # The link of a "resolved" message: into the session too, out of the address bar.
+        request.session[f"answer:{complaint.ticket}"] = request.GET["konfirmasi"][:500]
+        return redirect("complaints:track", ticket=complaint.ticket)
     if "kunci" in request.GET:
         # The private link's key moves into the session at once, so it does not stay in the
         # address bar, the history or a link the citizen shares.
@@ -275,7 +285,8 @@ def track(request: HttpRequest, ticket: str) -> HttpResponse:
         "complaint": complaint,
         "shown": shown,
         "is_reporter": is_reporter,
-        "may_confirm": is_reporter and complaint.status == Status.RESOLVED,
+        "may_confirm": complaint.status == Status.RESOLVED
+        and (is_reporter or _answers_resolution(request, complaint)),
         "may_support": complaint.published and complaint.is_open,
         "privacy_choices": Privacy.choices,
         "question": question,
@@ -286,6 +297,12 @@ def track(request: HttpRequest, ticket: str) -> HttpResponse:
         if question and complaint.clock_paused_at
         else None,
         "answer_draft": request.session.get(f"answer-draft:{complaint.ticket}", ""),
+        "confirm_form": forms.ConfirmForm(),
+        "reopen_form": forms.ReopenForm(),
+        "follow_form": forms.FollowForm(),
+        "may_follow": complaint.published and complaint.is_open,
+        # A supporter who has just said "saya juga" is asked whether to follow it too.
+        "asked_to_follow": request.session.pop(_ASK_TO_FOLLOW, None) == complaint.ticket,
     }
     if shown:
         context |= {
@@ -294,8 +311,6 @@ def track(request: HttpRequest, ticket: str) -> HttpResponse:
             "events": _timeline(complaint, photos=photos),
             "before_photos": [p for p in photos if p.kind == Photo.Kind.BEFORE],
             "after_photos": [p for p in photos if p.kind == Photo.Kind.AFTER],
-            "confirm_form": forms.ConfirmForm(),
-            "reopen_form": forms.ReopenForm(),
         }
     response = render(request, "complaints/track.html", context)
     if is_reporter or context["may_answer"]:
@@ -357,17 +372,29 @@ def support(request: HttpRequest, ticket: str) -> HttpResponse:
         return endpoint_errors.error_response(request, 429, message, retry_after=wait)
     browser = supporters.browser_id(request)
     counted = supporters.support(request, complaint, browser)
+    follow_url = reverse("complaints:track", args=[complaint.ticket]) + "#follow"
     if _wants_json(request):
         complaint.refresh_from_db(fields=["supporters"])
-        response = JsonResponse({"supporters": complaint.supporters, "counted": counted})
+        response = JsonResponse(
+            {"supporters": complaint.supporters, "counted": counted, "follow_url": follow_url}
+        )
     else:
         if counted:
             messages.success(request, _("Thank you: your support is counted."))
+            if complaint.is_open:
+                request.session[_ASK_TO_FOLLOW] = complaint.ticket
         else:
             messages.info(request, _("You already support this complaint."))
-        response = redirect("complaints:track", ticket=complaint.ticket)
+        response = redirect(follow_url)
     supporters.remember_browser(response, browser)
     return response
+
+
+def _answers_resolution(request: HttpRequest, complaint: Complaint) -> bool:
+    """The holder of the link in the "resolved" message may confirm, rate or reopen."""
+    return services.may_answer_resolution(
+        complaint, request.session.get(f"answer:{complaint.ticket}")
+    )
 
 
 @require_POST
@@ -379,7 +406,9 @@ def reporter_action(request: HttpRequest, ticket: str, action: str) -> HttpRespo
     )
     if action == "answer":  # the reporter, or whoever holds the question's answer link
         return conversation_views.answer_from_page(request, complaint, is_reporter=is_reporter)
-    if not is_reporter:
+    if not is_reporter and not (
+        action in {"confirm", "reopen"} and _answers_resolution(request, complaint)
+    ):
         raise PermissionDenied(_("Only the person who reported this complaint can do this."))
     try:
         if action == "confirm":
@@ -674,6 +703,23 @@ def _forward_by_hand(request: HttpRequest, user: User, complaint: Complaint, not
     if target is None:
         raise TransitionNotAllowed(_("Choose the system to forward it to."))
     forwarding.forward_by_hand(complaint, user, target, note)
+
+
+@login_required
+def my_notices(request: HttpRequest) -> HttpResponse:
+    """A signed-in citizen's own notices: every step of their complaints. Opening the page
+    marks them read."""
+    from balaikota.notifications.models import Notice
+
+    user = cast(User, request.user)
+    page = Paginator(Notice.objects.filter(user=user), PAGE_SIZE).get_page(
+        request.GET.get("halaman")
+    )
+    unread = [n.pk for n in page if n.read_at is None]
+    response = render(request, "complaints/my_notices.html", {"page": page})
+    if unread:
+        Notice.objects.filter(pk__in=unread).update(read_at=timezone.now())
+    return response
 
 
 @login_required

@@ -183,6 +183,12 @@ SCHEMA: tuple[Var, ...] = (
         "Alert sign-ups accepted from one client address, and for one e-mail (COUNT/PERIOD).",
     ),
     Var(
+        "REPORTER_LINK_DAYS",
+        "30",
+        'Days the confirm/reopen link in a "resolved" message works (a signed link, bound to '
+        "the address it was sent to).",
+    ),
+    Var(
         "RATE_LIMIT_GATEWAY",
         "600/minute",
         "Requests to the SMS/WhatsApp gateway webhook accepted from one client address "

@@ -62,6 +62,20 @@ def notify_users(users: list[User], *, event: str, subject: str, body: str, link
         _schedule_delivery()
 
 
+def notify_in_app(user_id: int, *, event: str, subject: str, body: str, link: str = "") -> None:
+    """An in-app notice only (a citizen chose how else to hear: see the caller)."""
+    OutboxMessage.objects.create(
+        channel=Channel.IN_APP,
+        recipient_user_id=user_id,
+        subject=subject,
+        body=body,
+        link=link,
+        event=event,
+        next_attempt_at=timezone.now(),
+    )
+    _schedule_delivery()
+
+
 def send_email(
     address: str,
     *,

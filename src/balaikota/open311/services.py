@@ -165,6 +165,8 @@ class Posted:
     token: str
     created: bool
     privacy: str
+    # The reporter's private key (the tracking page's `kunci`), for this answer only.
+    reporter_key: str | None = None
 
 
 def post_request(
@@ -209,7 +211,11 @@ def post_request(
     # A replay: the link made with the complaint.
     link = links[0] if links else link_request(client, submission.complaint)
     return Posted(
-        submission.complaint.ticket, link.token, submission.created, submission.complaint.privacy
+        submission.complaint.ticket,
+        link.token,
+        submission.created,
+        submission.complaint.privacy,
+        submission.reporter_key,
     )
 
 

@@ -442,7 +442,12 @@ def _post(request: HttpRequest, fmt: str, client: ApiClient | None) -> HttpRespo
             answers=_answers(request.POST),
             media_urls=[media] if media else [],
             contact=intake.Contact(
-                name=name, phone=_param(request, "phone"), email=_param(request, "email")
+                name=name,
+                phone=_param(request, "phone"),
+                email=_param(request, "email"),
+                # Extensions, as on /api/v1: email, phone or both; whatsapp or sms.
+                notify_by=_param(request, "notify_by"),
+                phone_channel=_param(request, "phone_channel"),
             ),
             device_id=_param(request, "device_id"),
             account_id=_param(request, "account_id"),
@@ -469,6 +474,16 @@ def _post(request: HttpRequest, fmt: str, client: ApiClient | None) -> HttpRespo
         "service_notice": _("Keep this code to follow your complaint: %(ticket)s (%(mode)s)")
         % {"ticket": posted.ticket, "mode": Privacy(posted.privacy).label},
         "account_id": None,
+        # An extension: the reporter's private link, to confirm, rate or reopen the
+        # complaint once it is resolved. Only in this answer: the app gives it to the
+        # reporter alone. (`token` stays GeoReport's: it finds the request's id.)
+        "extended_attributes": {
+            "private_url": request.build_absolute_uri(
+                reverse("complaints:track", args=[posted.ticket]) + f"?kunci={posted.reporter_key}"
+            )
+            if posted.reporter_key
+            else None
+        },
     }
     # 201 Created, as other GeoReport servers answer (clients accept 200 and 201); a replay of
     # the same Idempotency-Key is 200, as on /api/v1.

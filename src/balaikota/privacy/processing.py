@@ -220,6 +220,26 @@ def _other_activities(days: Schedule) -> list[Activity]:
             safeguards=_("Alerts carry only the public version of complaints."),
         ),
         Activity(
+            name=_("Following a complaint by e-mail"),
+            purpose=_("To tell a follower of every public step of a complaint they chose."),
+            legal_basis=_(
+                "Consent: the follower asks on the complaint's page and confirms from the "
+                "e-mail; one click ends it."
+            ),
+            data_subjects=_("Followers of complaints."),
+            data_categories=_("E-mail address and the complaint followed."),
+            recipients=_("The city's mail server."),
+            retention=_(
+                "Until the follower ends it or the complaint ends; deleted %(days)d days "
+                "after it ended (or was never confirmed)."
+            )
+            % {"days": days.outbox_days},
+            safeguards=_(
+                "The e-mails carry only the public version of the complaint, never the "
+                "reporter's data."
+            ),
+        ),
+        Activity(
             name=_("The register of data-subject requests"),
             purpose=_(
                 "To answer requests to see, correct or erase personal data, or to object, "

@@ -6,8 +6,8 @@ The schedule comes from the settings (RETENTION_* variables), counted from:
   anonymised, like an erasure;
 - outbox addresses and texts: delivery (`sent_at`), or the last attempt of one given up;
   the one last message after a withdrawal as soon as it is delivered; in-app notices'
-  texts and e-mail alerts ended or never confirmed, after as long; files of the file mail
-  backend, after as long;
+  texts, e-mail alerts and followings of complaints ended or never confirmed, after as
+  long; files of the file mail backend, after as long;
 - SMS/WhatsApp texts: replies to senders from their sending; the message as received (the
   complaint's stored text) is anonymised once the complaint is closed;
 - Open311 device and account ids: the request's posting;
@@ -31,7 +31,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from balaikota.complaints.models import FINAL_STATUSES, Complaint
+from balaikota.complaints.models import FINAL_STATUSES, Complaint, Follower
 from balaikota.core import audit
 from balaikota.core.redaction import redact
 from balaikota.notifications.models import Channel, DeliveryStatus, Notice, OutboxMessage
@@ -82,6 +82,7 @@ class PurgeReport:
     gateway_messages: int = 0
     notices: int = 0
     alerts: int = 0
+    following: int = 0
     open311_ids: int = 0
     requests: int = 0
     mail_files: int = 0
@@ -95,6 +96,7 @@ class PurgeReport:
             + self.gateway_messages
             + self.notices
             + self.alerts
+            + self.following
             + self.open311_ids
             + self.requests
             + self.mail_files
@@ -108,6 +110,7 @@ class PurgeReport:
             "gateway_messages": self.gateway_messages,
             "notices": self.notices,
             "alerts": self.alerts,
+            "following": self.following,
             "open311_ids": self.open311_ids,
             "requests": self.requests,
             "mail_files": self.mail_files,
@@ -152,6 +155,14 @@ class PurgeReport:
             (
                 self.alerts,
                 _("Ended or unconfirmed e-mail alerts deleted (after %(days)d days): %(n)d"),
+                s.outbox_days,
+            ),
+            (
+                self.following,
+                _(
+                    "Ended or unconfirmed followings of complaints deleted (after %(days)d "
+                    "days): %(n)d"
+                ),
                 s.outbox_days,
             ),
             (
@@ -270,6 +281,7 @@ def _outbox(report: PurgeReport, now: dt.datetime) -> None:
         )
         ended = Q(ended_at__lt=cutoff) | Q(confirmed_at__isnull=True, created_at__lt=cutoff)
         report.alerts, _kinds = Subscription.objects.filter(ended).delete()
+        report.following, _kinds = Follower.objects.filter(ended).delete()
 
 
 def _devices(report: PurgeReport, now: dt.datetime) -> None:

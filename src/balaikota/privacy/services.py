@@ -10,7 +10,7 @@ all of them:
   sent to staff (outbox bodies, in-app notices);
 - Open311: the device and account id the application sent with their complaint;
 - routing examples made from the complaint's text;
-- e-mail alerts subscribed with their address;
+- e-mail alerts subscribed with their address, and the complaints they follow by e-mail;
 - the register of their requests (`DataSubjectRequest`).
 
 The audit chain holds none of it (only tickets, statuses, codes and counts), so erasure
@@ -37,7 +37,14 @@ from django.utils.translation import gettext as _
 from balaikota.complaints import publication
 from balaikota.complaints.lifecycle import Actor
 from balaikota.complaints.models import Channel as ComplaintChannel
-from balaikota.complaints.models import Complaint, Event, IdentityReveal, RoutingExample, Support
+from balaikota.complaints.models import (
+    Complaint,
+    Event,
+    Follower,
+    IdentityReveal,
+    RoutingExample,
+    Support,
+)
 from balaikota.core import audit, plaintext
 from balaikota.core.models import User
 from balaikota.core.redaction import redact
@@ -218,6 +225,23 @@ def _alert_data(subscription: Subscription) -> dict[str, Any]:
     }
 
 
+def _followed(emails: Iterable[str]) -> list[Follower]:
+    query = Q(pk__in=[])
+    for email in emails:
+        query |= Q(email__iexact=email)
+    return list(Follower.objects.filter(query).select_related("complaint").order_by("pk"))
+
+
+def _follow_data(follower: Follower) -> dict[str, Any]:
+    return {
+        "email": follower.email,
+        "complaint": follower.complaint.ticket,
+        "created": _when(follower.created_at),
+        "confirmed": _when(follower.confirmed_at),
+        "ended": _when(follower.ended_at),
+    }
+
+
 def export(found: Found) -> dict[str, Any]:
     """Every piece of personal data held about the person found, as plain JSON values."""
     supports: list[str] = []
@@ -243,6 +267,7 @@ def export(found: Found) -> dict[str, Any]:
         "complaints": [_complaint_data(c) for c in found.complaints],
         "messages": [_message_data(m) for m in messages_of(found)],
         "alerts": [_alert_data(s) for s in _alerts(found.emails)],
+        "following": [_follow_data(f) for f in _followed(found.emails)],
         "supported": supports,
         "requests": [_request_data(r) for r in requests_of(found)],
     }
@@ -273,6 +298,7 @@ class ErasureReport:
     open311_ids: int = 0
     routing_examples: int = 0
     alerts: int = 0
+    following: int = 0
     accounts_kept: list[int] = field(default_factory=list)
 
     @property
@@ -286,6 +312,7 @@ class ErasureReport:
         self.open311_ids += other.open311_ids
         self.routing_examples += other.routing_examples
         self.alerts += other.alerts
+        self.following += other.following
         self.accounts_kept = sorted({*self.accounts_kept, *other.accounts_kept})
 
     def as_dict(self) -> dict[str, Any]:
@@ -296,12 +323,13 @@ class ErasureReport:
             "open311_ids": self.open311_ids,
             "routing_examples": self.routing_examples,
             "alerts": self.alerts,
+            "following": self.following,
             "accounts_kept": self.accounts_kept,
         }
 
     def lines(self) -> list[str]:
         """What was removed, in the city's language, one fact a line (no personal data)."""
-        if not self.fields and not self.alerts and not self.messages:
+        if not self.fields and not self.alerts and not self.following and not self.messages:
             return [_("No personal data was found.")]
         lines = [
             _("%(ticket)s: removed %(fields)s.")
@@ -314,6 +342,7 @@ class ErasureReport:
             (self.open311_ids, _("Open311 device and account ids removed: %(n)d.")),
             (self.routing_examples, _("Routing examples anonymised: %(n)d.")),
             (self.alerts, _("E-mail alerts ended and deleted: %(n)d.")),
+            (self.following, _("Complaints followed by e-mail, ended and deleted: %(n)d.")),
         ]
         lines += [text % {"n": n} for n, text in counts if n]
         lines += [
@@ -483,6 +512,9 @@ def _erase_found(found: Found, *, by: str, actor: User | None) -> ErasureReport:
     alerts = _alerts(found.lookup.emails)
     report.alerts = len(alerts)
     Subscription.objects.filter(pk__in=[s.pk for s in alerts]).delete()
+    followed = _followed(found.lookup.emails)
+    report.following = len(followed)
+    Follower.objects.filter(pk__in=[f.pk for f in followed]).delete()
     return report
 
 

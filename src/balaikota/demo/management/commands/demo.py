@@ -14,6 +14,7 @@ from balaikota.demo.citizens import DEMO_CITIZEN_PHONE, UNCLAIMED_PHONE, load_ci
 from balaikota.demo.forwarding import load_forwarded_sample
 from balaikota.demo.history import load_history
 from balaikota.demo.hotspots import load_hotspots
+from balaikota.demo.notices import load_news_samples
 
 NOT_PRODUCTION_FLAG = "--i-know-this-is-not-production"
 # The demo's accounts share one published password (an administrator among them) and its
@@ -61,6 +62,7 @@ class Command(BaseCommand):
         created += field.load_field_complaints()
         api_key = loader.load_api_client()
         forwarded = load_forwarded_sample()
+        news = load_news_samples()
         commitments = performance.load_performance()
         logins += performance.LOGINS
         enrolled = enrol_demo_staff()
@@ -90,6 +92,12 @@ class Command(BaseCommand):
             "it never saw"
         )
         self.stdout.write(f"Open311 demo API key (see /open311/): {api_key}")
+        if news is not None:
+            self.stdout.write(
+                f"Followed by e-mail: {news.followed} (2 followers). Resolved: {news.resolved}; "
+                f"its e-mail to the reporter, with the link to confirm, rate or reopen, is in "
+                f"{settings.EMAIL_FILE_PATH} once the worker has run"
+            )
         self.stdout.write(
             f"Second factor: {enrolled} demo staff have authenticators with known (demo-only) "
             "secrets; `balaikota totp USER` prints a user's current code"
