@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from huey.contrib.djhuey import HUEY
 
 from balaikota.complaints.models import Complaint
@@ -95,6 +96,38 @@ def test_each_complaint_is_announced_once(cast: Cast, worker_apart: None) -> Non
         ).count()
         == 2
     )
+
+
+def chainer_reads(complaints: int) -> tuple[int, list[Complaint]]:
+    """Store `complaints` new complaints (every third with no category, for an operator)
+    and count the chainer's reads as it chains and announces them."""
+    stored = [
+        submit(text=f"Jalan berlubang nomor {n} di depan sekolah.")
+        if n % 3
+        else submit(text=f"Ada masalah nomor {n} di sini mohon dicek.", category=None)
+        for n in range(complaints)
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        run_worker()
+    reads = [q for q in queries if q["sql"].lstrip().upper().startswith("SELECT")]
+    return len(reads), stored
+
+
+def test_the_chainer_reads_once_per_run_not_once_per_complaint(
+    cast: Cast, worker_apart: None, unsure_router: None
+) -> None:
+    few, first = chainer_reads(3)
+    many, second = chainer_reads(9)
+
+    # The staff, the operators, the first events, the apps' settings: read once per run.
+    assert few == many
+    for complaint in first + second:
+        if complaint.agency_id:
+            assert told_staff(complaint) == {"pupr", "pupr-head"}
+        else:
+            assert OutboxMessage.objects.filter(
+                event="complaint.needs_operator", link__contains=complaint.ticket
+            ).exists()
 
 
 def test_verify_catches_a_changed_entry_the_worker_chained(cast: Cast, worker_apart: None) -> None:
