@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from huey.contrib.djhuey import HUEY
 
 from balaikota.complaints.models import Complaint
@@ -95,6 +96,38 @@ def test_each_complaint_is_announced_once(cast: Cast, worker_apart: None) -> Non
         ).count()
         == 2
     )
+
+
+def chainer_statements(complaints: int) -> tuple[int, list[Complaint]]:
+    """Store `complaints` new complaints (every third with no category, for an operator)
+    and count the chainer's statements as it chains and announces them."""
+    stored = [
+        submit(text=f"Jalan berlubang nomor {n} di depan sekolah.")
+        if n % 3
+        else submit(text=f"Ada masalah nomor {n} di sini mohon dicek.", category=None)
+        for n in range(complaints)
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        run_worker()
+    return len(queries), stored
+
+
+def test_the_chainer_reads_and_writes_once_per_run_not_once_per_complaint(
+    cast: Cast, worker_apart: None, unsure_router: None
+) -> None:
+    few, first = chainer_statements(3)
+    many, second = chainer_statements(9)
+
+    # The staff, the operators, the first events, the apps' settings: read once per run;
+    # the chain's links in one update, the messages in one insert.
+    assert few == many
+    for complaint in first + second:
+        if complaint.agency_id:
+            assert told_staff(complaint) == {"pupr", "pupr-head"}
+        else:
+            assert OutboxMessage.objects.filter(
+                event="complaint.needs_operator", link__contains=complaint.ticket
+            ).exists()
 
 
 def test_verify_catches_a_changed_entry_the_worker_chained(cast: Cast, worker_apart: None) -> None:

@@ -4,6 +4,10 @@ then forks the workers); management commands and tests load neither on their own
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from balaikota.complaints import router
@@ -28,3 +32,24 @@ def test_gunicorn_loads_the_model_and_the_index_before_forking(city: None) -> No
     assert router._load.cache_info().currsize == 1
     assert index_cache.loaded
     assert index_cache.get().locate(-7.960, 112.614).code == "35.73.05.1005"
+
+
+def test_the_worker_loads_the_views_and_translations_before_its_first_task() -> None:
+    # A fresh process, as `balaikota worker` starts: the chainer's first run formats links
+    # and texts inside its write transaction, so they must be loaded before it.
+    script = (
+        "import sys, django; django.setup()\n"
+        "from balaikota.core.warmup import warm_up_worker\n"
+        "assert 'balaikota.api.views' not in sys.modules\n"
+        "warm_up_worker()\n"
+        "print('balaikota.api.views' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=os.environ | {"DJANGO_SETTINGS_MODULE": "balaikota.settings", "DEBUG": "true"},
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "True"

@@ -46,7 +46,8 @@ def _staff_link(complaint: Complaint) -> str:
     return reverse("complaints:staff_detail", args=[complaint.ticket])
 
 
-def _operators() -> list[User]:
+def operators() -> list[User]:
+    """The active operators, who send on complaints no agency was found for."""
     return list(User.objects.filter(role=Role.OPERATOR, is_active=True))
 
 
@@ -161,9 +162,10 @@ def moved_away(complaint: Complaint, previous: Agency) -> None:
             )
 
 
-def needs_operator(complaint: Complaint) -> None:
+def needs_operator(complaint: Complaint, *, people: list[User] | None = None) -> None:
+    """`people`: the operators, read once by a caller that tells of several complaints."""
     with translation.override(settings.LANGUAGE_CODE):
-        for person in _operators():
+        for person in operators() if people is None else people:
             outbox.notify_user(
                 person,
                 event="complaint.needs_operator",
@@ -175,7 +177,7 @@ def needs_operator(complaint: Complaint) -> None:
 
 def returned(complaint: Complaint, reason: str) -> None:
     with translation.override(settings.LANGUAGE_CODE):
-        for person in _operators():
+        for person in operators():
             outbox.notify_user(
                 person,
                 event="complaint.returned",
@@ -193,7 +195,7 @@ def overdue(complaint: Complaint) -> None:
             "status": complaint.get_status_display(),
             "place": _place(complaint),
         }
-        people = _operators()
+        people = operators()
         if complaint.agency is not None:
             people += agencies.heads_of(complaint.agency)
         for person in people:
@@ -228,7 +230,7 @@ def supporters_from_one_address(complaint: Complaint, supporters: int) -> None:
             "One connection gave this complaint %(count)s supporters today. Check whether "
             "the support is genuine before relying on the count."
         ) % {"count": supporters}
-        for person in _operators():
+        for person in operators():
             outbox.notify_user(
                 person,
                 event="complaint.supporters_suspect",

@@ -7,3 +7,9 @@ from django.dispatch import Signal
 # Receivers only queue work (outbox messages, tasks on commit): the change must not fail
 # because of them.
 event_recorded = Signal()
+
+# Sent once per chainer run (complaints/announce.py) inside its transaction, with
+# `submissions`: a list of (complaint, its first events) for the new complaints it announces.
+# The same news as `event_recorded` for each of those events, given at once so that a
+# receiver reads what it needs once per run, not once per complaint.
+submissions_announced = Signal()

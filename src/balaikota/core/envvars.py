@@ -86,6 +86,7 @@ SCHEMA: tuple[Var, ...] = (
     Var("WORKERS", "2", "Threads of the default queue (outbox, forwards, periodic jobs)."),
     Var("PHOTO_WORKERS", "2", "Threads of the photos queue (re-encoding uploads)."),
     Var("WEB_CONCURRENCY", "3", "Web server processes started by `balaikota serve`."),
+    Var("WEB_THREADS", "4", "Threads of each web server process started by `balaikota serve`."),
     Var(
         "EMAIL_BACKEND_KIND",
         "",

@@ -2,8 +2,9 @@
 citizen to arrive: the routing model (from its file), the point -> kelurahan index (from
 the boundaries), the URL patterns, the translations and the report page's template.
 
-Run by gunicorn under `balaikota serve` (core/gunicorn_conf.py), never by management
-commands or tests, which need none of it.
+Run by gunicorn under `balaikota serve` (core/gunicorn_conf.py), and in part by `balaikota
+worker` (`warm_up_worker`), never by other management commands or tests, which need none
+of it.
 """
 
 from __future__ import annotations
@@ -38,11 +39,25 @@ def warm_up() -> None:
     finally:
         # Before gunicorn forks: every worker opens its own connections.
         connections.close_all()
+    _links_and_languages()
+    for name in TEMPLATES:
+        get_template(name)
+    logger.info("warm-up done in %.1f s", time.monotonic() - started)
+
+
+def warm_up_worker() -> None:
+    """What the worker's first tasks would otherwise load: the URL patterns (every view
+    module, seconds on a busy machine) and the translations. The first chainer run after
+    a start formats its messages with both inside its write transaction: on SQLite it held
+    the database's write lock while it imported them."""
+    started = time.monotonic()
+    _links_and_languages()
+    logger.info("worker warm-up done in %.1f s", time.monotonic() - started)
+
+
+def _links_and_languages() -> None:
     reverse("complaints:report")
     for language in ("id", "en"):
         with translation.override(language):
             # Activating a language reads its catalogue; no literal here for makemessages.
             translation.gettext(translation.get_language())
-    for name in TEMPLATES:
-        get_template(name)
-    logger.info("warm-up done in %.1f s", time.monotonic() - started)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import transaction
@@ -9,6 +12,42 @@ from django.utils import timezone
 
 from balaikota.core.models import User
 from balaikota.notifications.models import Channel, OutboxMessage
+
+# The messages of a `collected()` block, written together when it ends.
+_collecting: contextvars.ContextVar[list[OutboxMessage] | None] = contextvars.ContextVar(
+    "outbox_collecting", default=None
+)
+
+
+@contextmanager
+def collected() -> Iterator[None]:
+    """Write the messages put in the outbox inside the block with one insert when it ends
+    (still inside the caller's transaction): for a caller that tells of many things at once,
+    such as the chainer announcing a run's new complaints. A block that raises writes none."""
+    if _collecting.get() is not None:  # an outer block writes them
+        yield
+        return
+    messages: list[OutboxMessage] = []
+    token = _collecting.set(messages)
+    try:
+        yield
+    finally:
+        _collecting.reset(token)
+    _put(messages)
+
+
+def _put(messages: list[OutboxMessage]) -> None:
+    if not messages:
+        return
+    pending = _collecting.get()
+    if pending is not None:
+        pending.extend(messages)
+        return
+    if len(messages) == 1:
+        messages[0].save(force_insert=True)
+    else:
+        OutboxMessage.objects.bulk_create(messages)
+    _schedule_delivery()
 
 
 def _schedule_delivery() -> None:
@@ -57,9 +96,7 @@ def notify_users(users: list[User], *, event: str, subject: str, body: str, link
                 next_attempt_at=timezone.now(),
             )
         )
-    if messages:
-        OutboxMessage.objects.bulk_create(messages)
-        _schedule_delivery()
+    _put(messages)
 
 
 def notify_in_app(user_id: int, *, event: str, subject: str, body: str, link: str = "") -> None:
@@ -86,42 +123,51 @@ def send_email(
     headers: dict[str, str] | None = None,
 ) -> None:
     """`headers`: extra mail headers, e.g. List-Unsubscribe for alerts."""
-    OutboxMessage.objects.create(
-        channel=Channel.EMAIL,
-        address=address,
-        subject=subject,
-        body=body,
-        link=link,
-        payload={"headers": headers} if headers else None,
-        event=event,
-        next_attempt_at=timezone.now(),
+    _put(
+        [
+            OutboxMessage(
+                channel=Channel.EMAIL,
+                address=address,
+                subject=subject,
+                body=body,
+                link=link,
+                payload={"headers": headers} if headers else None,
+                event=event,
+                next_attempt_at=timezone.now(),
+            )
+        ]
     )
-    _schedule_delivery()
 
 
 def post_webhook(url: str, secret: str, *, event: str, payload: dict[str, Any]) -> None:
-    OutboxMessage.objects.create(
-        channel=Channel.WEBHOOK,
-        address=url,
-        secret=secret,
-        subject=event,
-        body="",
-        payload=payload,
-        event=event,
-        next_attempt_at=timezone.now(),
+    _put(
+        [
+            OutboxMessage(
+                channel=Channel.WEBHOOK,
+                address=url,
+                secret=secret,
+                subject=event,
+                body="",
+                payload=payload,
+                event=event,
+                next_attempt_at=timezone.now(),
+            )
+        ]
     )
-    _schedule_delivery()
 
 
 def send_text(number: str, *, channel: str, event: str, text: str) -> None:
     """A short message to a phone, through the SMS/WhatsApp gateway (`channel` is "sms" or
     "whatsapp")."""
-    OutboxMessage.objects.create(
-        channel=Channel.GATEWAY,
-        address=number,
-        subject=channel,
-        body=text,
-        event=event,
-        next_attempt_at=timezone.now(),
+    _put(
+        [
+            OutboxMessage(
+                channel=Channel.GATEWAY,
+                address=number,
+                subject=channel,
+                body=text,
+                event=event,
+                next_attempt_at=timezone.now(),
+            )
+        ]
     )
-    _schedule_delivery()

@@ -49,6 +49,10 @@ def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
 
 
+def any_active_target() -> bool:
+    return ForwardingTarget.objects.filter(is_active=True).exists()
+
+
 def plan(complaint: Complaint) -> list[Forward]:
     """The forwards this complaint needs and does not have yet (inside the transaction)."""
     targets = list(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
@@ -7,7 +8,7 @@ from django.dispatch import receiver
 
 from balaikota.complaints.lifecycle import Action
 from balaikota.complaints.models import Complaint, Event
-from balaikota.complaints.signals import event_recorded
+from balaikota.complaints.signals import event_recorded, submissions_announced
 
 
 @receiver(event_recorded, dispatch_uid="opendata.alerts")
@@ -18,3 +19,15 @@ def alert_on_new_complaint(sender: Any, complaint: Complaint, event: Event, **kw
 
     complaint_id = complaint.pk
     transaction.on_commit(lambda: tasks.send_alerts(complaint_id), robust=True)
+
+
+@receiver(submissions_announced, dispatch_uid="opendata.alerts_new")
+def alert_on_new_complaints(
+    sender: Any, submissions: Sequence[tuple[Complaint, Sequence[Event]]], **kwargs: Any
+) -> None:
+    """`alert_on_new_complaint` for one chainer run's new complaints: one task for the lot."""
+    from balaikota.opendata import tasks
+
+    ids = [c.pk for c, events in submissions if any(e.action == Action.SUBMIT for e in events)]
+    if ids:
+        transaction.on_commit(lambda: tasks.send_alerts_for(ids), robust=True)

@@ -103,6 +103,10 @@ def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(h))
 
 
+def any_active_subscription() -> bool:
+    return Subscription.objects.filter(confirmed_at__isnull=False, ended_at__isnull=True).exists()
+
+
 def subscribers_for(complaint: Complaint) -> list[Subscription]:
     """Active alerts whose area holds the complaint: its kelurahan, or a circle around it
     (a bounding box in SQL first, the exact distance after)."""

@@ -62,7 +62,7 @@ class Command(BaseCommand):
                 "--workers",
                 str(web_workers),
                 "--threads",
-                "4",
+                os.environ.get("WEB_THREADS", "4"),
                 "--worker-class",
                 "gthread",
                 "--timeout",

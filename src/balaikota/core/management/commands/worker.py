@@ -32,8 +32,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from balaikota.core.queues import QUEUES
+        from balaikota.core.warmup import warm_up_worker
 
         autodiscover_modules("tasks")
+        warm_up_worker()
         huey, config = QUEUES[options["queue"]]
         consumer_options = dict(config.get("consumer", {}))
         if options["workers"]:
