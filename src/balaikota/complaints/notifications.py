@@ -425,7 +425,7 @@ def question_asked(
 def _answer_readers(complaint: Complaint, question: Event) -> list[User]:
     """Who hears of an answer: the agency holding the complaint, else the operators; and
     whoever asked, in any case."""
-    people = agencies.members_of(complaint.agency) if complaint.agency else _operators()
+    people = agencies.members_of(complaint.agency) if complaint.agency else operators()
     if question.actor is not None and question.actor not in people:
         people = [*people, question.actor]
     return people
