@@ -17,8 +17,7 @@ from balaikota.complaints.models import Complaint, Photo, PlaceCheck
 from balaikota.core.models import Role
 from balaikota.demo import images
 from tests.conftest import KLOJEN, Cast, make_user, submit
-from tests.e2e.conftest import PHONE, log_in
-from tests.e2e.test_no_console_errors import _AXE_RUN, _axe_source
+from tests.e2e.conftest import _AXE_RUN, PHONE, _axe_source, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -15,8 +15,7 @@ from playwright.sync_api import Page, expect
 from balaikota.complaints import intake, services
 from balaikota.complaints.models import Follower
 from tests.conftest import Cast, submit
-from tests.e2e.conftest import PHONE
-from tests.e2e.test_no_console_errors import _AXE_RUN, _axe_source
+from tests.e2e.conftest import _AXE_RUN, PHONE, _axe_source
 from tests.peers import Inbox, smtp_server
 
 __all__ = ["smtp_server"]

@@ -20,8 +20,7 @@ from balaikota.open311 import services
 from balaikota.open311.models import Forward, ForwardingTarget, ForwardState
 from balaikota.regions.models import Level, Region
 from tests.conftest import KLOJEN, Cast, submit
-from tests.e2e.conftest import PHONE, log_in
-from tests.e2e.test_no_console_errors import _AXE_RUN, _axe_source
+from tests.e2e.conftest import _AXE_RUN, PHONE, _axe_source, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
