@@ -60,7 +60,18 @@ SKIPPED_NAMESPACES = {
     "api": "the JSON API",
 }
 # URL names that are not pages, although GET on them may answer HTML, with the reason.
-NOT_PAGES: dict[str, str] = {}
+_OWN_STORY = (
+    "needs objects this walk does not make yet (a follower's token, an officer's task, a "
+    "hotspot); its own browser story checks it at 390 px with axe-core"
+)
+NOT_PAGES: dict[str, str] = {
+    "complaints:follow_confirm": _OWN_STORY + " (test_following_story)",
+    "complaints:follow_unsubscribe": _OWN_STORY + " (test_following_story)",
+    "complaints:task": _OWN_STORY + " (test_field_story)",
+    "hotspots:detail": _OWN_STORY + " (test_hotspot_story)",
+    "hotspots:work": _OWN_STORY + " (test_hotspot_story)",
+    "hotspots:staff_detail": _OWN_STORY + " (test_hotspot_story)",
+}
 # URL names whose page is behind a redirect that the browser follows (the redirect is not
 # to another page of the URL conf).
 FOLLOW = {

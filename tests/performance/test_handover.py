@@ -128,7 +128,20 @@ def test_the_new_holders_agreement_carries_their_own_pact(
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
     assert world.candidate.name in text
     # the second party by title, the city named once
-    assert "Wali Kota Malang" in text
+    assert "Mayor of Malang" in text  # the tests' pages are in English
     assert "Kota Kota" not in text
+    assert "Kota Malang" not in text.split("Second party")[1].split("\n")[1]
     assert own_pact.pact_hash[:16] in text.replace("\n", "")
     assert first_pact.pact_hash[:16] not in text.replace("\n", "")
+
+
+def test_the_second_party_is_named_by_title_with_the_city_once() -> None:
+    from django.test import override_settings
+    from django.utils import translation
+
+    from balaikota.performance.exports import city_head
+
+    with translation.override("id"):
+        assert city_head() == "Wali Kota Malang"
+        with override_settings(CITY_NAME="Kabupaten Malang"):
+            assert city_head() == "Bupati Malang"

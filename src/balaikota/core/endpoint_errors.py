@@ -10,6 +10,7 @@ its format) has not run.
 from __future__ import annotations
 
 import enum
+import logging
 import re
 
 from django.conf import settings
@@ -28,6 +29,9 @@ class Kind(enum.StrEnum):
 
 # The same suffix the Open311 URL patterns take as the format.
 _OPEN311_FORMAT = re.compile(r"\.(?P<fmt>[A-Za-z]{1,10})$")
+
+
+logger = logging.getLogger(__name__)
 
 
 def kind_of(path: str) -> Kind:
@@ -91,10 +95,14 @@ def server_error(request: HttpRequest) -> HttpResponse:
     kind = kind_of(request.path)
     if kind is not Kind.PAGE:
         return error_response(request, 500, message)
-    body = render_to_string(
-        "core/error.html",
-        {"status": 500, "message": message, "CITY_NAME": settings.CITY_NAME},
-    )
+    try:
+        body = render_to_string(
+            "core/error.html",
+            {"status": 500, "message": message, "CITY_NAME": settings.CITY_NAME},
+        )
+    except Exception:  # the layout itself may be what is broken (e.g. static files missing)
+        logger.exception("the error page could not be drawn; answered in plain text")
+        return HttpResponse(message, status=500, content_type="text/plain; charset=utf-8")
     return HttpResponse(body, status=500)
 
 
