@@ -325,6 +325,31 @@ def _clean_plan(action_plan: Mapping[str, str]) -> dict[str, str]:
     return plan
 
 
+def _record_pact(
+    actor: User,
+    offer: Offer,
+    official: Official,
+    action_plan: Mapping[str, str],
+    pact_confirmed: bool,
+) -> Answer:
+    """The holder's commitment with their own pact of integrity, hashed for them."""
+    plan = _clean_plan(action_plan)
+    if not pact_confirmed:
+        raise invalid("pact", _("Confirm the pact of integrity to commit."))
+    now = timezone.now()
+    return Answer.objects.create(
+        offer=offer,
+        revision=offer.revision,
+        kind=Answer.Kind.COMMIT,
+        by=actor,
+        official=official,
+        action_plan=plan,
+        pact_confirmed_at=now,
+        pact_hash=pact_hash(offer, official, plan, now),
+        created_at=now,
+    )
+
+
 @transaction.atomic
 def commit(
     actor: User, offer: Offer, *, action_plan: Mapping[str, str], pact_confirmed: bool
@@ -336,22 +361,8 @@ def commit(
     if offer.status == OfferStatus.APPOINTED:
         return _confirm_appointment(actor, offer, official, action_plan, pact_confirmed)
     _require_open(offer)
-    plan = _clean_plan(action_plan)
-    if not pact_confirmed:
-        raise invalid("pact", _("Confirm the pact of integrity to commit."))
-    now = timezone.now()
-    digest = pact_hash(offer, official, plan, now)
-    answer = Answer.objects.create(
-        offer=offer,
-        revision=offer.revision,
-        kind=Answer.Kind.COMMIT,
-        by=actor,
-        official=official,
-        action_plan=plan,
-        pact_confirmed_at=now,
-        pact_hash=digest,
-        created_at=now,
-    )
+    answer = _record_pact(actor, offer, official, action_plan, pact_confirmed)
+    now, digest = answer.created_at, answer.pact_hash
     offer.status, offer.official, offer.pact_hash = OfferStatus.COMMITTED, official, digest
     offer.save(update_fields=["status", "official", "pact_hash"])
     log(
@@ -772,22 +783,8 @@ def _confirm_appointment(
     to them as an amended agreement."""
     if offer.official_id != official.pk:
         raise NotAllowed(_("This post is waiting for the pact of the official appointed to it."))
-    plan = _clean_plan(action_plan)
-    if not pact_confirmed:
-        raise invalid("pact", _("Confirm the pact of integrity to commit."))
-    now = timezone.now()
-    digest = pact_hash(offer, official, plan, now)
-    answer = Answer.objects.create(
-        offer=offer,
-        revision=offer.revision,
-        kind=Answer.Kind.COMMIT,
-        by=actor,
-        official=official,
-        action_plan=plan,
-        pact_confirmed_at=now,
-        pact_hash=digest,
-        created_at=now,
-    )
+    answer = _record_pact(actor, offer, official, action_plan, pact_confirmed)
+    plan, now, digest = answer.action_plan, answer.created_at, answer.pact_hash
     offer.status, offer.pact_hash = OfferStatus.REASSIGNED, digest
     offer.save(update_fields=["status", "pact_hash"])
     log(
