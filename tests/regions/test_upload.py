@@ -16,7 +16,7 @@ from shapely.geometry import mapping, shape
 
 from balaikota.core.models import AuditEntry
 from balaikota.regions.models import BoundaryUpload, Level, Region
-from tests.conftest import KLOJEN, REAL_BOUNDARIES, Cast, submit
+from tests.conftest import KLOJEN, Cast, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -103,10 +103,6 @@ def test_a_merged_kelurahan_is_previewed_then_applied_with_its_complaints(
     assert AuditEntry.objects.filter(action="region.boundaries_applied").count() == 1
 
 
-@pytest.mark.skipif(
-    not REAL_BOUNDARIES.exists(),
-    reason="on the approximate layout a renamed kelurahan is not seen as a change: to fix",
-)
 def test_confirming_applies_only_what_was_previewed(admin_client: Client) -> None:
     document = merged(current_file(), gone="35.73.02.1001", into="35.73.02.1002")
     preview_url = upload(admin_client, document).redirect_chain[-1][0]

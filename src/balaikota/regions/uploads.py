@@ -155,7 +155,8 @@ def _feature(
 
 def preview(features: list[Feature]) -> dict[str, Any]:
     """What applying the file would change, as JSON for the page and for the check at
-    confirmation (`digest`: the regions' changes; complaint counts move with new reports)."""
+    confirmation (`digest`: the regions as they stand and the changes the file makes to them;
+    complaint counts move with new reports and are left out)."""
     current = {
         r.code: r
         for r in Region.objects.filter(level__in=[Level.VILLAGE, Level.DISTRICT]).select_related(
@@ -166,6 +167,7 @@ def preview(features: list[Feature]) -> dict[str, Any]:
     districts = {c: r for c, r in current.items() if r.level == Level.DISTRICT}
     codes = {f.code for f in features}
     parents = {f.parent for f in features}
+    standing = {code: _standing(region) for code, region in current.items()}
     added, changed = [], []
     for f in features:
         old = villages.get(f.code)
@@ -176,9 +178,9 @@ def preview(features: list[Feature]) -> dict[str, Any]:
             old.name != f.name
             or (old.parent.code if old.parent else "") != f.parent
             or old.is_approximate
-            or _geometry_json(old.geometry) != _geometry_json(mapping(f.geometry))
+            or standing[f.code]["shape"] != _digest(_geometry_json(mapping(f.geometry)))
         ):
-            changed.append(row | {"level": Level.VILLAGE})
+            changed.append(row | {"level": Level.VILLAGE, "was": old.name})
     for code in sorted(parents - set(districts)):
         name = next(f.parent_name for f in features if f.parent == code)
         added.append({"code": code, "name": name, "district": "", "level": Level.DISTRICT})
@@ -210,8 +212,23 @@ def preview(features: list[Feature]) -> dict[str, Any]:
         "moved": moved,
         "lost": lost,
         "problems": problems,
-        "digest": hashlib.sha256(audit.canonical(changes).encode()).hexdigest(),
+        "digest": _digest(audit.canonical({"changes": changes, "standing": standing})),
     }
+
+
+def _standing(region: Region) -> dict[str, Any]:
+    """What a preview was made against: another admin's rename or edit in between makes the
+    preview stale, whether or not the file touches that region."""
+    return {
+        "name": region.name,
+        "parent": region.parent.code if region.parent else "",
+        "approximate": region.is_approximate,
+        "shape": _digest(_geometry_json(region.geometry)),
+    }
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _total(responses: list[tuple[Any, Any]]) -> tuple[int, int]:
