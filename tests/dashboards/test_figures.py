@@ -73,6 +73,16 @@ def test_overdue_now_looks_at_the_deadline_of_the_current_stage() -> None:
     assert figures.summarise(rows, now=NOW)["city"]["overdue"] == 2
 
 
+def test_a_complaint_whose_clock_stands_still_is_open_but_not_overdue() -> None:
+    rows = [
+        row(status="waiting", clock_paused_at=t(11, 5)),  # asked before 9 Nov: paused
+        row(status="assigned", clock_paused_at=t(11, 5)),  # forwarded elsewhere: paused
+        row(status="waiting"),  # resumed (moved deadline 9 Nov passed): overdue
+    ]
+    city = figures.summarise(rows, now=NOW)["city"]
+    assert (city["open"], city["overdue"]) == (3, 1)
+
+
 def test_volumes_leave_duplicates_out_and_regroup_by_quarter() -> None:
     rows = [row(created_at=t(9, 30)), row(created_at=t(10, 1)), row(status="duplicate")]
     data = figures.summarise(rows, now=NOW)

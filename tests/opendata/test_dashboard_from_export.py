@@ -1,5 +1,6 @@
 """Every public figure can be recomputed from the open-data export: the dashboard's
-per-agency table, recomputed here from the CSV by its stated definitions, matches."""
+per-agency table, recomputed here from the CSV by its stated definitions, matches; so does
+its overdue figure while a complaint's deadline clock stands still, and after it runs again."""
 
 from __future__ import annotations
 
@@ -14,8 +15,10 @@ import time_machine
 from django.test import Client
 
 from balaikota.agencies.models import Agency
-from balaikota.complaints import services
+from balaikota.complaints import intake, services
+from balaikota.complaints.models import Complaint
 from balaikota.dashboards import summaries
+from balaikota.performance import complaint_metrics
 from tests.conftest import KLOJEN, Cast, jpeg, submit
 
 MONDAY = dt.datetime(2026, 10, 5, 2, 0, tzinfo=dt.UTC)  # 09:00 in Malang
@@ -29,6 +32,28 @@ def export_rows(client: Client) -> list[dict[str, str]]:
     response = client.get("/data-terbuka/aduan.csv")
     text = b"".join(response.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
     return list(csv.DictReader(io.StringIO(text)))
+
+
+OPEN = {"submitted", "verified", "assigned", "in_progress", "waiting", "reopened"}
+
+
+def overdue_from_export(rows: list[dict[str, str]], now: dt.datetime) -> int:
+    """The dashboard's "overdue now" by its definition, on the export's columns."""
+
+    def passed(value: str) -> bool:
+        return bool(value) and dt.datetime.fromisoformat(value) < now
+
+    return sum(
+        1
+        for r in rows
+        if r["status"] in OPEN
+        and r["clock_paused"] != "true"
+        and (
+            passed(r["followup_due"])
+            if not r["followed_up_at"]
+            else not r["resolved_at"] and passed(r["resolve_due"])
+        )
+    )
 
 
 def recompute(rows: list[dict[str, str]], now: dt.datetime) -> dict[str, dict[str, Any]]:
@@ -106,3 +131,64 @@ def test_the_agency_table_matches_a_recomputation_from_the_export(
     assert expected["dpupr"]["share"] == round(1 / 3, 4)
     assert expected["dpupr"]["median_follow"] == 5.0
     assert expected["dpupr"]["mean_rating"] == 4.0
+
+
+def test_a_paused_complaint_is_overdue_nowhere_until_its_moved_deadline_passes(
+    client: Client, cast: Cast
+) -> None:
+    # given: two complaints in progress at PUPR with the same deadline to resolve; the
+    # agency asks the reporter of one of them for information the next day
+    with at(0):
+        asked, other = (
+            submit(text, contact=intake.Contact(name="Budi Santoso", email="budi@example.test"))
+            for text in (
+                "Jalan berlubang besar di depan sekolah, motor sering jatuh.",
+                "Trotoar ambles di depan pasar, pejalan kaki terperosok.",
+            )
+        )
+    with at(0.1):
+        for complaint in (asked, other):
+            services.accept_complaint(complaint, cast.pupr_staff)
+    with at(1):
+        services.ask_reporter(asked, cast.pupr_staff, "Di sisi mana lubangnya?")
+    asked.refresh_from_db()
+    original_due = asked.resolve_due
+    assert original_due is not None
+    assert asked.clock_paused_at is not None
+    pupr = Agency.objects.get(code="dpupr")
+
+    def overdue_everywhere(now: dt.datetime) -> tuple[int, int, int, int]:
+        with time_machine.travel(now, tick=False):
+            data = summaries.refresh(now).data
+            metrics = complaint_metrics.for_agency(pupr, 2026, 4)
+            from_export = overdue_from_export(export_rows(client), now)
+        return (
+            data["city"]["overdue"],
+            data["agencies"][str(pupr.pk)]["overdue"],
+            metrics.overdue,
+            from_export,
+        )
+
+    # when: the original deadline has passed, the reporter has not answered yet
+    paused_now = original_due + dt.timedelta(days=1)
+    # then: only the other one is overdue, on the dashboard, in the metrics and in the export
+    assert overdue_everywhere(paused_now) == (1, 1, 1, 1)
+    row = next(r for r in export_rows(client) if r["ticket"] == asked.ticket)
+    assert (row["status"], row["clock_paused"]) == ("waiting", "true")
+    assert row["clock_paused_since"]
+
+    # when: the reporter answers; the deadline moves by the working days the clock stood still
+    with time_machine.travel(paused_now, tick=False):
+        services.answer_question(asked, text="Dekat gerbang sekolah.")
+    asked.refresh_from_db()
+    assert asked.clock_paused_at is None
+    assert asked.resolve_due is not None
+    assert asked.resolve_due > paused_now
+    row = next(r for r in export_rows(client) if r["ticket"] == asked.ticket)
+    assert row["clock_paused"] == "false"
+    assert dt.datetime.fromisoformat(row["resolve_due"]) == asked.resolve_due
+
+    # then: not overdue before the moved deadline, overdue everywhere after it
+    assert overdue_everywhere(asked.resolve_due - dt.timedelta(hours=1)) == (1, 1, 1, 1)
+    assert overdue_everywhere(asked.resolve_due + dt.timedelta(hours=1)) == (2, 2, 2, 2)
+    assert Complaint.objects.get(pk=asked.pk).is_overdue(asked.resolve_due + dt.timedelta(hours=1))

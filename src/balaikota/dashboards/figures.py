@@ -2,8 +2,8 @@
 
 Every figure is defined on fields the open-data export carries (ticket, created_at,
 category, agency, kecamatan, kelurahan, status, channel, assigned_at, followed_up_at,
-resolved_at, closed_at, followup_due, resolve_due, rating, supporters), so anyone can
-recompute it. The definitions, as the dashboard states them:
+resolved_at, closed_at, followup_due, resolve_due, clock_paused, rating, supporters), so
+anyone can recompute it. The definitions, as the dashboard states them:
 
 - volume: complaints by the month (Asia/Jakarta) they were submitted; duplicates are left
   out (they are the same problem counted again), rejected ones counted (they were received);
@@ -13,9 +13,11 @@ recompute it. The definitions, as the dashboard states them:
 - working days to follow up: from assigned_at to followed_up_at; to resolve: from
   assigned_at to resolved_at; whole working days after the first day up to and including
   the last (weekends, national holidays and the city's days off excluded); the median;
-- overdue now: open (submitted, verified, assigned, in progress, reopened) with an agency
-  deadline passed: not followed up and followup_due passed, or followed up, not resolved
-  and resolve_due passed;
+- overdue now: open (submitted, verified, assigned, in progress, waiting for the reporter,
+  reopened), its deadline clock running (not clock_paused: a question to the reporter or a
+  forward to another system stops it, and moves the deadlines later when it runs again),
+  with an agency deadline passed: not followed up and followup_due passed, or followed up,
+  not resolved and resolve_due passed;
 - rating: the citizens' 1-5 rating given when confirming a resolution; count and mean.
 
 Per agency means the agency holding the complaint now; per kecamatan, the kecamatan of its
@@ -33,7 +35,7 @@ from typing import Any, NamedTuple
 
 from balaikota.core.workdays import JAKARTA, is_working_day, working_days_between
 
-OPEN = frozenset({"submitted", "verified", "assigned", "in_progress", "reopened"})
+OPEN = frozenset({"submitted", "verified", "assigned", "in_progress", "waiting", "reopened"})
 DIMENSIONS = ("category", "district", "channel")
 
 
@@ -50,6 +52,7 @@ class Row(NamedTuple):
     followup_due: dt.datetime | None
     resolve_due: dt.datetime | None
     rating: int | None
+    clock_paused_at: dt.datetime | None = None
 
 
 class WorkdayCounter:
@@ -134,6 +137,8 @@ def _median(values: list[int]) -> float | None:
 
 
 def is_overdue(row: Row, now: dt.datetime) -> bool:
+    if row.clock_paused_at is not None:  # the clock stands still: nothing is late
+        return False
     if row.followed_up_at is None:
         return row.followup_due is not None and row.followup_due < now
     return row.resolved_at is None and row.resolve_due is not None and row.resolve_due < now

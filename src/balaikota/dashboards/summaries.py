@@ -40,6 +40,7 @@ def _rows() -> Any:
             "followup_due",
             "resolve_due",
             "rating",
+            "clock_paused_at",
         )
         .iterator(chunk_size=CHUNK)
     )

@@ -134,8 +134,8 @@ COLUMNS: tuple[Column, ...] = (
         "status",
         "text",
         _(
-            "Status: submitted, verified, assigned, in_progress, resolved, closed, reopened, "
-            "rejected or duplicate."
+            "Status: submitted, verified, assigned, in_progress, waiting (for the reporter's "
+            "information), resolved, closed, reopened, rejected or duplicate."
         ),
         lambda c, x: c.status,
     ),
@@ -190,6 +190,23 @@ COLUMNS: tuple[Column, ...] = (
         "datetime",
         _("The deadline to resolve (working days)."),
         lambda c, x: _time(c.resolve_due),
+    ),
+    Column(
+        "clock_paused",
+        "boolean",
+        _(
+            "The deadline clock stands still: the city waits for the reporter's information "
+            "or the complaint is with another system. Nothing is overdue while it does; when "
+            "it runs again, the deadlines still ahead at the pause move later by the working "
+            "days it stood still, and followup_due and resolve_due show the moved dates."
+        ),
+        lambda c, x: c.clock_paused_at is not None,
+    ),
+    Column(
+        "clock_paused_since",
+        "datetime",
+        _("When the deadline clock stopped; empty while it runs."),
+        lambda c, x: _time(c.clock_paused_at),
     ),
     Column(
         "followed_up_within_deadline",

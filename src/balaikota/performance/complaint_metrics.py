@@ -6,7 +6,8 @@
 - median working days to resolve: complaints resolved in the quarter, counted from when
   they reached the agency (or were submitted) to their resolution;
 - overdue count: complaints whose current deadline fell in the quarter and that are still
-  open past it;
+  open past it, their deadline clock running (a question to the reporter or a forward to
+  another system stops it, and moves the deadline later when it runs again);
 - mean citizen rating (1-5) of the complaints rated and resolved in the quarter.
 """
 
@@ -17,6 +18,7 @@ import statistics
 from dataclasses import asdict, dataclass
 
 from django.db.models import Avg, Count, F, Q
+from django.utils import timezone
 
 from balaikota.agencies.models import Agency
 from balaikota.complaints.models import OPEN_STATUSES, Complaint
@@ -72,7 +74,12 @@ def for_agency(agency: Agency, year: int, quarter: int) -> Metrics:
         for created, assigned, done in resolved
         if done is not None
     ]
-    overdue = mine.filter(status__in=list(OPEN_STATUSES), due_at__gte=start, due_at__lt=end).count()
+    overdue = mine.filter(
+        status__in=list(OPEN_STATUSES),
+        due_at__gte=start,
+        due_at__lt=min(end, timezone.now()),
+        clock_paused_at__isnull=True,  # the clock stands still: nothing is late
+    ).count()
     rating = mine.filter(
         resolved_at__gte=start, resolved_at__lt=end, rating__isnull=False
     ).aggregate(mean=Avg("rating"))["mean"]
