@@ -6,6 +6,7 @@ the system Chromium and skip when it is missing.
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -144,8 +145,10 @@ def _axe_source() -> str | None:
     return AXE.read_text(encoding="utf-8") if AXE.exists() else None
 
 
-def axe_violations(page: Page) -> list[str]:
-    """The page's serious and critical WCAG 2.1 A/AA violations, as "rule: where" lines.
+def axe_violations(page: Page, within: str | None = None) -> list[str]:
+    """The page's serious and critical WCAG 2.1 A/AA violations, as "rule: where" lines;
+    `within` (a CSS selector) limits the check to our part of a page (Django's admin around
+    it is not ours).
 
     axe-core is evaluated through the browser's debugging protocol, which the page's
     Content-Security-Policy does not govern: the page's own policy stays on meanwhile."""
@@ -154,4 +157,5 @@ def axe_violations(page: Page) -> list[str]:
         return []
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(source)
-    return list(page.evaluate(_AXE_RUN))
+    script = _AXE_RUN if within is None else _AXE_RUN.replace("document", json.dumps(within), 1)
+    return list(page.evaluate(script))

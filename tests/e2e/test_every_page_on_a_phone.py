@@ -20,10 +20,12 @@ reads the document, and the same document gives the same findings.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -35,15 +37,22 @@ from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
+from balaikota.agencies.models import Membership
+from balaikota.complaints import following
 from balaikota.complaints import services as complaint_services
-from balaikota.complaints.models import Complaint, Photo
+from balaikota.complaints.models import Complaint, Follower, Photo
 from balaikota.core.models import User
+from balaikota.hotspots import build as hotspot_build
+from balaikota.hotspots import services as hotspot_services
+from balaikota.hotspots.models import Hotspot, PlannedWork
 from balaikota.opendata import services as opendata_services
 from balaikota.performance import monitoring
 from balaikota.performance.models import Auction, CheckIn, Commitment, Evidence, Offer
 from balaikota.regions.models import Region
 from tests.conftest import KLOJEN, Cast, jpeg, submit
 from tests.e2e.conftest import PHONE, axe_violations, log_in
+from tests.hotspots.conftest import NOW as HOTSPOTS_NOW
+from tests.hotspots.conftest import report
 from tests.performance.conftest import World, world  # noqa: F401  (the fixture, used below)
 from tests.performance.test_pages import populate
 
@@ -60,18 +69,7 @@ SKIPPED_NAMESPACES = {
     "api": "the JSON API",
 }
 # URL names that are not pages, although GET on them may answer HTML, with the reason.
-_OWN_STORY = (
-    "needs objects this walk does not make yet (a follower's token, an officer's task, a "
-    "hotspot); its own browser story checks it at 390 px with axe-core"
-)
-NOT_PAGES: dict[str, str] = {
-    "complaints:follow_confirm": _OWN_STORY + " (test_following_story)",
-    "complaints:follow_unsubscribe": _OWN_STORY + " (test_following_story)",
-    "complaints:task": _OWN_STORY + " (test_field_story)",
-    "hotspots:detail": _OWN_STORY + " (test_hotspot_story)",
-    "hotspots:work": _OWN_STORY + " (test_hotspot_story)",
-    "hotspots:staff_detail": _OWN_STORY + " (test_hotspot_story)",
-}
+NOT_PAGES: dict[str, str] = {}
 # URL names whose page is behind a redirect that the browser follows (the redirect is not
 # to another page of the URL conf).
 FOLLOW = {
@@ -88,7 +86,9 @@ PLACEHOLDER = {"int": "1", "str": "x", "slug": "x", "path": "x", "uuid": "0" * 3
 class Objects:
     """One of each thing a page can be about."""
 
-    reported: Complaint  # by the signed-in citizen, with a photo, at PUPR
+    reported: (
+        Complaint  # by the signed-in citizen, with a photo, at PUPR, on its officer's task list
+    )
     resolved: Complaint  # resolved by PUPR with an "after" photo
     photo: Photo
     commitment: Commitment
@@ -101,6 +101,9 @@ class Objects:
     village: Region
     reset_uid: str
     reset_token: str
+    followers: dict[str, Follower]  # by state: asked, confirmed, ended
+    hotspot: Hotspot
+    work: PlannedWork
 
 
 def parameters(o: Objects) -> dict[str, list[dict[str, str]]]:
@@ -127,6 +130,16 @@ def parameters(o: Objects) -> dict[str, list[dict[str, str]]]:
         "dashboards:dashboard_csv": [{"slug": "city"}],
         "media": [{"path": o.photo.image.name}],
         "accounts:password_reset_confirm": [{"uidb64": o.reset_uid, "token": o.reset_token}],
+        "complaints:task": [{"ticket": o.reported.ticket}],
+        "complaints:follow_confirm": [
+            {"token": o.followers[state].token} for state in ("asked", "confirmed")
+        ],
+        "complaints:follow_unsubscribe": [
+            {"token": o.followers[state].token} for state in ("confirmed", "ended")
+        ],
+        "hotspots:detail": [{"pk": str(o.hotspot.pk)}],
+        "hotspots:staff_detail": [{"pk": str(o.hotspot.pk)}],
+        "hotspots:work": [{"pk": str(o.work.pk)}],
     }
 
 
@@ -293,6 +306,33 @@ def _objects(cast: Cast, world: World) -> Objects:  # noqa: F811
     complaint_services.resolve_complaint(
         resolved, cast.pupr_staff, "Sudah diperbaiki.", jpeg("after.jpg")
     )
+    # PUPR's staff member is also its field officer, with the citizen's complaint as a task
+    Membership.objects.filter(user=cast.pupr_staff).update(is_field_officer=True)
+    complaint_services.dispatch_complaint(reported, cast.pupr_head, officer=cast.pupr_staff)
+    # a neighbour following it: asked, confirmed, and one who has stopped
+    followers = {
+        state: following.follow(reported, f"{state}@example.test")
+        for state in ("asked", "confirmed", "ended")
+    }
+    following.confirm(followers["confirmed"].token)  # type: ignore[union-attr]
+    following.confirm(followers["ended"].token)  # type: ignore[union-attr]
+    following.unsubscribe(followers["ended"].token)  # type: ignore[union-attr]
+    # potholes reported three times at one place: a hotspot, with PUPR's planned repair
+    for days_ago, north, east in ((20, 0, 0), (9, 15, 0), (2, 0, 25)):
+        report(days_ago, north, east, base=KLOJEN)
+    hotspot_build.rebuild(HOTSPOTS_NOW)
+    hotspot = Hotspot.objects.get()
+    work = hotspot_services.create_work(
+        hotspot,
+        cast.pupr_staff,
+        hotspot_services.WorkInput(
+            title="Pengaspalan ulang Jl. Kahuripan",
+            description="Aspal diganti sepanjang 150 m dan saluran tepi diperbaiki.",
+            planned_start=dt.date(2027, 1, 11),
+            planned_end=dt.date(2027, 2, 26),
+            budget=Decimal("350000000"),
+        ),
+    )
     commitment = Commitment.objects.filter(agency__code="dpupr").get()
     check_in = monitoring.submit_check_in(
         world.pupr_head,
@@ -324,6 +364,12 @@ def _objects(cast: Cast, world: World) -> Objects:  # noqa: F811
         village=village,
         reset_uid=urlsafe_base64_encode(force_bytes(user.pk)),
         reset_token=default_token_generator.make_token(user),
+        followers={
+            state: Follower.objects.get(pk=follower.pk)  # type: ignore[union-attr]
+            for state, follower in followers.items()
+        },
+        hotspot=hotspot,
+        work=work,
     )
 
 

@@ -17,7 +17,7 @@ from balaikota.complaints.models import Complaint, Photo, PlaceCheck
 from balaikota.core.models import Role
 from balaikota.demo import images
 from tests.conftest import KLOJEN, Cast, make_user, submit
-from tests.e2e.conftest import _AXE_RUN, PHONE, _axe_source, log_in
+from tests.e2e.conftest import PHONE, axe_violations, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,10 +29,7 @@ def _problems(page: Page) -> list[str]:
     width = page.evaluate("document.documentElement.scrollWidth")
     if width > PHONE["width"]:
         found.append(f"{page.url}: {width} px wide")
-    axe = _axe_source()
-    if axe:
-        page.evaluate(axe)
-        found += [f"{page.url}: axe: {v}" for v in page.evaluate(_AXE_RUN)]
+    found += [f"{page.url}: axe: {v}" for v in axe_violations(page)]
     return found
 
 

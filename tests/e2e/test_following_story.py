@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 from balaikota.complaints import intake, services
 from balaikota.complaints.models import Follower
 from tests.conftest import Cast, submit
-from tests.e2e.conftest import _AXE_RUN, PHONE, _axe_source
+from tests.e2e.conftest import PHONE, axe_violations
 from tests.peers import Inbox, smtp_server
 
 __all__ = ["smtp_server"]
@@ -28,10 +28,7 @@ def check(page: Page) -> None:
     """Nothing wider than the phone, no serious or critical accessibility violation."""
     page.wait_for_load_state("networkidle")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], page.url
-    axe = _axe_source()
-    if axe:
-        page.evaluate(axe)
-        assert page.evaluate(_AXE_RUN) == [], page.url
+    assert axe_violations(page) == [], page.url
 
 
 def mails_to(inbox: Inbox, address: str) -> list[Any]:

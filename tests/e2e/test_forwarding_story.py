@@ -20,24 +20,9 @@ from balaikota.open311 import services
 from balaikota.open311.models import Forward, ForwardingTarget, ForwardState
 from balaikota.regions.models import Level, Region
 from tests.conftest import KLOJEN, Cast, submit
-from tests.e2e.conftest import _AXE_RUN, PHONE, _axe_source, log_in
+from tests.e2e.conftest import PHONE, axe_violations, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def axe_violations(page: Page, context: str | None = None) -> list[str]:
-    """Serious and critical violations; `context` limits the check to our part of a page
-    (Django's admin around it is not ours)."""
-    source = _axe_source()
-    if source is None:
-        return []
-    page.evaluate(source)
-    script = (
-        _AXE_RUN
-        if context is None
-        else _AXE_RUN.replace("axe.run(document", f"axe.run({context!r}")
-    )
-    return list(page.evaluate(script))
 
 
 def test_an_operator_forwards_a_complaint_by_hand_on_a_phone(
