@@ -211,6 +211,42 @@ def test_the_inbound_mail_webhook_refuses_a_wrong_secret_and_mail_for_no_questio
     assert answer == {"ok": True, "ticket": complaint.ticket}
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_late_reply_by_email_is_not_added_and_the_reporter_is_told_what_to_do(
+    live_server: Any, cast: Cast, settings: Any, smtp_server: Inbox
+) -> None:
+    # given a question the reporter already answered on the page, and the agency resolved
+    settings.INBOUND_EMAIL_SECRET = SECRET
+    complaint, token = asked(cast)
+    services.answer_question(complaint, text="Dekat gerbang.")
+    services.accept_complaint(complaint, cast.pupr_staff)
+    services.resolve_complaint(complaint, cast.pupr_staff, "Sudah ditambal.", jpeg())
+    late = json.dumps(
+        {"To": f"balas+{token}@{DOMAIN}", "From": "warga@example.test", "TextBody": "Kantin."}
+    ).encode()
+
+    # when the reporter's reply to the old question's e-mail arrives
+    status, answer = _post(f"{live_server.url}/surel/masuk", late, "application/json")
+
+    # then it is not added, and the reporter gets a polite e-mail saying how to reopen it
+    assert status == 200
+    assert answer["ok"] is False
+    assert complaint.events.filter(action="answer").count() == 1
+    told = [m for m in smtp_server.messages if "was not added" in m["Subject"]]
+    assert [m["To"] for m in told] == ["warga@example.test"]
+    body = told[0].get_payload(decode=True).decode()
+    assert "Thank you for your message" in body
+    assert "reopen it with the link below" in body
+    assert f"/lacak/{complaint.ticket}?konfirmasi=" in body
+
+    # and once the complaint is closed, a reply is answered with how to start again
+    services.confirm_resolution(complaint)
+    _post(f"{live_server.url}/surel/masuk", late, "application/json")
+    told = [m for m in smtp_server.messages if "was not added" in m["Subject"]]
+    assert len(told) == 2
+    assert "please send a new complaint" in told[1].get_payload(decode=True).decode()
+
+
 # --- By SMS / WhatsApp -----------------------------------------------------------------------
 
 

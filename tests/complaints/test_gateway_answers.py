@@ -11,6 +11,8 @@ from django.test import Client
 
 from balaikota.complaints import services
 from balaikota.complaints.models import Complaint, Status
+from balaikota.notifications.models import Channel as OutboxChannel
+from balaikota.notifications.models import OutboxMessage
 from tests.conftest import Cast, jpeg
 from tests.peers import Receiver, webhook_receiver
 
@@ -114,3 +116,56 @@ def test_another_number_can_neither_confirm_nor_reopen_nor_learn_of_it(
     assert confirm.startswith("No complaint reported from this number")
     assert reopen.startswith("No complaint reported from this number")
     assert unknown.startswith("No complaint reported from this number")
+
+
+def _texts_after(last: int) -> list[str]:
+    return list(
+        OutboxMessage.objects.filter(pk__gt=last, channel=OutboxChannel.GATEWAY)
+        .order_by("pk")
+        .values_list("body", flat=True)
+    )
+
+
+def _last_message() -> int:
+    return OutboxMessage.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+@pytest.mark.parametrize(
+    ("message", "said"), [("YA {ticket}", "is closed"), ("BUKA {ticket} masih ada", "reopened")]
+)
+def test_ya_and_buka_are_answered_with_one_text(
+    client: Client,
+    resolved: Complaint,
+    django_capture_on_commit_callbacks: Any,
+    message: str,
+    said: str,
+) -> None:
+    last = _last_message()
+
+    reply = send(
+        client,
+        REPORTER,
+        message.format(ticket=resolved.ticket),
+        django_capture_on_commit_callbacks,
+    )
+
+    assert said in reply
+    assert _texts_after(last) == [reply]
+
+
+def test_a_late_balas_is_answered_politely_with_how_to_reopen_or_start_again(
+    client: Client, resolved: Complaint, django_capture_on_commit_callbacks: Any
+) -> None:
+    capture = django_capture_on_commit_callbacks
+    # the reporter answers a question after the complaint was resolved
+    last = _last_message()
+    reply = send(client, REPORTER, f"BALAS {resolved.ticket} Dekat gerbang.", capture)
+    assert "was not added" in reply
+    assert f"BUKA {resolved.ticket} <reason>" in reply
+    assert _texts_after(last) == [reply]
+    assert not resolved.events.filter(action="answer").exists()
+    # and once it is closed
+    send(client, REPORTER, f"YA {resolved.ticket}", capture)
+    reply = send(client, REPORTER, f"BALAS {resolved.ticket} Dekat gerbang.", capture)
+    assert "was not added" in reply
+    assert "SAMBAT <what and where>" in reply

@@ -259,3 +259,41 @@ def test_without_a_gateway_a_reporter_who_chose_the_phone_gets_e_mail_instead(
 
     assert len(to(smtp_server)) == 3
     assert not OutboxMessage.objects.filter(channel="gateway").exists()
+
+
+def test_a_long_progress_note_is_plain_text_in_the_e_mail_and_cut_with_a_link_in_the_sms(
+    cast: Cast,
+    smtp_server: Inbox,
+    gateway: Receiver,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # given: a reporter who wants news by e-mail and SMS
+    capture = django_capture_on_commit_callbacks
+    complaint = reported(
+        capture,
+        email="warga@example.test",
+        phone="081234567890",
+        notify_by="both",
+        phone_channel="sms",
+    )
+    note = '<a href="https://tipu.example/">Klik di sini</a> <script>alert(1)</script> ' + (
+        "Aspal dipesan, tim menunggu cuaca cerah. " * 30
+    )
+
+    # when: the officer writes a long progress note with markup in it
+    with capture(execute=True):
+        services.accept_complaint(complaint, cast.pupr_staff)
+        services.add_progress_note(complaint, cast.pupr_staff, note)
+
+    # then: the e-mail is plain text only (no HTML part a mail program would render)
+    mail = next(m for m in to(smtp_server) if "news from" in m["Subject"])
+    assert not mail.is_multipart()
+    assert mail.get_content_type() == "text/plain"
+    assert note.strip() in body_of(mail)
+    # and the SMS is short, cut, and ends with the address of the whole note
+    sms = texts(gateway)[-1]["text"]
+    assert len(sms) <= 480
+    assert sms.startswith(f"SAMBAT {complaint.ticket}")
+    assert sms.endswith(f"{settings.SITE_URL}/lacak/{complaint.ticket}")
+    assert "…" in sms

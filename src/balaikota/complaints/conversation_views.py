@@ -14,12 +14,14 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from balaikota.complaints import notifications as notify
 from balaikota.complaints import photos, replies, services, steps
 from balaikota.complaints.lifecycle import TransitionNotAllowed
 from balaikota.complaints.models import Complaint, Event
@@ -175,7 +177,9 @@ def inbound_mail(request: HttpRequest) -> HttpResponse:
     """An inbound-parse service POSTs each mail sent to balas+<token>@REPLY_EMAIL_DOMAIN.
 
     200 with "ok": false when the mail was read but cannot be taken (no token of ours, the
-    question no longer open): sending it again would not change that."""
+    question no longer open): sending it again would not change that. A reply that came
+    after the question closed is answered: the reporter hears it was not added, and what to
+    do instead."""
     secret = settings.INBOUND_EMAIL_SECRET
     if not secret:
         raise Http404("inbound mail is not configured")
@@ -207,5 +211,11 @@ def inbound_mail(request: HttpRequest) -> HttpResponse:
         )
     except TransitionNotAllowed as exc:
         log.info("answer by e-mail to %s not taken: %s", event.complaint.ticket, exc)
+        complaint = Complaint.objects.select_related("agency").get(pk=event.complaint_id)
+        current = services.current_question(complaint)
+        if current is None or current.pk != event.pk:
+            # Too late: the reporter hears that it was not added, and what to do instead.
+            with transaction.atomic():
+                notify.late_answer(complaint)
         return JsonResponse({"ok": False, "ticket": event.complaint.ticket, "error": str(exc)})
     return JsonResponse({"ok": True, "ticket": event.complaint.ticket})

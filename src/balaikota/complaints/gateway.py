@@ -22,6 +22,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from balaikota.complaints import intake, services
+from balaikota.complaints import notifications as notify
 from balaikota.complaints.lifecycle import TransitionNotAllowed
 from balaikota.complaints.models import Channel, Complaint, Privacy
 from balaikota.complaints.tickets import normalise_ticket
@@ -214,6 +215,9 @@ def _answer(message: Message, text: str) -> str:
             photo_urls=[message.media_url] if message.media_url else [],
         )
     except TransitionNotAllowed as exc:
+        complaint.refresh_from_db()
+        if services.current_question(complaint) is None:  # too late: it waits no more
+            return notify.late_answer_text(complaint, by_text=True)
         return _("%(ticket)s: %(problem)s") % {"ticket": complaint.ticket, "problem": exc}
     return _(
         "Thank you, your answer on %(ticket)s has been received and passed to the officers."
@@ -232,12 +236,14 @@ def _answer_resolution(message: Message, keyword: str, rest: str) -> str:
         }
     values = {"ticket": complaint.ticket}
     try:
-        if keyword == "YA":
-            services.confirm_resolution(complaint)
-            return _("Thank you. Complaint %(ticket)s is closed.") % values
-        if not reason.strip():
-            return _("Write what is still wrong: BUKA %(ticket)s <reason>.") % values
-        services.reopen_complaint(complaint, reason.strip())
-        return _("Complaint %(ticket)s was reopened and sent back to the agency.") % values
+        # The reply below is the reporter's news of it: no second text of the new status.
+        with notify.answering_by_text(message.sender):
+            if keyword == "YA":
+                services.confirm_resolution(complaint)
+                return _("Thank you. Complaint %(ticket)s is closed.") % values
+            if not reason.strip():
+                return _("Write what is still wrong: BUKA %(ticket)s <reason>.") % values
+            services.reopen_complaint(complaint, reason.strip())
+            return _("Complaint %(ticket)s was reopened and sent back to the agency.") % values
     except TransitionNotAllowed as exc:
         return f"{complaint.ticket}: {exc}"

@@ -7,6 +7,9 @@ who caused the event was using.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
@@ -21,6 +24,7 @@ from balaikota.complaints.models import Channel, Complaint, Event, NotifyBy, Pri
 from balaikota.core.models import Role, User
 from balaikota.core.redaction import hide_values
 from balaikota.notifications import services as outbox
+from balaikota.privacy.contacts import same_phone
 
 
 def public_payload(complaint: Complaint, event: str) -> dict[str, Any]:
@@ -322,8 +326,23 @@ def reporter_channels(complaint: Complaint) -> tuple[bool, str]:
     return wants_email and email, by_phone if wants_phone and phone else ""
 
 
-# A text message stays short: the note is cut, the tracking page has all of it.
+# A text message stays short: the note is cut, with the address of the tracking page.
 TEXT_LIMIT = 480
+
+# The number whose SMS/WhatsApp message the gateway is answering: the reply tells what the
+# message did, so the news of it is not texted a second time (`answering_by_text`).
+_answering: ContextVar[str] = ContextVar("answering_by_text", default="")
+
+
+@contextmanager
+def answering_by_text(number: str) -> Iterator[None]:
+    """While the gateway acts on a message from `number`, the reporter at that number is
+    not texted the news of it: the gateway's reply says it (e-mail and in-app still go)."""
+    token = _answering.set(number)
+    try:
+        yield
+    finally:
+        _answering.reset(token)
 
 
 def _tell_reporter(
@@ -351,10 +370,12 @@ def _tell_reporter(
             link=email_link or track,
             headers=headers,
         )
-    if by_phone:
+    if by_phone and not same_phone(complaint.reporter_phone, _answering.get()):
         message = text or body
         if len(message) > TEXT_LIMIT:
-            message = message[: TEXT_LIMIT - 1] + "…"
+            # Cut, with the address of the tracking page, where all of it can be read.
+            more = " " + _("Read all of it: %(link)s") % {"link": settings.SITE_URL + track}
+            message = message[: TEXT_LIMIT - len(more) - 1].rstrip() + "…" + more
         outbox.send_text(complaint.reporter_phone, channel=by_phone, event=event, text=message)
     if complaint.reporter_id is not None and complaint.contact_removed_at is None:
         outbox.notify_in_app(
@@ -474,4 +495,83 @@ def closed_unanswered(complaint: Complaint, reason: str) -> None:
             )
             % {"reason": reason},
             "complaint.closed_unanswered",
+        )
+
+
+# --- Answers that come too late ---------------------------------------------------------------
+
+
+def late_answer_text(complaint: Complaint, *, by_text: bool) -> str:
+    """What a reporter is told when their answer (a reply to a question's e-mail, an SMS
+    BALAS) came after the complaint stopped waiting for it: it was not added, and what they
+    can do instead: reopen a resolved complaint, make a new one once it is closed, or
+    follow it while the officers handle it."""
+    values = {
+        "ticket": complaint.ticket,
+        "status": complaint.get_status_display(),
+        "agency": complaint.agency.name if complaint.agency else _("the city's operators"),
+        "site": settings.SITE_URL,
+    }
+    said = (
+        _(
+            "Thank you for your message about complaint %(ticket)s. It was not added to the "
+            "complaint, because the complaint no longer waits for an answer (its status is "
+            "now: %(status)s)."
+        )
+        % values
+    )
+    if complaint.status == Status.WAITING:
+        then = _(
+            "The officers have asked you a newer question since: please answer that one, "
+            "from its own message."
+        )
+    elif complaint.status == Status.RESOLVED:
+        then = (
+            _("If it is not fixed, send BUKA %(ticket)s <reason> to reopen it.")
+            if by_text
+            else _("If it is not fixed, reopen it with the link below and say what is still wrong.")
+        ) % values
+    elif not complaint.is_open:
+        then = (
+            _("If the problem is still there, send a new complaint: SAMBAT <what and where>.")
+            if by_text
+            else _(
+                "If the problem is still there, please send a new complaint at %(site)s "
+                "and mention %(ticket)s in it."
+            )
+            % values
+        )
+    else:
+        then = (
+            _(
+                "%(agency)s is handling it and will ask you again if more is needed. Send "
+                "CEK %(ticket)s to follow it."
+            )
+            if by_text
+            else _(
+                "%(agency)s is handling it and will ask you again if more is needed. You can "
+                "follow every step on the tracking page below."
+            )
+        ) % values
+    return f"{said} {then}"
+
+
+def late_answer(complaint: Complaint) -> None:
+    """A reply to a question's e-mail came too late: the reporter is answered by e-mail, at
+    the address the question went to (never at an address the reply merely claims)."""
+    if not complaint.reporter_email or complaint.contact_removed_at is not None:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        link = (
+            resolution_link(complaint)
+            if complaint.status == Status.RESOLVED
+            else reverse("complaints:track", args=[complaint.ticket])
+        )
+        outbox.send_email(
+            complaint.reporter_email,
+            event="complaint.late_answer",
+            subject=_("Complaint %(ticket)s: your reply was not added")
+            % {"ticket": complaint.ticket},
+            body=late_answer_text(complaint, by_text=False),
+            link=link,
         )
