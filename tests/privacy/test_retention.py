@@ -12,6 +12,8 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
+from balaikota.accounts import citizens
+from balaikota.accounts.models import SignInCode
 from balaikota.complaints import services as complaints
 from balaikota.complaints.models import Complaint
 from balaikota.core.models import AuditEntry
@@ -227,3 +229,22 @@ def test_the_command_prints_what_it_removes(
     assert real.splitlines() == dry.splitlines()[1:]
     assert history["web"].ticket in real
     assert holds_any(real, SITI_VALUES) == []
+
+
+def test_expired_sign_in_codes_go_with_their_phone_number_or_e_mail_at_night() -> None:
+    # given: a code sent to a phone and tried once, and one sent to an e-mail address
+    with time_machine.travel(START, tick=False):
+        tried = citizens.issue(citizens.parse("0812 3456 7890"))
+        citizens.issue(citizens.parse("Siti@Example.test"))
+        citizens.check(tried.pk, "not a code")
+    codes = SignInCode.objects.values_list("value", flat=True)
+    assert sorted(codes) == ["081234567890", "siti@example.test"]
+    # when: the nightly job runs while they still work, nothing goes
+    with time_machine.travel(START + dt.timedelta(seconds=60), tick=False):
+        assert tasks.purge_personal_data_nightly.call_local() == 0
+    assert codes.count() == 2
+    # then: the first night after they expired, they are deleted, and the report says so
+    night = purge_at(days(1))
+    assert night.sign_in_codes == 2
+    assert not SignInCode.objects.exists()
+    assert any(line.endswith(": 2") and "sign-in codes" in line for line in night.lines())

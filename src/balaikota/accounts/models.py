@@ -49,7 +49,8 @@ class SignInCode(models.Model):
     The code itself is never stored, only a keyed hash of it (HMAC with the secret key, so
     that a copy of the table does not give the codes away by trying all million). The
     identifier is kept so that the code, or the e-mailed link, can be checked from another
-    device; expired rows are deleted whenever a new code is sent.
+    device; expired rows are deleted whenever a new code is sent, and by the nightly
+    retention job (`privacy.retention`).
     """
 
     kind = models.CharField(max_length=5, choices=IdentifierKind.choices)

@@ -193,12 +193,13 @@ def _other_activities(days: Schedule) -> list[Activity]:
             data_subjects=_("Signed-in citizens; city staff."),
             data_categories=_(
                 "User name, name, e-mail, phone, a hash of the password; failed log-ins "
-                "(user name and network address)."
+                "(user name and network address); citizens' one-time sign-in codes (a keyed "
+                "hash of the code, and the phone number or e-mail address it was sent to)."
             ),
             recipients=_("Administrators."),
             retention=_(
                 "While the account exists; failed log-ins until they are reset (a successful "
-                "log-in resets them)."
+                "log-in resets them); sign-in codes until the night after they expire."
             ),
             safeguards=_("Passwords are stored hashed; repeated failed log-ins are locked."),
         ),

@@ -11,7 +11,9 @@ The schedule comes from the settings (RETENTION_* variables), counted from:
 - SMS/WhatsApp texts: replies to senders from their sending; the message as received (the
   complaint's stored text) is anonymised once the complaint is closed;
 - Open311 device and account ids: the request's posting;
-- data-subject requests: their finishing.
+- data-subject requests: their finishing;
+- citizens' sign-in codes, with the phone number or e-mail address they went to: deleted
+  once expired (minutes after sending), at the next run.
 
 Nothing here touches events or the audit chain, which hold no personal data; each
 anonymised complaint gets an audit entry saying which fields went, and each run one with
@@ -31,6 +33,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from balaikota.accounts.models import SignInCode
 from balaikota.complaints.models import FINAL_STATUSES, Complaint, Follower
 from balaikota.core import audit
 from balaikota.core.redaction import redact
@@ -86,6 +89,7 @@ class PurgeReport:
     open311_ids: int = 0
     requests: int = 0
     mail_files: int = 0
+    sign_in_codes: int = 0
 
     @property
     def total(self) -> int:
@@ -100,6 +104,7 @@ class PurgeReport:
             + self.open311_ids
             + self.requests
             + self.mail_files
+            + self.sign_in_codes
         )
 
     def counts(self) -> dict[str, int]:
@@ -114,6 +119,7 @@ class PurgeReport:
             "open311_ids": self.open311_ids,
             "requests": self.requests,
             "mail_files": self.mail_files,
+            "sign_in_codes": self.sign_in_codes,
         }
 
     def as_dict(self) -> dict[str, Any]:
@@ -179,6 +185,11 @@ class PurgeReport:
                 self.mail_files,
                 _("E-mail files deleted (after %(days)d days): %(n)d"),
                 s.outbox_days,
+            ),
+            (
+                self.sign_in_codes,
+                _("Expired sign-in codes deleted, with their phone number or e-mail: %(n)d"),
+                0,
             ),
         ]
         lines = [text % {"days": days, "n": n} for n, text, days in rows]
@@ -302,6 +313,13 @@ def _requests(report: PurgeReport, now: dt.datetime) -> None:
         old.delete()
 
 
+def _sign_in_codes(report: PurgeReport, now: dt.datetime) -> None:
+    """An expired code (used or not) opens nothing: the row goes, and with it the phone
+    number or e-mail address it was sent to. (Sending a new code also deletes them.)"""
+    with transaction.atomic():
+        report.sign_in_codes, _kinds = SignInCode.objects.filter(expires_at__lt=now).delete()
+
+
 def _mail_files(report: PurgeReport, now: dt.datetime, dry_run: bool) -> None:
     folder = mail_folder()
     if not folder.is_dir():
@@ -320,6 +338,7 @@ def _purge(report: PurgeReport, now: dt.datetime) -> None:
     _gateway_texts(report, now)
     _devices(report, now)
     _requests(report, now)
+    _sign_in_codes(report, now)
     _mail_files(report, now, report.dry_run)
     if report.total:
         with transaction.atomic():
