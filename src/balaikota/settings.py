@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "huey.contrib.djhuey",
     "bootstrap",
+    # django-ninja's own Swagger UI files, served from here (its docs page without it loads
+    # them from a CDN, which the Content-Security-Policy blocks).
+    "ninja",
     "balaikota.core",
     "balaikota.regions",
     "balaikota.agencies",

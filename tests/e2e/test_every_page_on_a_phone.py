@@ -65,7 +65,8 @@ SKIPPED_NAMESPACES = {
     # reflow. Every other page is still visited signed in as an admin.
     "admin": "Django's admin, a desk tool",
     # django-ninja's routes answer JSON only (their errors too); its Swagger page is the
-    # library's own developer tool. Our developer page is /open311/, visited here.
+    # library's own developer tool, checked on a phone by test_api_docs_on_a_phone. Our
+    # developer page is /open311/, visited here.
     "api": "the JSON API",
 }
 # URL names that are not pages, although GET on them may answer HTML, with the reason.
