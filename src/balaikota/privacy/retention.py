@@ -93,19 +93,7 @@ class PurgeReport:
 
     @property
     def total(self) -> int:
-        return (
-            len(self.contacts)
-            + len(self.gateway_texts)
-            + self.outbox_messages
-            + self.gateway_messages
-            + self.notices
-            + self.alerts
-            + self.following
-            + self.open311_ids
-            + self.requests
-            + self.mail_files
-            + self.sign_in_codes
-        )
+        return sum(self.counts().values())
 
     def counts(self) -> dict[str, int]:
         return {
