@@ -4,6 +4,8 @@ services the pages use.
 Most heads commit; Dinkes counters and settles on a revised offer; Dinsos declines and the
 post goes to an acting official (Plt); Dishub has not answered yet. Past quarters have
 check-ins, most verified, one returned; SAMBAT's follow-up share is drafted from complaints.
+The cascade from the RPJMD to the budget ties five agencies' targets to their programmes
+(see `demo.cascade`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from django.utils import timezone
 
 from balaikota.agencies.models import Agency, Assignment, Membership, Official, Position
 from balaikota.core.models import Role, User
+from balaikota.demo.cascade import load_cascade
 from balaikota.demo.loader import Login, _start_of, _user
 from balaikota.performance import access, monitoring, periods, services
 from balaikota.performance.models import Auction, Commitment, Offer, Source, Target
@@ -186,6 +189,7 @@ def load_performance() -> int:
     _negotiate(mayor, offers["dinkes"])
     _reassign(mayor, offers["dinsos"], candidate)
     _monitor(verifier, year, periods.quarter_of(today) - 1)
+    load_cascade(year, periods.quarter_of(today) - 1)
     return Commitment.objects.filter(year=year).count()
 
 
