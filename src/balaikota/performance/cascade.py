@@ -52,7 +52,7 @@ def budget_tree(year: int, agency: Agency | None = None, *, upto: int = 4) -> bu
         ceiling, realised = row.ceiling, row.realised(upto)
         path = [
             city,
-            city.child("agency", target.agency.code, target.agency.short_name),
+            city.child("agency", target.agency.code, target.agency.name),
         ]
         path.append(path[-1].child("target", target.code, target.name))
         path.append(path[-1].child("programme", programme.code, programme.name))

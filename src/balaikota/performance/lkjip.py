@@ -450,7 +450,8 @@ def _pdf_budget(doc: FPDF, data: Report) -> None:
             ]
         )
         for depth, node in top.walk():
-            name = f"{node.code} {node.name}".strip()
+            shown_code = node.kind not in {"city", "agency"}
+            name = f"{node.code} {node.name}" if shown_code else node.name
             table.row(
                 [
                     _fit(doc, "    " * depth + name),
