@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
+from pypdf import PdfReader
 
 from balaikota.agencies.models import Agency
 from balaikota.performance import cascade, lkjip, monitoring, selectors, services
@@ -324,8 +325,10 @@ def test_the_citys_lkjip_covers_every_agency_and_its_budget(world: World) -> Non
     assert (data.budget.ceiling, data.budget.realised) == expected[("city", "")]
     assert {line.commitment.agency.code for line in data.lines} == {"dpupr"}
     assert data.reported_upto == 1
-    body = lkjip.pdf(data)
-    assert body.startswith(b"%PDF")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(lkjip.pdf(data))).pages)
+    assert roads.indicator.name in text
+    assert shown(f"{data.budget.ceiling:,.0f}", text)  # the city's pagu, in rupiah
+    assert shown(f"{data.budget.absorption:.2f}", text)
 
 
 def test_the_lkjip_downloads_are_public(world: World, client: Client) -> None:
@@ -385,3 +388,28 @@ def test_goals_typed_as_text_become_the_cascades_first_goals(world: World) -> No
     assert Indicator.objects.get(pk=world.poverty.indicator_id).rpjmd_mission == (
         "Misi 1: Kota yang sejahtera"
     )
+
+
+def test_a_commitments_page_shows_each_quarters_spending_beside_its_achievement(
+    world: World, client: Client
+) -> None:
+    build_cascade(world)
+    roads = Commitment.objects.get(offer=signed(world, "dpupr"))
+    verified(world, roads, 1, 9.5)
+    client.force_login(world.mayor)
+
+    response = client.get(reverse("performance:commitment", args=[roads.pk]))
+
+    rows = ActivityBudget.objects.filter(
+        year=YEAR, activity__programme__renstra_target__code="DPUPR-1"
+    )
+    ceiling = sum((r.ceiling for r in rows), Decimal(0))
+    quarters = response.context["budget_quarters"]
+    assert [m.realised for _q, m in quarters] == [
+        sum((getattr(r, f"realised_q{n}") for r in rows), Decimal(0)) for n in (1, 2, 3, 4)
+    ]
+    assert quarters[1][1].absorption == (
+        (quarters[0][1].realised + quarters[1][1].realised) / ceiling * 100
+    ).quantize(Decimal("0.01"))
+    assert quarters[0][0].achievement == round(9.5 / roads.q1 * 100, 2)
+    assert 'id="budget-quarters"' in response.content.decode()

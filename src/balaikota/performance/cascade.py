@@ -85,6 +85,29 @@ def target_budgets(year: int, target_ids: Iterable[int], *, upto: int = 4) -> di
     return {pk: Money(ceiling, realised) for pk, (ceiling, realised) in sums.items()}
 
 
+@dataclass(frozen=True)
+class QuarterMoney:
+    quarter: int
+    realised: Decimal  # in this quarter
+    to_date: Decimal  # up to the end of this quarter
+    absorption: Decimal | None  # to date, against the year's pagu
+
+
+def quarter_budgets(year: int, target: RenstraTarget) -> list[QuarterMoney]:
+    """A Renstra target's realisation per quarter, beside its pagu for the year (one
+    query): what a check-in's quarter spent, and the absorption up to it."""
+    rows = list(
+        ActivityBudget.objects.filter(year=year, activity__programme__renstra_target=target)
+    )
+    ceiling = sum((row.ceiling for row in rows), Decimal(0))
+    result, to_date = [], Decimal(0)
+    for quarter in QUARTERS:
+        realised = sum((getattr(row, f"realised_q{quarter}") for row in rows), Decimal(0))
+        to_date += realised
+        result.append(QuarterMoney(quarter, realised, to_date, budget.absorption(ceiling, to_date)))
+    return result
+
+
 def renstra_of(commitment: Commitment) -> RenstraTarget | None:
     """The Renstra target a commitment reports on: its indicator's, of its own agency."""
     for target in commitment.indicator.renstra_targets.all():

@@ -651,12 +651,17 @@ def commitment(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("quarter", "revision")
     )
     row = selectors.rows_for([item], verified_only=False)[0]
+    # The budget behind the commitment's Renstra target, quarter by quarter.
+    eff = cascade.efficiencies([row], item.year)[item.pk]
+    money = cascade.quarter_budgets(item.year, eff.renstra) if eff.renstra else []
     return render(
         request,
         "performance/commitment.html",
         {
             "c": item,
             "row": row,
+            "eff": eff,
+            "budget_quarters": list(zip(row.quarters, money, strict=False)),
             "check_ins": check_ins,
             "events": events,
             "former_holder": not sees_all,
