@@ -250,7 +250,7 @@ def _reassign(mayor: User, offer: Offer, candidate: Official) -> None:
 
 # Last year's round, fully reported, for the LKjIP's comparison with the year before: the
 # targets and the four quarterly actuals of the indicators whose agency held them then.
-LAST_YEAR = {
+LAST_YEAR: dict[str, tuple[dict[str, float | None], tuple[float, ...]]] = {
     "Indeks Pembangunan Manusia (IPM)": (
         {"value": 83.3, "q1": 83.0, "q2": 83.1, "q3": 83.2, "q4": 83.3},
         (82.95, 83.02, 83.1, 83.19),
