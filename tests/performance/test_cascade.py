@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pypdf import PdfReader
 
 from balaikota.agencies.models import Agency
+from balaikota.core.models import AuditEntry
 from balaikota.performance import cascade, lkjip, monitoring, selectors, services
 from balaikota.performance.models import (
     Activity,
@@ -413,3 +414,62 @@ def test_a_commitments_page_shows_each_quarters_spending_beside_its_achievement(
     ).quantize(Decimal("0.01"))
     assert quarters[0][0].achievement == round(9.5 / roads.q1 * 100, 2)
     assert 'id="budget-quarters"' in response.content.decode()
+
+
+def test_bappeda_records_a_quarters_realisation_in_the_admin_and_it_is_audited(
+    world: World, client: Client
+) -> None:
+    build_cascade(world)
+    activity = Activity.objects.get(code="1.02.02.2.01")
+    row = ActivityBudget.objects.get(activity=activity, year=YEAR)
+    admin = world.cast.admin
+    admin.is_superuser = True  # as `balaikota createsuperuser` makes the city's administrator
+    admin.save()
+    client.force_login(admin)
+    url = reverse("admin:performance_activity_change", args=[activity.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields}
+    budgets = ActivityBudget.objects.filter(activity=activity).order_by("id")
+    data.update(
+        {
+            "budgets-TOTAL_FORMS": str(budgets.count()),
+            "budgets-INITIAL_FORMS": str(budgets.count()),
+            "budgets-MIN_NUM_FORMS": "0",
+            "budgets-MAX_NUM_FORMS": "1000",
+        }
+    )
+    for n, budget_row in enumerate(budgets):
+        data.update(
+            {
+                f"budgets-{n}-id": str(budget_row.pk),
+                f"budgets-{n}-activity": str(activity.pk),
+                f"budgets-{n}-year": str(budget_row.year),
+                f"budgets-{n}-ceiling": str(budget_row.ceiling),
+                **{
+                    f"budgets-{n}-realised_q{q}": str(getattr(budget_row, f"realised_q{q}"))
+                    for q in (1, 2, 3, 4)
+                },
+            }
+        )
+        if budget_row.pk == row.pk:
+            data[f"budgets-{n}-realised_q4"] = "1234567.89"
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    row.refresh_from_db()
+    assert row.realised_q4 == Decimal("1234567.89")
+    entry = AuditEntry.objects.filter(
+        object_type="performance.activitybudget", object_id=str(row.pk)
+    ).latest("created_at")
+    assert entry.actor == world.cast.admin
+    assert entry.after is not None
+    assert "1234567.89" in str(entry.after)
+    assert (
+        client.get(
+            reverse("admin:performance_indicator_change", args=[world.roads.indicator_id])
+        ).status_code
+        == 200
+    )
+    for name in ("rpjmdgoal", "rpjmdindicator", "renstratarget", "programme", "activity"):
+        assert client.get(reverse(f"admin:performance_{name}_changelist")).status_code == 200
