@@ -36,6 +36,7 @@ from balaikota.performance.models import (
     RpjmdGoal,
     RpjmdIndicator,
     RpjmdTarget,
+    RpjmdYearTarget,
 )
 from tests.performance.conftest import PLAN, YEAR, World, signed
 
@@ -316,16 +317,36 @@ def test_the_lkjip_figures_are_recomputed_from_stored_check_ins(world: World) ->
 
 
 def test_the_citys_lkjip_covers_every_agency_and_its_budget(world: World) -> None:
-    build_cascade(world)
+    roads_km = build_cascade(world)
+    RpjmdYearTarget.objects.create(indicator=roads_km, year=YEAR, value=42)
     roads = Commitment.objects.get(offer=signed(world, "dpupr"))
     verified(world, roads, 1, 9.5)
+    verified(world, roads, 2, 11.0)
 
     data = lkjip.report(YEAR)
+
+    # the RPJMD's indicator, against this year's RPJMD target and the period's end
+    actual, _achievement = achievement_from_rows(roads)
+    (rpjmd,) = data.rpjmd
+    assert (rpjmd.year_target, rpjmd.actual) == (42, actual)
+    assert rpjmd.achievement == round(actual / 42 * 100, 2)
+    assert rpjmd.end_achievement == round(actual / 50 * 100, 2)
+    book = load_workbook(io.BytesIO(lkjip.xlsx(data)))
+    rpjmd_sheet = book["RPJMD"]
+    (found,) = [r for r in rpjmd_sheet.iter_rows(min_row=2) if r[1].value == roads_km.name]
+    assert [c.value for c in found[3:]] == [
+        42,
+        actual,
+        rpjmd.achievement,
+        50,
+        rpjmd.end_achievement,
+    ]
+    assert all(c.data_type == "n" for c in found[3:])
 
     expected = expected_sums(YEAR, 4)
     assert (data.budget.ceiling, data.budget.realised) == expected[("city", "")]
     assert {line.commitment.agency.code for line in data.lines} == {"dpupr"}
-    assert data.reported_upto == 1
+    assert data.reported_upto == 2
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(lkjip.pdf(data))).pages)
     assert roads.indicator.name in text
     assert shown(f"{data.budget.ceiling:,.0f}", text)  # the city's pagu, in rupiah

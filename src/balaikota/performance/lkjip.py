@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
@@ -101,11 +101,38 @@ class Line:
 
 
 @dataclass
+class RpjmdLine:
+    """An RPJMD indicator in the city's report: this year's RPJMD target and the end one
+    against the realisation of the one commitment that counts towards it."""
+
+    indicator: RpjmdIndicator
+    year_target: float | None
+    actual: float | None
+
+    def _against(self, value: float | None) -> float | None:
+        if value is None:
+            return None
+        goal = scoring.Goal(
+            scoring.Polarity(self.indicator.polarity), scoring.Method(self.indicator.method), value
+        )
+        return scoring.achievement(goal, self.actual)
+
+    @property
+    def achievement(self) -> float | None:
+        return self._against(self.year_target)
+
+    @property
+    def end_achievement(self) -> float | None:
+        return self._against(self.indicator.end_target)
+
+
+@dataclass
 class Report:
     year: int
     agency: Agency | None
     lines: list[Line]
     budget: budget.Node
+    rpjmd: list[RpjmdLine] = field(default_factory=list)
 
     @property
     def reported_upto(self) -> int:
@@ -152,7 +179,30 @@ def report(year: int, agency: Agency | None = None) -> Report:
         for row in rows
     ]
     lines.sort(key=lambda line: (line.commitment.agency.short_name, line.sasaran))
-    return Report(year, agency, lines, cascade.budget_tree(year, agency))
+    data = Report(year, agency, lines, cascade.budget_tree(year, agency))
+    if agency is None:
+        data.rpjmd = rpjmd_lines(year, lines)
+    return data
+
+
+def rpjmd_lines(year: int, lines: Sequence[Line]) -> list[RpjmdLine]:
+    """The RPJMD's indicators of the period covering `year`. The realisation is that of the
+    commitment counting towards it; with none, or with several (one per agency, which the
+    RPJMD's single figure cannot be read from), it is left empty."""
+    counting: dict[int, list[Line]] = {}
+    for line in lines:
+        rpjmd_id = line.commitment.indicator.rpjmd_indicator_id
+        if rpjmd_id is not None:
+            counting.setdefault(rpjmd_id, []).append(line)
+    result = []
+    for goal in cascade.goals(year):
+        for target in goal.targets.all():
+            for indicator in target.indicators.all():
+                yearly = [y.value for y in indicator.yearly.all() if y.year == year]
+                found = counting.get(indicator.pk, [])
+                actual = found[0].actual if len(found) == 1 else None
+                result.append(RpjmdLine(indicator, yearly[0] if yearly else None, actual))
+    return result
 
 
 # --- Excel ------------------------------------------------------------------------------
@@ -266,11 +316,37 @@ def xlsx(data: Report) -> bytes:
         _heading_row(sheet, _headings())
         for line in data.lines:
             _append(sheet, _line_values(line), _FORMATS)
+        if data.agency is None:
+            _rpjmd_sheet(workbook.create_sheet(_("RPJMD")), data)
         _budget_sheet(workbook.create_sheet(_("Budget")), data)
         _notes_sheet(workbook.create_sheet(_("Achievements and obstacles")), data)
         buffer = io.BytesIO()
         workbook.save(buffer)
         return buffer.getvalue()
+
+
+def _rpjmd_headings() -> list[str]:
+    return [
+        _("RPJMD target (sasaran)"),
+        _("Indicator"),
+        _("Unit"),
+        _("RPJMD target for the year"),
+        _("Realisation"),
+        _("Achievement (%)"),
+        _("RPJMD end-of-period target"),
+        _("Achievement against the RPJMD end target (%)"),
+    ]
+
+
+def _rpjmd_sheet(sheet: Worksheet, data: Report) -> None:
+    _heading_row(sheet, _rpjmd_headings())
+    formats = [None, None, None, VALUE_FORMAT, VALUE_FORMAT, PERCENT_FORMAT]
+    formats += [VALUE_FORMAT, PERCENT_FORMAT]
+    for line in data.rpjmd:
+        i = line.indicator
+        values = [f"{i.target.code} {i.target.name}", i.name, i.unit, line.year_target]
+        values += [line.actual, line.achievement, i.end_target, line.end_achievement]
+        _append(sheet, values, formats)
 
 
 def _level(kind: str) -> str:
@@ -361,6 +437,8 @@ def pdf(data: Report) -> bytes:
     with translation.override(settings.LANGUAGE_CODE):
         doc = exports._pdf(data.title, timezone.now(), "L")
         _pdf_summary(doc, data)
+        if data.agency is None:
+            _pdf_rpjmd(doc, data)
         _pdf_performance(doc, data)
         _pdf_budget(doc, data)
         _pdf_notes(doc, data)
@@ -392,8 +470,30 @@ def _target_text(c: Commitment) -> str:
     return exports._num(c.value)
 
 
+def _pdf_rpjmd(doc: FPDF, data: Report) -> None:
+    _heading(doc, _("The RPJMD's targets"))
+    doc.set_font(size=7)
+    with doc.table(col_widths=[60, 60, 18, 24, 24, 24, 24, 30], text_align="LEFT") as table:
+        table.row([_fit(doc, h) for h in _rpjmd_headings()])
+        for line in data.rpjmd:
+            i = line.indicator
+            table.row(
+                [
+                    _fit(doc, f"{i.target.code} {i.target.name}"),
+                    _fit(doc, i.name),
+                    _fit(doc, i.unit),
+                    exports._num(line.year_target),
+                    exports._num(line.actual),
+                    _pct(line.achievement),
+                    exports._num(i.end_target),
+                    _pct(line.end_achievement),
+                ]
+            )
+    doc.set_font(size=9)
+
+
 def _pdf_performance(doc: FPDF, data: Report) -> None:
-    _heading(doc, _("1. Targets and realisation"))
+    _heading(doc, _("Targets and realisation"))
     headings = [
         _("Renstra target (sasaran)"),
         _("Indicator"),
@@ -437,7 +537,7 @@ def _pdf_performance(doc: FPDF, data: Report) -> None:
 
 
 def _pdf_budget(doc: FPDF, data: Report) -> None:
-    _heading(doc, _("2. Budget and its realisation"))
+    _heading(doc, _("Budget and its realisation"))
     top = data.budget.children[0] if data.agency and data.budget.children else data.budget
     doc.set_font(size=7)
     with doc.table(col_widths=[150, 42, 42, 28], text_align="LEFT") as table:
@@ -464,7 +564,7 @@ def _pdf_budget(doc: FPDF, data: Report) -> None:
 
 
 def _pdf_notes(doc: FPDF, data: Report) -> None:
-    _heading(doc, _("3. Achievements and obstacles"))
+    _heading(doc, _("Achievements and obstacles"))
     for line in data.lines:
         c = line.commitment
         doc.set_font(style="B", size=9)
