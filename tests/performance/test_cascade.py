@@ -355,17 +355,16 @@ def test_the_citys_lkjip_covers_every_agency_and_its_budget(world: World) -> Non
 
 def test_the_lkjip_downloads_are_public(world: World, client: Client) -> None:
     build_cascade(world)
-    url = reverse("performance:lkjip", args=["xlsx"])
+    url = reverse("performance:lkjip_xlsx")
 
     xlsx = client.get(url, {"tahun": YEAR, "opd": "dpupr"})
-    pdf = client.get(reverse("performance:lkjip", args=["pdf"]), {"tahun": YEAR})
+    pdf = client.get(reverse("performance:lkjip_pdf"), {"tahun": YEAR})
 
     assert xlsx.status_code == 200
     assert 'filename="lkjip-2026-dpupr.xlsx"' in xlsx["Content-Disposition"]
     assert pdf.status_code == 200
     assert pdf.content.startswith(b"%PDF")
     assert client.get(url, {"tahun": YEAR, "opd": "tidak-ada"}).status_code == 404
-    assert client.get(reverse("performance:lkjip", args=["csv"])).status_code == 404
 
 
 def test_the_cascade_page_shows_the_line_from_the_rpjmd_to_the_budget(
