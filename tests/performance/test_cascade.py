@@ -493,3 +493,16 @@ def test_bappeda_records_a_quarters_realisation_in_the_admin_and_it_is_audited(
     )
     for name in ("rpjmdgoal", "rpjmdindicator", "renstratarget", "programme", "activity"):
         assert client.get(reverse(f"admin:performance_{name}_changelist")).status_code == 200
+
+
+def test_the_plan_shows_an_indicators_mission_from_the_cascade_else_the_text_typed(
+    world: World, client: Client
+) -> None:
+    build_cascade(world)  # links roads to an RPJMD indicator under "Misi 2"
+    Indicator.objects.filter(pk=world.poverty.indicator_id).update(mission="Misi 1: diketik")
+    client.force_login(world.mayor)
+
+    page = client.get(reverse("performance:plan"), {"tahun": YEAR}).content.decode()
+
+    assert "Misi 2: Mewujudkan kota yang nyaman dan berwawasan lingkungan" in page
+    assert "Misi 1: diketik" in page

@@ -416,7 +416,9 @@ def plan(request: HttpRequest) -> HttpResponse:
         "performance/plan.html",
         {
             "year": year,
-            "indicators": _page(request, Indicator.objects.all()),
+            "indicators": _page(
+                request, Indicator.objects.select_related("rpjmd_indicator__target__goal")
+            ),
             "targets": targets,
             "positions": positions,
             "auctions": selectors.auctions()[:20],
