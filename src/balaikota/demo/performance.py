@@ -4,6 +4,8 @@ services the pages use.
 Most heads commit; Dinkes counters and settles on a revised offer; Dinsos declines and the
 post goes to an acting official (Plt); Dishub has not answered yet. Past quarters have
 check-ins, most verified, one returned; SAMBAT's follow-up share is drafted from complaints.
+The cascade from the RPJMD to the budget ties five agencies' targets to their programmes
+(see `demo.cascade`).
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from django.utils import timezone
 
 from balaikota.agencies.models import Agency, Assignment, Membership, Official, Position
 from balaikota.core.models import Role, User
+from balaikota.demo.cascade import load_cascade
 from balaikota.demo.loader import Login, _start_of, _user
 from balaikota.performance import access, monitoring, periods, services
-from balaikota.performance.models import Auction, Commitment, Offer, Source, Target
+from balaikota.performance.models import Auction, Commitment, Indicator, Offer, Source, Target
 
 
 @dataclass(frozen=True)
@@ -186,6 +189,8 @@ def load_performance() -> int:
     _negotiate(mayor, offers["dinkes"])
     _reassign(mayor, offers["dinsos"], candidate)
     _monitor(verifier, year, periods.quarter_of(today) - 1)
+    load_cascade(year, periods.quarter_of(today) - 1)
+    _last_year(mayor, verifier, year - 1)
     return Commitment.objects.filter(year=year).count()
 
 
@@ -241,6 +246,58 @@ def _reassign(mayor: User, offer: Offer, candidate: Official) -> None:
         },
         pact_confirmed=True,
     )
+
+
+# Last year's round, fully reported, for the LKjIP's comparison with the year before: the
+# targets and the four quarterly actuals of the indicators whose agency held them then.
+LAST_YEAR: dict[str, tuple[dict[str, float | None], tuple[float, ...]]] = {
+    "Indeks Pembangunan Manusia (IPM)": (
+        {"value": 83.3, "q1": 83.0, "q2": 83.1, "q3": 83.2, "q4": 83.3},
+        (82.95, 83.02, 83.1, 83.19),
+    ),
+    "Jumlah kematian ibu": ({"value": 8, "q1": 2, "q2": 2, "q3": 2, "q4": 2}, (3, 2, 2, 2)),
+    "Panjang jalan kota yang diperbaiki": (
+        {"value": 35, "q1": 6, "q2": 10, "q3": 11, "q4": 8},
+        (6.2, 9.8, 10.5, 7.0),
+    ),
+    "Persentase sampah terkelola": (
+        {"value": 76, "q1": 73, "q2": 74, "q3": 75, "q4": 76},
+        (72.4, 73.1, 74.0, 75.2),
+    ),
+}
+
+
+def _last_year(mayor: User, verifier: User, year: int) -> None:
+    by_name = {plan.name: plan for plan in PLANS}
+    packages: dict[Position, list[Target]] = {}
+    for indicator in Indicator.objects.filter(name__in=LAST_YEAR):
+        values, _actuals = LAST_YEAR[indicator.name]
+        target = services.set_target(mayor, indicator, year, values)
+        for code in by_name[indicator.name].agencies:
+            position = Position.objects.get(agency__code=code, is_head=True)
+            packages.setdefault(position, []).append(target)
+    auction = services.open_auction(
+        mayor,
+        year=year,
+        title=f"Lelang Kinerja Kota Malang {year}",
+        deadline=timezone.now() + dt.timedelta(days=1),
+        packages=packages,
+    )
+    for offer in auction.offers.select_related("position"):
+        services.commit(_holder(offer), offer, action_plan=PLAN_TEXT, pact_confirmed=True)
+        services.accept(mayor, offer)
+    for commitment in Commitment.objects.filter(year=year).select_related(
+        "indicator", "official__user"
+    ):
+        user = commitment.official.user
+        assert user is not None
+        for quarter, actual in enumerate(LAST_YEAR[commitment.indicator.name][1], start=1):
+            check_in = monitoring.submit_check_in(
+                user,
+                commitment,
+                monitoring.CheckInInput(quarter=quarter, actual=actual, confidence="high"),
+            )
+            monitoring.verify_check_in(verifier, check_in)
 
 
 def _monitor(verifier: User, year: int, quarters: int) -> None:

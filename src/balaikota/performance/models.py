@@ -7,6 +7,8 @@ row (with the status before and after) and an audit entry.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -81,6 +83,16 @@ class Indicator(models.Model):
     mission = models.CharField(_("RPJMD mission"), max_length=250, blank=True)
     goal = models.CharField(_("RPJMD goal"), max_length=250, blank=True)
     is_key = models.BooleanField(_("key performance indicator (IKU)"), default=False)
+    # The cascade: the RPJMD indicator this one counts towards, if any; the Renstra targets
+    # it measures are `renstra_targets` (one per agency that commits to it).
+    rpjmd_indicator = models.ForeignKey(
+        "RpjmdIndicator",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="pk_indicators",
+        verbose_name=_("RPJMD indicator"),
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
@@ -94,6 +106,13 @@ class Indicator(models.Model):
     @property
     def from_complaints(self) -> bool:
         return self.source != Source.MANUAL
+
+    @property
+    def rpjmd_mission(self) -> str:
+        """The RPJMD mission from the cascade when linked, else the text typed before it."""
+        if self.rpjmd_indicator is not None:
+            return self.rpjmd_indicator.target.goal.mission or self.mission
+        return self.mission
 
 
 class Target(models.Model):
@@ -664,3 +683,207 @@ class DeadlineReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.object_id} {self.stage}"
+
+
+# --- The cascade: RPJMD -> Renstra -> the PK's indicators -> programmes, activities, budget ---
+
+
+class RpjmdGoal(models.Model):
+    """A goal (tujuan) of the city's medium-term plan (RPJMD), under one of its missions."""
+
+    period_start = models.PositiveSmallIntegerField(_("RPJMD from"))
+    period_end = models.PositiveSmallIntegerField(_("RPJMD to"))
+    mission = models.CharField(_("RPJMD mission"), max_length=250, blank=True)
+    code = models.CharField(_("code"), max_length=20)
+    name = models.CharField(_("goal (tujuan)"), max_length=300)
+
+    class Meta:
+        ordering = ["period_start", "code"]
+        verbose_name = _("RPJMD goal (tujuan)")
+        verbose_name_plural = _("RPJMD goals (tujuan)")
+        constraints = [
+            models.UniqueConstraint(fields=["period_start", "code"], name="one_rpjmd_goal_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class RpjmdTarget(models.Model):
+    """A target (sasaran) of the RPJMD under one of its goals."""
+
+    goal = models.ForeignKey(
+        RpjmdGoal, on_delete=models.PROTECT, related_name="targets", verbose_name=_("goal")
+    )
+    code = models.CharField(_("code"), max_length=20)
+    name = models.CharField(_("target (sasaran)"), max_length=300)
+
+    class Meta:
+        ordering = ["goal__period_start", "code"]
+        verbose_name = _("RPJMD target (sasaran)")
+        verbose_name_plural = _("RPJMD targets (sasaran)")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class RpjmdIndicator(models.Model):
+    """How an RPJMD target is measured: baseline, yearly targets and the period's end."""
+
+    target = models.ForeignKey(
+        RpjmdTarget, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("target")
+    )
+    name = models.CharField(_("name"), max_length=250)
+    unit = models.CharField(_("unit"), max_length=40)
+    polarity = models.CharField(_("polarity"), max_length=5, choices=Polarity.choices)
+    method = models.CharField(
+        _("method for lower is better"),
+        max_length=7,
+        choices=Method.choices,
+        default=Method.SELISIH,
+    )
+    baseline_value = models.FloatField(_("baseline value"), null=True, blank=True)
+    baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
+    end_target = models.FloatField(_("target at the end of the period"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["target__code", "name"]
+        verbose_name = _("RPJMD indicator")
+        verbose_name_plural = _("RPJMD indicators")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def end_goal(self) -> scoring.Goal:
+        return scoring.Goal(
+            scoring.Polarity(self.polarity), scoring.Method(self.method), self.end_target
+        )
+
+
+class RpjmdYearTarget(models.Model):
+    indicator = models.ForeignKey(
+        RpjmdIndicator, on_delete=models.CASCADE, related_name="yearly", verbose_name=_("indicator")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    value = models.FloatField(_("target"))
+
+    class Meta:
+        ordering = ["indicator", "year"]
+        verbose_name = _("RPJMD yearly target")
+        verbose_name_plural = _("RPJMD yearly targets")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="one_rpjmd_target_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.year}"
+
+
+class RenstraTarget(models.Model):
+    """An agency's strategic-plan target (sasaran Renstra), serving an RPJMD target."""
+
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        on_delete=models.PROTECT,
+        related_name="renstra_targets",
+        verbose_name=_("agency"),
+    )
+    rpjmd_target = models.ForeignKey(
+        RpjmdTarget,
+        on_delete=models.PROTECT,
+        related_name="renstra_targets",
+        verbose_name=_("RPJMD target"),
+    )
+    code = models.CharField(_("code"), max_length=20)
+    name = models.CharField(_("target (sasaran)"), max_length=300)
+    # The PK's indicators that measure this target: a commitment of this agency to one of
+    # them reports on this target, and the budget of its programmes stands behind it.
+    indicators = models.ManyToManyField(
+        Indicator, blank=True, related_name="renstra_targets", verbose_name=_("PK indicators")
+    )
+
+    class Meta:
+        ordering = ["agency__short_name", "code"]
+        verbose_name = _("Renstra target (sasaran)")
+        verbose_name_plural = _("Renstra targets (sasaran)")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "code"], name="one_renstra_target_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Programme(models.Model):
+    """A programme (program) of the agency behind a Renstra target."""
+
+    renstra_target = models.ForeignKey(
+        RenstraTarget,
+        on_delete=models.PROTECT,
+        related_name="programmes",
+        verbose_name=_("Renstra target"),
+    )
+    code = models.CharField(_("code"), max_length=30)
+    name = models.CharField(_("programme"), max_length=300)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("programme (program)")
+        verbose_name_plural = _("programmes (program)")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Activity(models.Model):
+    """An activity (kegiatan) of a programme: where the budget is set and spent."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="activities", verbose_name=_("programme")
+    )
+    code = models.CharField(_("code"), max_length=30)
+    name = models.CharField(_("activity"), max_length=300)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("activity (kegiatan)")
+        verbose_name_plural = _("activities (kegiatan)")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+# Rupiah, to the sen: up to a hundred trillion.
+RUPIAH = {"max_digits": 17, "decimal_places": 2, "default": Decimal(0)}
+
+
+class ActivityBudget(models.Model):
+    """An activity's budget ceiling (pagu) for a year and what was spent each quarter
+    (realisasi anggaran), in rupiah."""
+
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="budgets", verbose_name=_("activity")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    ceiling = models.DecimalField(_("budget ceiling (pagu)"), **RUPIAH)  # type: ignore[arg-type]
+    realised_q1 = models.DecimalField(_("TW I realisation"), **RUPIAH)  # type: ignore[arg-type]
+    realised_q2 = models.DecimalField(_("TW II realisation"), **RUPIAH)  # type: ignore[arg-type]
+    realised_q3 = models.DecimalField(_("TW III realisation"), **RUPIAH)  # type: ignore[arg-type]
+    realised_q4 = models.DecimalField(_("TW IV realisation"), **RUPIAH)  # type: ignore[arg-type]
+
+    class Meta:
+        ordering = ["year", "activity__code"]
+        verbose_name = _("activity budget")
+        verbose_name_plural = _("activity budgets")
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "year"], name="one_budget_per_year"),
+            models.CheckConstraint(condition=Q(ceiling__gte=0), name="budget_ceiling_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity} {self.year}"
+
+    def realised(self, upto: int = 4) -> Decimal:
+        """What was spent in the quarters up to `upto`."""
+        return sum((getattr(self, f"realised_q{q}") for q in range(1, upto + 1)), Decimal(0))

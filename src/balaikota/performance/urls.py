@@ -22,4 +22,7 @@ urlpatterns = [
     path("kinerja/dasbor", views.dashboard, name="dashboard"),
     path("kinerja/pk/<int:pk>.pdf", views.agreement_pdf, name="agreement_pdf"),
     path("kinerja/evaluasi.<str:fmt>", views.evaluation_export, name="evaluation_export"),
+    path("kinerja/kaskade", views.cascade_page, name="cascade"),
+    path("kinerja/lkjip.pdf", views.lkjip_export, {"fmt": "pdf"}, name="lkjip_pdf"),
+    path("kinerja/lkjip.xlsx", views.lkjip_export, {"fmt": "xlsx"}, name="lkjip_xlsx"),
 ]

@@ -24,8 +24,10 @@ from balaikota.agencies.models import Agency, Official, Position
 from balaikota.core.models import User
 from balaikota.performance import (
     access,
+    cascade,
     exports,
     forms,
+    lkjip,
     monitoring,
     periods,
     selectors,
@@ -101,6 +103,8 @@ def board(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     page = _page(request, selectors.commitments(year))
     rows = selectors.rows_for(page.object_list, verified_only=True)
+    # Beside each achievement, the budget of the programmes behind its Renstra target.
+    found = cascade.efficiencies(rows, year)
     return render(
         request,
         "performance/board.html",
@@ -109,10 +113,18 @@ def board(request: HttpRequest) -> HttpResponse:
             "years": selectors.years(),
             "page": page,
             "rows": rows,
+            "lines": [(row, found[row.commitment.pk]) for row in rows],
+            "agencies": _reporting_agencies(year),
             "query": f"tahun={year}",
             **_labels(),
         },
     )
+
+
+def _reporting_agencies(year: int) -> QuerySet[Agency]:
+    """The agencies with a commitment in `year`: those with an LKjIP to download."""
+    agency_ids = selectors.commitments(year).values("agency_id")
+    return Agency.objects.filter(pk__in=agency_ids).order_by("short_name")
 
 
 @require_GET
@@ -404,7 +416,9 @@ def plan(request: HttpRequest) -> HttpResponse:
         "performance/plan.html",
         {
             "year": year,
-            "indicators": _page(request, Indicator.objects.all()),
+            "indicators": _page(
+                request, Indicator.objects.select_related("rpjmd_indicator__target__goal")
+            ),
             "targets": targets,
             "positions": positions,
             "auctions": selectors.auctions()[:20],
@@ -639,12 +653,17 @@ def commitment(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("quarter", "revision")
     )
     row = selectors.rows_for([item], verified_only=False)[0]
+    # The budget behind the commitment's Renstra target, quarter by quarter.
+    eff = cascade.efficiencies([row], item.year)[item.pk]
+    money = cascade.quarter_budgets(item.year, eff.renstra) if eff.renstra else []
     return render(
         request,
         "performance/commitment.html",
         {
             "c": item,
             "row": row,
+            "eff": eff,
+            "budget_quarters": list(zip(row.quarters, money, strict=False)),
             "check_ins": check_ins,
             "events": events,
             "former_holder": not sees_all,
@@ -703,6 +722,44 @@ def evaluation_export(request: HttpRequest, fmt: str) -> HttpResponse:
         kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     elif fmt == "pdf":
         body, kind = exports.evaluation_pdf(rows, year, agency), "application/pdf"
+    else:
+        raise Http404
+    response = HttpResponse(body, content_type=kind)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+# --- The cascade and the annual report (LKjIP) ---------------------------------------------
+
+
+def cascade_page(request: HttpRequest) -> HttpResponse:
+    """From the RPJMD to the budget (public): goals, targets and their indicators, the
+    agencies' Renstra targets, and the budget of the programmes behind them."""
+    year = _year(request)
+    tree = cascade.budget_tree(year)
+    goals = list(cascade.goals(year))
+    cascade.annotate(goals, tree, year)
+    return render(
+        request,
+        "performance/cascade.html",
+        {"year": year, "years": selectors.years(), "goals": goals, "budget": tree},
+    )
+
+
+@require_GET
+def lkjip_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The year's LKjIP of an agency (?opd=code) or of the city, from verified figures:
+    public, as the annual performance report is published."""
+    year = _year(request)
+    code = request.GET.get("opd", "")
+    agency = get_object_or_404(Agency, code=code) if code else None
+    data = lkjip.report(year, agency)
+    name = f"lkjip-{year}-{agency.code if agency else 'kota'}"
+    if fmt == "xlsx":
+        body = lkjip.xlsx(data)
+        kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    elif fmt == "pdf":
+        body, kind = lkjip.pdf(data), "application/pdf"
     else:
         raise Http404
     response = HttpResponse(body, content_type=kind)
