@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import io
 from collections.abc import Sequence
+from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -30,11 +33,18 @@ def city_head() -> str:
     return _("The head of %(city)s") % {"city": name}
 
 
-def _latin(text: object) -> str:
-    """The PDF's built-in fonts speak Latin-1; anything else becomes '?'."""
-    return (
-        str(text).replace("—", "-").replace("–", "-").encode("latin-1", "replace").decode("latin-1")
-    )
+# The documents' font: DejaVu Sans, which covers Indonesian names as written (’, é, ≥, …).
+# It comes with matplotlib's data; found without importing matplotlib.
+FONT_FAMILY = "DejaVuSans"
+_FONT_STYLES = {"": "", "B": "-Bold", "I": "-Oblique", "BI": "-BoldOblique"}
+
+
+@functools.cache
+def _font_dir() -> Path:
+    spec = importlib.util.find_spec("matplotlib")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("The PDFs' font comes with matplotlib, which is not installed.")
+    return Path(next(iter(spec.submodule_search_locations))) / "mpl-data" / "fonts" / "ttf"
 
 
 def _num(value: float | None) -> str:
@@ -50,16 +60,20 @@ def _target_text(c: Commitment) -> str:
 
 
 def _pdf(title: str, when: object, orientation: str = "P") -> FPDF:
+    """An A4 document with its title, in the Unicode font: `pdf.set_font(style=..., size=...)`
+    without a family keeps that font."""
     pdf = FPDF(orientation=orientation, format="A4")
+    for style, suffix in _FONT_STYLES.items():
+        pdf.add_font(FONT_FAMILY, style, _font_dir() / f"DejaVuSans{suffix}.ttf")
     pdf.set_creation_date(when)  # type: ignore[arg-type]
-    pdf.set_title(_latin(title))
-    pdf.set_author(_latin(settings.CITY_NAME))
+    pdf.set_title(title)
+    pdf.set_author(settings.CITY_NAME)
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 13)
-    pdf.multi_cell(0, 7, _latin(title), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT_FAMILY, "B", 13)
+    pdf.multi_cell(0, 7, title, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
-    pdf.set_font("Helvetica", size=9)
+    pdf.set_font(style="", size=9)
     return pdf
 
 
@@ -71,27 +85,27 @@ def agreement_pdf(offer: Offer, items: Sequence[Commitment]) -> bytes:
         official = first.official
         title = _("PERFORMANCE AGREEMENT %(year)s") % {"year": offer.auction.year}
         pdf = _pdf(title, first.signed_at)
-        pdf.set_font("Helvetica", "B", 10)
-        pdf.cell(0, 6, _latin(_("First party")), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("Helvetica", size=9)
+        pdf.set_font(style="B", size=10)
+        pdf.cell(0, 6, str(_("First party")), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(style="", size=9)
         acting = _(" (acting, Plt)") if first.is_acting else ""
         pdf.multi_cell(
             0,
             5,
-            _latin(
+            str(
                 f"{official.name}{acting} - NIP {official.nip or '-'}\n{first.position.title}, "
                 f"{offer.position.agency.name}"
             ),
             new_x="LMARGIN",
             new_y="NEXT",
         )
-        pdf.set_font("Helvetica", "B", 10)
-        pdf.cell(0, 6, _latin(_("Second party")), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("Helvetica", size=9)
+        pdf.set_font(style="B", size=10)
+        pdf.cell(0, 6, str(_("Second party")), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(style="", size=9)
         pdf.multi_cell(
             0,
             5,
-            _latin(city_head()),
+            str(city_head()),
             new_x="LMARGIN",
             new_y="NEXT",
         )
@@ -99,34 +113,34 @@ def agreement_pdf(offer: Offer, items: Sequence[Commitment]) -> bytes:
         headings = [_("Indicator"), _("Unit"), _("Year"), *QUARTER_LABELS]
         widths = [62, 22, 22, 21, 21, 21, 21]
         with pdf.table(col_widths=widths, text_align="LEFT") as table:
-            table.row([_latin(h) for h in headings])
+            table.row([str(h) for h in headings])
             for c in items:
                 table.row(
-                    [_latin(c.indicator.name), _latin(c.indicator.unit), _target_text(c)]
+                    [str(c.indicator.name), str(c.indicator.unit), _target_text(c)]
                     + [_num(c.quarter_target(q)) for q in (1, 2, 3, 4)]
                 )
         pdf.ln(3)
         plan = first.action_plan or {}
         if plan:
-            pdf.set_font("Helvetica", "B", 10)
-            pdf.cell(0, 6, _latin(_("Action plan")), new_x="LMARGIN", new_y="NEXT")
-            pdf.set_font("Helvetica", size=9)
+            pdf.set_font(style="B", size=10)
+            pdf.cell(0, 6, str(_("Action plan")), new_x="LMARGIN", new_y="NEXT")
+            pdf.set_font(style="", size=9)
             for q in (1, 2, 3, 4):
                 text = plan.get(str(q), "")
                 pdf.multi_cell(
-                    0, 5, _latin(f"{periods.label(q)}: {text}"), new_x="LMARGIN", new_y="NEXT"
+                    0, 5, str(f"{periods.label(q)}: {text}"), new_x="LMARGIN", new_y="NEXT"
                 )
         pdf.ln(2)
-        pdf.set_font("Helvetica", "B", 10)
-        pdf.cell(0, 6, _latin(_("Pact of integrity")), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("Helvetica", size=9)
-        pdf.multi_cell(0, 5, _latin(services.PACT_OF_INTEGRITY), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(style="B", size=10)
+        pdf.cell(0, 6, str(_("Pact of integrity")), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(style="", size=9)
+        pdf.multi_cell(0, 5, str(services.PACT_OF_INTEGRITY), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(2)
         signed = timezone.localtime(first.signed_at).strftime("%d-%m-%Y %H:%M")
         pdf.multi_cell(
             0,
             5,
-            _latin(
+            str(
                 _("Signed electronically on %(date)s. Pact hash (SHA-256): %(hash)s")
                 % {"date": signed, "hash": offer.pact_hash or "-"}
             ),
@@ -205,31 +219,31 @@ def evaluation_pdf(
 ) -> bytes:
     with translation.override(settings.LANGUAGE_CODE):
         pdf = _pdf(_evaluation_title(year, agency), timezone.now(), orientation="L")
-        pdf.set_font("Helvetica", size=7)
+        pdf.set_font(style="", size=7)
         headings = [_("Agency"), _("Indicator"), _("Year's target")]
         for label in QUARTER_LABELS:
             headings += [f"{label} T", f"{label} R", f"{label} %"]
         headings += [_("Achievement to date (%)"), _("Band")]
         widths = [22, 50, 16] + [14] * 12 + [16, 18]
         with pdf.table(col_widths=widths, text_align="LEFT") as table:
-            table.row([_latin(h) for h in headings])
+            table.row([str(h) for h in headings])
             for line in _evaluation_rows(rows):
                 agency_name, name, _unit, target, *quarters, ytd, band_label, _status = line
                 shown = _num(target) if isinstance(target, float) or target is None else target
-                cells = [_latin(agency_name), _latin(name), _latin(shown)]
+                cells = [str(agency_name), str(name), str(shown)]
                 cells += [
-                    _num(v) if isinstance(v, float) or v is None else _latin(v) for v in quarters
+                    _num(v) if isinstance(v, float) or v is None else str(v) for v in quarters
                 ]
                 cells += [
                     _num(ytd) if isinstance(ytd, float) or ytd is None else str(ytd),
-                    _latin(band_label),
+                    str(band_label),
                 ]
                 table.row(cells)
         pdf.ln(2)
         pdf.multi_cell(
             0,
             4,
-            _latin(_("T: target, R: actual (realisasi), %: achievement (capaian).")),
+            str(_("T: target, R: actual (realisasi), %: achievement (capaian).")),
             new_x="LMARGIN",
             new_y="NEXT",
         )
