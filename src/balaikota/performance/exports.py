@@ -7,9 +7,13 @@ import functools
 import importlib.util
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import segno
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from fpdf import FPDF
@@ -77,73 +81,124 @@ def _pdf(title: str, when: object, orientation: str = "P") -> FPDF:
     return pdf
 
 
-def agreement_pdf(offer: Offer, items: Sequence[Commitment]) -> bytes:
-    """The PK: parties, indicators with their quarterly targets, the pact of integrity and
-    its hash. The same agreement always gives the same bytes (its hash is recorded)."""
+@dataclass(frozen=True)
+class Seal:
+    """What the PK says about its own signature and where to verify it."""
+
+    code: str
+    signed_by: str
+    is_demo: bool
+    accepted_at: Any
+    amends: str = ""
+
+
+def verification_url(code: str) -> str:
+    return settings.SITE_URL + reverse("performance:verify_agreement", args=[code])
+
+
+def _qr_png(text: str) -> io.BytesIO:
+    buffer = io.BytesIO()
+    segno.make(text, error="m").save(buffer, kind="png", scale=6, border=2)
+    buffer.seek(0)
+    return buffer
+
+
+def _heading(pdf: FPDF, text: str) -> None:
+    pdf.set_font(style="B", size=10)
+    pdf.cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(style="", size=9)
+
+
+def _paragraph(pdf: FPDF, text: str) -> None:
+    pdf.multi_cell(0, 5, text, new_x="LMARGIN", new_y="NEXT")
+
+
+def agreement_pdf(offer: Offer, items: Sequence[Commitment], seal: Seal | None = None) -> bytes:
+    """The PK: parties, indicators with their quarterly targets, the action plan, the pact
+    of integrity and the holder's pact hash, the mayor's acceptance and its date, and (once
+    signed) the short code and QR code of its public verification page. All of it is in the
+    content the city's signature covers."""
     with translation.override(settings.LANGUAGE_CODE):
         first = items[0]
         official = first.official
         title = _("PERFORMANCE AGREEMENT %(year)s") % {"year": offer.auction.year}
-        pdf = _pdf(title, first.signed_at)
-        pdf.set_font(style="B", size=10)
-        pdf.cell(0, 6, str(_("First party")), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font(style="", size=9)
+        pdf = _pdf(title, seal.accepted_at if seal else first.signed_at)
+        if seal and seal.is_demo:
+            pdf.set_text_color(176, 0, 32)
+            pdf.set_font(style="B", size=10)
+            _paragraph(
+                pdf,
+                _(
+                    "DEMO SIGNATURE: signed with a demonstration certificate, not the "
+                    "city's key. This document has no legal force."
+                ),
+            )
+            pdf.set_text_color(0, 0, 0)
+            pdf.set_font(style="", size=9)
+            pdf.ln(1)
+        _heading(pdf, _("First party"))
         acting = _(" (acting, Plt)") if first.is_acting else ""
-        pdf.multi_cell(
-            0,
-            5,
-            str(
-                f"{official.name}{acting} - NIP {official.nip or '-'}\n{first.position.title}, "
-                f"{offer.position.agency.name}"
-            ),
-            new_x="LMARGIN",
-            new_y="NEXT",
+        _paragraph(
+            pdf,
+            f"{official.name}{acting} - NIP {official.nip or '-'}\n{first.position.title}, "
+            f"{offer.position.agency.name}",
         )
-        pdf.set_font(style="B", size=10)
-        pdf.cell(0, 6, str(_("Second party")), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font(style="", size=9)
-        pdf.multi_cell(
-            0,
-            5,
-            str(city_head()),
-            new_x="LMARGIN",
-            new_y="NEXT",
-        )
+        _heading(pdf, _("Second party"))
+        _paragraph(pdf, city_head())
         pdf.ln(2)
         headings = [_("Indicator"), _("Unit"), _("Year"), *QUARTER_LABELS]
         widths = [62, 22, 22, 21, 21, 21, 21]
         with pdf.table(col_widths=widths, text_align="LEFT") as table:
-            table.row([str(h) for h in headings])
+            table.row(headings)
             for c in items:
                 table.row(
-                    [str(c.indicator.name), str(c.indicator.unit), _target_text(c)]
+                    [c.indicator.name, c.indicator.unit, _target_text(c)]
                     + [_num(c.quarter_target(q)) for q in (1, 2, 3, 4)]
                 )
         pdf.ln(3)
         plan = first.action_plan or {}
         if plan:
-            pdf.set_font(style="B", size=10)
-            pdf.cell(0, 6, str(_("Action plan")), new_x="LMARGIN", new_y="NEXT")
-            pdf.set_font(style="", size=9)
+            _heading(pdf, _("Action plan"))
             for q in (1, 2, 3, 4):
-                text = plan.get(str(q), "")
-                pdf.multi_cell(
-                    0, 5, str(f"{periods.label(q)}: {text}"), new_x="LMARGIN", new_y="NEXT"
-                )
+                _paragraph(pdf, f"{periods.label(q)}: {plan.get(str(q), '')}")
         pdf.ln(2)
-        pdf.set_font(style="B", size=10)
-        pdf.cell(0, 6, str(_("Pact of integrity")), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font(style="", size=9)
-        pdf.multi_cell(0, 5, str(services.PACT_OF_INTEGRITY), new_x="LMARGIN", new_y="NEXT")
+        _heading(pdf, _("Pact of integrity"))
+        _paragraph(pdf, services.PACT_OF_INTEGRITY)
         pdf.ln(2)
-        signed = timezone.localtime(first.signed_at).strftime("%d-%m-%Y %H:%M")
+        when = timezone.localtime(seal.accepted_at if seal else first.signed_at)
+        _paragraph(
+            pdf,
+            _("The first party confirmed the pact of integrity. Pact hash (SHA-256): %(hash)s")
+            % {"hash": offer.pact_hash or "-"},
+        )
+        _paragraph(
+            pdf,
+            _("Accepted by the second party on %(date)s.")
+            % {"date": when.strftime("%d-%m-%Y %H:%M")},
+        )
+        if seal is None:
+            return bytes(pdf.output())
+        if seal.amends:
+            _paragraph(
+                pdf,
+                _("This agreement amends agreement %(code)s.") % {"code": seal.amends},
+            )
+        pdf.ln(2)
+        url = verification_url(seal.code)
+        top = pdf.get_y()
+        if top > pdf.h - 50:
+            pdf.add_page()
+            top = pdf.get_y()
+        pdf.image(_qr_png(url), x=pdf.l_margin, y=top, w=32, h=32)
+        pdf.set_xy(pdf.l_margin + 36, top)
         pdf.multi_cell(
             0,
             5,
-            str(
-                _("Signed electronically on %(date)s. Pact hash (SHA-256): %(hash)s")
-                % {"date": signed, "hash": offer.pact_hash or "-"}
-            ),
+            _(
+                "Signed electronically (PAdES) with the certificate of %(signer)s.\n"
+                "Code %(code)s. Check this document at %(url)s"
+            )
+            % {"signer": seal.signed_by, "code": seal.code, "url": url},
             new_x="LMARGIN",
             new_y="NEXT",
         )

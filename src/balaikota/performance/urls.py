@@ -21,5 +21,7 @@ urlpatterns = [
     path("kinerja/tinjauan/<int:pk>/<str:kind>", views.review_action, name="review_action"),
     path("kinerja/dasbor", views.dashboard, name="dashboard"),
     path("kinerja/pk/<int:pk>.pdf", views.agreement_pdf, name="agreement_pdf"),
+    path("kinerja/pk/<slug:code>", views.verify_agreement, name="verify_agreement"),
+    path("kinerja/pk/<slug:code>/unduh", views.agreement_download, name="agreement_download"),
     path("kinerja/evaluasi.<str:fmt>", views.evaluation_export, name="evaluation_export"),
 ]
