@@ -7,9 +7,12 @@ import hashlib
 import io
 
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import translation
 from pyhanko.keys import load_certs_from_pemder
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.pdf_embedded import PdfSignatureStatus
@@ -18,9 +21,9 @@ from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
 
 from balaikota.agencies.models import Official
-from balaikota.performance import agreements, exports, selectors, signing
-from balaikota.performance.models import Agreement
-from tests.performance.conftest import World, signed
+from balaikota.performance import agreements, exports, selectors, services, signing
+from balaikota.performance.models import Agreement, Commitment, Review
+from tests.performance.conftest import YEAR, World, appoint, open_round, signed
 
 
 def _text(data: bytes) -> str:
@@ -73,3 +76,145 @@ def test_the_heads_agreement_is_signed_by_the_city_and_served_as_stored(world: W
     client.force_login(world.dinsos_head)
     first = client.get(f"/kinerja/pk/{offer.pk}.pdf").content
     assert first == client.get(f"/kinerja/pk/{offer.pk}.pdf").content == data
+
+
+def _plt_after_a_decline(world: World) -> Agreement:
+    """Dinsos's head declined; the mayor made the candidate Plt, who confirmed their pact."""
+    offer = open_round(world)["dinsos"]
+    services.decline(world.dinsos_head, offer, reason="Anggaran program dipotong.")
+    reassignment = services.open_reassignment(
+        world.mayor, offer, candidates=[world.candidate], reason="Ditolak."
+    )
+    appoint(world, reassignment, is_acting=True)
+    return Agreement.objects.get(offer=offer)
+
+
+def _reassigned_after_a_review(world: World) -> tuple[Agreement, Agreement]:
+    """DPUPR's head signed, failed review, and the post passed to the candidate."""
+    offer = signed(world, "dpupr")
+    old = Commitment.objects.get(offer=offer)
+    review = Review.objects.create(commitment=old, quarter=1)
+    reassignment = services.open_reassignment(
+        world.mayor, offer, candidates=[world.candidate], reason="Rotasi.", review=review
+    )
+    appoint(world, reassignment, is_acting=False)
+    first, amended = Agreement.objects.filter(offer=offer).order_by("signed_at", "id")
+    return first, amended
+
+
+def test_a_plts_agreement_is_signed_with_their_own_pact(world: World) -> None:
+    agreement = _plt_after_a_decline(world)
+    data = agreements.document(agreement)
+    _assert_signed_whole(data)
+    pact = agreement.offer.answers.get(official=world.candidate)
+    text = _text(data).replace("\n", "")
+    assert agreement.is_acting
+    assert agreement.pact_hash == pact.pact_hash
+    assert pact.pact_hash in text
+    assert "(SHA-256): -" not in " ".join(text.split())
+    assert world.candidate.name in text
+
+
+def test_a_reassigned_posts_amended_agreement_is_signed_with_the_new_holders_pact(
+    world: World,
+) -> None:
+    first, amended = _reassigned_after_a_review(world)
+    assert (first.kind, amended.kind) == ("signed", "amended")
+    assert first.superseded_by == amended
+    assert amended.superseded_by is None
+    new_pact = amended.offer.answers.filter(official=world.candidate).get()
+    assert amended.pact_hash == new_pact.pact_hash != first.pact_hash
+    data = agreements.document(amended)
+    _assert_signed_whole(data)
+    text = _text(data).replace("\n", "")
+    assert new_pact.pact_hash in text
+    assert first.pact_hash not in text
+    assert first.code in text  # "This agreement amends agreement <code>"
+    # the old version stays as it was signed, and valid
+    _assert_signed_whole(agreements.document(first))
+    assert amended.offer.pdf_hash == amended.sha256
+
+
+def test_the_verification_page_says_who_committed_and_whether_it_is_current(
+    world: World,
+) -> None:
+    first, amended = _reassigned_after_a_review(world)
+    page = Client().get(f"/kinerja/pk/{first.code}")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Superseded" in html
+    assert f'href="/kinerja/pk/{amended.code}"' in html
+    assert first.sha256 in html
+    assert "Panjang jalan diperbaiki" in html
+    html = Client().get(f"/kinerja/pk/{amended.code.lower()}").content.decode()
+    assert "Current" in html
+    assert world.candidate.name in html
+    assert amended.pact_hash in html
+    assert "196801011990031001" not in html  # no NIP on the page
+    download = Client().get(f"/kinerja/pk/{amended.code}/unduh")
+    assert download.content == agreements.document(amended)
+    assert Client().get("/kinerja/pk/ZZZZZZZZ").status_code == 404
+
+
+def _check(code: str, data: bytes) -> tuple[int, str]:
+    upload = SimpleUploadedFile("pk.pdf", data, content_type="application/pdf")
+    response = Client().post(f"/kinerja/pk/{code}", {"document": upload})
+    return response.status_code, response.content.decode()
+
+
+def test_a_genuine_copy_passes_and_a_tampered_one_fails_on_the_page(world: World) -> None:
+    first, amended = _reassigned_after_a_review(world)
+    original = agreements.document(amended)
+    status, html = _check(amended.code, original)
+    assert status == 200
+    assert "Genuine." in html
+    assert 'data-genuine="true"' in html
+    # the old version, checked on the new one's page: genuine, but superseded
+    status, html = _check(amended.code, agreements.document(first))
+    assert "Genuine, but another version." in html
+    assert "That version has been superseded." in html
+    # one target changed in the signed bytes (the same length, the content stream)
+    tampered = _tamper(original)
+    status, html = _check(amended.code, tampered)
+    assert status == 422
+    assert "Not genuine." in html
+    assert "altered after it was signed" in html
+    assert "matches no agreement the city signed" in html
+    # a page appended after the signature
+    status, html = _check(amended.code, _append_page(original))
+    assert status == 422
+    assert "Something was added to this PDF after it was signed." in html
+    # the same document without a signature
+    unsigned = exports.agreement_pdf(amended.offer, selectors.agreement_items(amended.offer))
+    status, html = _check(amended.code, unsigned)
+    assert "This PDF carries no signature." in html
+    status, html = _check(amended.code, b"not a pdf at all")
+    assert "This file is not a PDF that can be read." in html
+
+
+def _tamper(data: bytes) -> bytes:
+    """Change the document's info (its title's year) inside the signed byte range."""
+    marker = b"/Title"
+    at = data.index(marker)
+    end = data.index(b")", at)
+    segment = data[at:end]
+    changed = segment.replace(b"2", b"3", 1)
+    assert changed != segment
+    return data[:at] + changed + data[end:]
+
+
+def _append_page(data: bytes) -> bytes:
+    """An incremental update after the signature (what a forger's editor would write)."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(data))
+    writer.root["/PageMode"] = generic.NameObject("/UseOutlines")
+    writer.update_root()
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_the_board_links_each_commitment_to_its_agreement(world: World) -> None:
+    offer = signed(world, "dinkes")
+    agreement = Agreement.objects.get(offer=offer)
+    html = Client().get(f"/kinerja?tahun={YEAR}").content.decode()
+    assert f'href="/kinerja/pk/{agreement.code}"' in html

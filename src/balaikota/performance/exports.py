@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import io
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,10 @@ def city_head() -> str:
 # It comes with matplotlib's data; found without importing matplotlib.
 FONT_FAMILY = "DejaVuSans"
 _FONT_STYLES = {"": "", "B": "-Bold", "I": "-Oblique", "BI": "-BoldOblique"}
+
+
+# fontTools tells of every table it subsets, at INFO: not news for the application's log.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
 @functools.cache

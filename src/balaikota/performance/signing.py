@@ -179,8 +179,13 @@ def _configured() -> City | None:
         raise ImproperlyConfigured(
             "PK_TRUST_ROOTS: name the CA certificate(s) the city's signatures are checked against."
         )
-    subject = signer.signing_cert.subject.human_friendly
+    subject = _common_name(signer.signing_cert)
     return City(signer=signer, subject=subject, trust_roots=roots, is_demo=False)
+
+
+def _common_name(cert: asn1_x509.Certificate) -> str:
+    name: str = cert.subject.native.get("common_name") or cert.subject.human_friendly
+    return name
 
 
 def _demo() -> City:
@@ -193,7 +198,7 @@ def _demo() -> City:
     assert signer is not None
     roots = _load_roots([str(folder / "ca.pem")])
     assert signer.signing_cert is not None
-    subject = signer.signing_cert.subject.human_friendly
+    subject = _common_name(signer.signing_cert)
     return City(signer=signer, subject=subject, trust_roots=roots, is_demo=True)
 
 
