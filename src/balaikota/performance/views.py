@@ -17,10 +17,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from balaikota.agencies.models import Agency, Official, Position
+from balaikota.core import ratelimit
 from balaikota.core.models import User
 from balaikota.performance import (
     access,
@@ -682,6 +683,8 @@ def _signed_pdf(found: Agreement) -> HttpResponse:
 
 # Larger than any agreement we sign; an upload is read into memory to be checked.
 VERIFY_MAX_BYTES = 5 * 1024 * 1024
+# Checks of uploaded copies per client address: validating a signature costs some work.
+VERIFY_RATE = (30, 3600)
 
 
 def _public_agreement(code: str) -> Agreement:
@@ -693,6 +696,7 @@ def _public_agreement(code: str) -> Agreement:
     )
 
 
+@require_http_methods(["GET", "POST"])
 def verify_agreement(request: HttpRequest, code: str) -> HttpResponse:
     """Public: a signed agreement (PK) by its short code, its versions, and a form to check
     that a PDF is this agreement as the city signed it."""
@@ -700,14 +704,15 @@ def verify_agreement(request: HttpRequest, code: str) -> HttpResponse:
     result = None
     if request.method == "POST":
         upload = request.FILES.get("document")
-        if upload is None:
+        wait = ratelimit.check(request, "pk-verify", VERIFY_RATE)
+        if wait:
+            messages.error(request, ratelimit.wait_message(wait))
+        elif upload is None:
             messages.error(request, _("Choose the PDF file to check."))
         elif upload.size is not None and upload.size > VERIFY_MAX_BYTES:
             messages.error(request, _("This file is too large to be a performance agreement."))
         else:
             result = agreements.check(found, upload.read())
-    elif request.method != "GET":
-        return HttpResponse(status=405)
     return render(
         request,
         "performance/agreement.html",
