@@ -115,7 +115,7 @@ def _heading(pdf: FPDF, text: str) -> None:
 
 
 def _paragraph(pdf: FPDF, text: str) -> None:
-    pdf.multi_cell(0, 5, text, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 5, text, align="L", new_x="LMARGIN", new_y="NEXT")
 
 
 def agreement_pdf(offer: Offer, items: Sequence[Commitment], seal: Seal | None = None) -> bytes:
