@@ -3,9 +3,15 @@ city, and a public page where anyone checks a copy."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
+from pathlib import Path
+from typing import Any
 
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.serialization import pkcs12
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -218,3 +224,43 @@ def test_the_board_links_each_commitment_to_its_agreement(world: World) -> None:
     agreement = Agreement.objects.get(offer=offer)
     html = Client().get(f"/kinerja?tahun={YEAR}").content.decode()
     assert f'href="/kinerja/pk/{agreement.code}"' in html
+
+
+def _a_document() -> bytes:
+    pdf = exports._pdf("PERJANJIAN KINERJA", dt.datetime(2026, 1, 5, tzinfo=dt.UTC))
+    pdf.set_font(style="B", size=10)
+    pdf.cell(text="Pihak pertama: Dr. Ir. Siti Nur’aini, M.Sc.")
+    return bytes(pdf.output())
+
+
+def test_the_citys_own_key_signs_from_pem_or_pkcs12_and_the_demos_is_then_untrusted(
+    tmp_path: Path, settings: Any
+) -> None:
+    city_ca = signing.make_demo_ca(tmp_path / "city")  # stands in for the city's own CA
+    settings.PK_SIGNING_KEY = str(city_ca / "signer-key.pem")
+    settings.PK_SIGNING_CERT = str(city_ca / "signer.pem")
+    settings.PK_TRUST_ROOTS = [str(city_ca / "ca.pem")]
+    who = signing.city()
+    assert not who.is_demo
+    signed_pem = signing.sign(_a_document(), who, reason="PK")
+    assert signing.validate(signed_pem).ok
+    # the same key from a PKCS#12 file with a password
+    key = serialization.load_pem_private_key((city_ca / "signer-key.pem").read_bytes(), None)
+    cert = x509.load_pem_x509_certificate((city_ca / "signer.pem").read_bytes())
+    p12 = tmp_path / "kota.p12"
+    p12.write_bytes(
+        pkcs12.serialize_key_and_certificates(
+            b"kota",
+            key,  # type: ignore[arg-type]
+            cert,
+            None,
+            serialization.BestAvailableEncryption(b"rahasia"),
+        )
+    )
+    settings.PK_SIGNING_KEY = settings.PK_SIGNING_CERT = ""
+    settings.PK_SIGNING_PKCS12, settings.PK_SIGNING_PASSWORD = str(p12), "rahasia"
+    assert signing.validate(signing.sign(_a_document(), signing.city(), reason="PK")).ok
+    # a document signed by the demo CA is not the city's
+    demo_signed = signing.sign(_a_document(), signing._demo(), reason="PK")
+    check = signing.validate(demo_signed)
+    assert (check.ok, check.problem) == (False, "untrusted")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,8 @@ from pyhanko.sign import fields, signers
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
+
+logger = logging.getLogger(__name__)
 
 DEMO_FOLDER = "pk-demo"
 FIELD_NAME = "PerjanjianKinerja"
@@ -204,7 +207,15 @@ def _demo() -> City:
 
 def city() -> City:
     """The city's signer from the settings, or the demo's."""
-    return _configured() or _demo()
+    found = _configured()
+    if found is not None:
+        return found
+    if not (settings.DEBUG or settings.TESTING):
+        logger.warning(
+            "Performance agreements are signed with the demo CA: set PK_SIGNING_PKCS12 (or "
+            "PK_SIGNING_KEY and PK_SIGNING_CERT, or PK_SIGNING_PKCS11_MODULE) and PK_TRUST_ROOTS."
+        )
+    return _demo()
 
 
 def sign(data: bytes, who: City, *, reason: str) -> bytes:
