@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 from pyhanko.keys import load_certs_from_pemder
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -156,6 +156,8 @@ def test_the_verification_page_says_who_committed_and_whether_it_is_current(
     assert "Current" in html
     assert world.candidate.name in html
     assert amended.pact_hash in html
+    pact = amended.offer.answers.get(official=world.candidate)
+    assert timezone.localtime(pact.pact_confirmed_at).strftime("%d-%m-%Y %H:%M") in html
     assert "196801011990031001" not in html  # no NIP on the page
     download = Client().get(f"/kinerja/pk/{amended.code}/unduh")
     assert download.content == agreements.document(amended)

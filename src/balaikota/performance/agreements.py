@@ -8,6 +8,7 @@ import hashlib
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from balaikota.performance import exports, selectors, services, signing
 from balaikota.performance.access import NotAllowed
-from balaikota.performance.models import Agreement, Commitment, Offer
+from balaikota.performance.models import Agreement, Answer, Commitment, Offer
 
 # Unambiguous characters (no 0/O, 1/I/L): a code read off paper types back correctly.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -112,6 +113,15 @@ def for_offer(offer: Offer) -> Agreement | None:
     if found is None and selectors.agreement_items(offer):
         found = issue(offer)
     return found
+
+
+def committed_at(agreement: Agreement) -> Any:
+    """When the holder confirmed the pact this agreement carries."""
+    return (
+        Answer.objects.filter(offer_id=agreement.offer_id, pact_hash=agreement.pact_hash)
+        .values_list("pact_confirmed_at", flat=True)
+        .first()
+    )
 
 
 def chain(agreement: Agreement) -> list[Agreement]:

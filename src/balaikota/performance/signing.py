@@ -8,12 +8,15 @@ under VAR_DIR; the document then says on its face that the signature is a demo's
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import datetime as dt
 import io
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from asn1crypto import x509 as asn1_x509  # type: ignore[import-untyped]
 from cryptography import x509
@@ -32,6 +35,7 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 DEMO_FOLDER = "pk-demo"
 FIELD_NAME = "PerjanjianKinerja"
@@ -218,6 +222,17 @@ def city() -> City:
     return _demo()
 
 
+def _outside_any_event_loop(step: Callable[[], T]) -> T:
+    """pyHanko's sync calls run their own event loop (asyncio.run): in a thread that already
+    runs one (an async server, a browser test driving Playwright) they run in another."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return step()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(step).result()
+
+
 def sign(data: bytes, who: City, *, reason: str) -> bytes:
     """A PAdES (ETSI.CAdES.detached) signature over the whole of `data`."""
     writer = IncrementalPdfFileWriter(io.BytesIO(data))
@@ -228,7 +243,7 @@ def sign(data: bytes, who: City, *, reason: str) -> bytes:
         reason=reason,
         location=settings.CITY_NAME,
     )
-    out = signers.sign_pdf(writer, meta, signer=who.signer)
+    out = _outside_any_event_loop(lambda: signers.sign_pdf(writer, meta, signer=who.signer))
     return out.getvalue()
 
 
@@ -262,7 +277,7 @@ def validate(data: bytes, who: City | None = None) -> Check:
         trust_roots=list(who.trust_roots), allow_fetching=False, revocation_mode="soft-fail"
     )
     try:
-        status = validate_pdf_signature(embedded[-1], context)
+        status = _outside_any_event_loop(lambda: validate_pdf_signature(embedded[-1], context))
     except Exception:  # a damaged signature makes pyHanko raise many kinds
         return Check(ok=False, problem="damaged")
     signed_by = status.signing_cert.subject.human_friendly if status.signing_cert else ""

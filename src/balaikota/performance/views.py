@@ -719,6 +719,7 @@ def verify_agreement(request: HttpRequest, code: str) -> HttpResponse:
         {
             "agreement": found,
             "versions": agreements.chain(found),
+            "committed_at": agreements.committed_at(found),
             "result": result,
             "head": exports.city_head(),
         },
