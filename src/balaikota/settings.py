@@ -363,6 +363,18 @@ MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION")
 PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES")
 PERFORMANCE_CHECKIN_DAYS = env_int("PERFORMANCE_CHECKIN_DAYS")
 
+# The city's key for signing performance agreements (performance/signing.py): a PKCS#12
+# file, PEM key and certificate, or a PKCS#11 token; none: the demo CA under VAR_DIR.
+PK_SIGNING_PKCS12 = env_str("PK_SIGNING_PKCS12")
+PK_SIGNING_KEY = env_str("PK_SIGNING_KEY")
+PK_SIGNING_CERT = env_str("PK_SIGNING_CERT")
+PK_SIGNING_CHAIN = env_list("PK_SIGNING_CHAIN")
+PK_SIGNING_PASSWORD = env_str("PK_SIGNING_PASSWORD")
+PK_SIGNING_PKCS11_MODULE = env_str("PK_SIGNING_PKCS11_MODULE")
+PK_SIGNING_PKCS11_TOKEN = env_str("PK_SIGNING_PKCS11_TOKEN")
+PK_SIGNING_PKCS11_KEY = env_str("PK_SIGNING_PKCS11_KEY")
+PK_TRUST_ROOTS = env_list("PK_TRUST_ROOTS")
+
 # Hotspots: at least this many complaints of one category within this radius in the window.
 HOTSPOT_MIN_COMPLAINTS = env_int("HOTSPOT_MIN_COMPLAINTS")
 HOTSPOT_RADIUS_METRES = env_int("HOTSPOT_RADIUS_METRES")

@@ -47,7 +47,14 @@ from balaikota.hotspots import services as hotspot_services
 from balaikota.hotspots.models import Hotspot, PlannedWork
 from balaikota.opendata import services as opendata_services
 from balaikota.performance import monitoring
-from balaikota.performance.models import Auction, CheckIn, Commitment, Evidence, Offer
+from balaikota.performance.models import (
+    Agreement,
+    Auction,
+    CheckIn,
+    Commitment,
+    Evidence,
+    Offer,
+)
 from balaikota.regions.models import Region
 from tests.conftest import KLOJEN, Cast, jpeg, submit
 from tests.e2e.conftest import PHONE, axe_violations, log_in
@@ -95,6 +102,7 @@ class Objects:
     commitment: Commitment
     auction: Auction
     offer: Offer
+    agreement_code: str
     check_in: CheckIn
     evidence: Evidence
     subscription_token: str
@@ -123,6 +131,8 @@ def parameters(o: Objects) -> dict[str, list[dict[str, str]]]:
         "performance:review_check_in": [{"pk": str(o.check_in.pk), "kind": "verify"}],
         "performance:evidence": [{"pk": str(o.evidence.pk)}],
         "performance:agreement_pdf": [{"pk": str(o.offer.pk)}],
+        "performance:verify_agreement": [{"code": o.agreement_code}],
+        "performance:agreement_download": [{"code": o.agreement_code}],
         "performance:evaluation_export": [{"fmt": "csv"}],
         "opendata:download": [{"fmt": "csv"}],
         "opendata:feed_district": [{"code": o.district.code}],
@@ -358,6 +368,7 @@ def _objects(cast: Cast, world: World) -> Objects:  # noqa: F811
         commitment=commitment,
         auction=Auction.objects.get(),
         offer=commitment.offer,
+        agreement_code=Agreement.objects.get(offer=commitment.offer).code,
         check_in=check_in,
         evidence=check_in.evidence.get(),
         subscription_token=subscription.token,

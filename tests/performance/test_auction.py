@@ -113,7 +113,8 @@ def test_a_counter_proposal_is_negotiated_into_a_revised_offer(world: World) -> 
     actions = list(
         Event.objects.filter(offer=offer, subject="offer").values_list("action", flat=True)
     )
-    assert actions == ["offer", "counter", "revise_offer", "commit", "accept"]
+    # the signed PDF is recorded as the mayor accepts
+    assert actions == ["offer", "counter", "revise_offer", "commit", "accept", "agreement_pdf"]
     assert list(offer.answers.values_list("kind", "revision")) == [("counter", 1), ("commit", 2)]
 
 

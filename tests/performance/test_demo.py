@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from balaikota.core import integrity
 from balaikota.demo import loader, performance
-from balaikota.performance import selectors
+from balaikota.performance import agreements, selectors, signing
 from balaikota.performance.models import (
+    Agreement,
     Answer,
     CheckIn,
     Commitment,
@@ -44,5 +45,11 @@ def test_the_demo_loads_this_years_auction_with_every_step(city: None) -> None:
         assert ranking[0].achievement is not None
         # DPMPTSP's licences keep taking too long: a review is open
         assert Commitment.objects.get(agency__code="dpmptsp").reviews.exists()
+        # every agreement is signed with the demo CA, and says so
+        for agreement in Agreement.objects.filter(superseded_by=None):
+            assert agreement.is_demo
+            assert signing.validate(agreements.document(agreement)).ok
+        assert Agreement.objects.get(offer__position__agency__code="dinsos").is_acting
+        assert "DEMO CA" in performance.agreements_note()
         # and every step the demo took replays from its events and audit entries
         assert [str(p) for p in integrity.problems()] == []

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from balaikota.performance import monitoring
-from balaikota.performance.models import Commitment
+from balaikota.performance.models import Agreement, Commitment
 from tests.objectstore import PRIVATE, PUBLIC, S3Server, anonymous_get
 from tests.performance.conftest import World, signed
 
@@ -29,11 +29,14 @@ def test_evidence_is_private_in_the_bucket_and_read_through_the_app(
     )
     evidence = check_in.evidence.get()
 
-    # then the file is in the private bucket only, and a stranger cannot fetch it there
+    # then the file is in the private bucket only (beside the signed agreement, PK), and a
+    # stranger cannot fetch either there
     key = f"private/{evidence.file}"
-    assert object_store.keys(PRIVATE) == [key]
+    pk = f"private/{Agreement.objects.get(offer=commitment.offer).file}"
+    assert set(object_store.keys(PRIVATE)) == {key, pk}
     assert object_store.keys(PUBLIC) == []
     assert anonymous_get(object_store.url(PRIVATE, key))[0] == 403
+    assert anonymous_get(object_store.url(PRIVATE, pk))[0] == 403
     # the verifier downloads it through the application
     verifier = Client()
     verifier.force_login(world.verifier)

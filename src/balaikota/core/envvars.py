@@ -244,6 +244,45 @@ SCHEMA: tuple[Var, ...] = (
         "Days after a quarter ends by which its performance check-in is due.",
     ),
     Var(
+        "PK_SIGNING_PKCS12",
+        "",
+        "The city's key and certificate for signing performance agreements (PAdES), as a "
+        "PKCS#12 (.p12/.pfx) file. Empty, with no PK_SIGNING_KEY or PKCS#11 module: a demo "
+        "CA under VAR_DIR/pk-demo, and each agreement says it carries a demo signature.",
+    ),
+    Var("PK_SIGNING_KEY", "", "The city's signing key as a PEM file (with PK_SIGNING_CERT)."),
+    Var("PK_SIGNING_CERT", "", "The city's signing certificate as a PEM file."),
+    Var(
+        "PK_SIGNING_CHAIN",
+        "",
+        "Comma-separated PEM files of the intermediate certificates between the city's "
+        "signing certificate and its root, embedded in each signature.",
+    ),
+    Var(
+        "PK_SIGNING_PASSWORD",
+        "",
+        "Password of the PKCS#12 file or the PEM key, or the PIN of the PKCS#11 token.",
+        secret=True,
+    ),
+    Var(
+        "PK_SIGNING_PKCS11_MODULE",
+        "",
+        "Path of a PKCS#11 module (token or HSM) holding the city's signing key; needs "
+        "python-pkcs11 installed.",
+    ),
+    Var("PK_SIGNING_PKCS11_TOKEN", "", "Label of the PKCS#11 token."),
+    Var(
+        "PK_SIGNING_PKCS11_KEY",
+        "",
+        "Label of the signing key and its certificate on the PKCS#11 token.",
+    ),
+    Var(
+        "PK_TRUST_ROOTS",
+        "",
+        "Comma-separated PEM files of the CA certificates a signed agreement is checked "
+        "against on its public verification page; required with the city's own key.",
+    ),
+    Var(
         "HOTSPOT_MIN_COMPLAINTS",
         "3",
         "Complaints of one category close together that make a hotspot (docs/hotspots.md).",

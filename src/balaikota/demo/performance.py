@@ -19,8 +19,16 @@ from balaikota.agencies.models import Agency, Assignment, Membership, Official, 
 from balaikota.core.models import Role, User
 from balaikota.demo.cascade import load_cascade
 from balaikota.demo.loader import Login, _start_of, _user
-from balaikota.performance import access, monitoring, periods, services
-from balaikota.performance.models import Auction, Commitment, Indicator, Offer, Source, Target
+from balaikota.performance import access, monitoring, periods, services, signing
+from balaikota.performance.models import (
+    Agreement,
+    Auction,
+    Commitment,
+    Indicator,
+    Offer,
+    Source,
+    Target,
+)
 
 
 @dataclass(frozen=True)
@@ -165,6 +173,9 @@ def load_performance() -> int:
     year = today.year
     if Auction.objects.filter(year=year).exists():
         return Commitment.objects.filter(year=year).count()
+    # Every agreement is signed (PAdES): with the city's key when one is configured, else
+    # with a demo CA made now under VAR_DIR/pk-demo, and each PK says so on its face.
+    signing.city()
     mayor, verifier, candidate = _officials(today)
     packages = _plan(mayor, year)
     positions = {
@@ -192,6 +203,20 @@ def load_performance() -> int:
     load_cascade(year, periods.quarter_of(today) - 1)
     _last_year(mayor, verifier, year - 1)
     return Commitment.objects.filter(year=year).count()
+
+
+def agreements_note() -> str:
+    """What the demo says about its signed agreements."""
+    latest = Agreement.objects.filter(superseded_by=None).order_by("-signed_at").first()
+    if latest is None:
+        return "Performance agreements: none signed"
+    who = signing.city()
+    key = "a DEMO CA under VAR_DIR/pk-demo (not the city's key)" if who.is_demo else who.subject
+    count = Agreement.objects.count()
+    return (
+        f"Performance agreements signed with {key}: {count}; "
+        f"verify one at /kinerja/pk/{latest.code}"
+    )
 
 
 def _negotiate(mayor: User, offer: Offer) -> None:

@@ -289,6 +289,49 @@ class Answer(models.Model):
         return f"{self.offer_id} {self.kind}"
 
 
+class Agreement(models.Model):
+    """One signed version of a post's performance agreement (PK): the PDF exactly as the
+    city signed it (in the private storage, served as stored), its SHA-256, and the short
+    code of its public verification page (/kinerja/pk/<code>). A new holder's or an amended
+    agreement supersedes the post's previous one."""
+
+    class Kind(models.TextChoices):
+        SIGNED = "signed", _("Signed")
+        AMENDED = "amended", _("Amended")
+
+    offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="agreements")
+    code = models.CharField(_("code"), max_length=12, unique=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    official = models.ForeignKey(
+        "agencies.Official", on_delete=models.PROTECT, related_name="+", verbose_name=_("holder")
+    )
+    is_acting = models.BooleanField(_("acting holder (Plt)"), default=False)
+    pact_hash = models.CharField(_("pact of integrity hash"), max_length=64)
+    # What was signed, as printed: [{"indicator", "unit", "target", "q1".."q4"}, ...].
+    lines = models.JSONField(_("targets"), default=list)
+    signed_at = models.DateTimeField(_("signed"))
+    file = models.CharField(_("file"), max_length=300)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    signed_by = models.CharField(_("certificate"), max_length=300)
+    is_demo = models.BooleanField(_("demo signature"), default=False)
+    superseded_by = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("superseded by"),
+    )
+
+    class Meta:
+        ordering = ["-signed_at", "-id"]
+        verbose_name = _("signed agreement")
+        verbose_name_plural = _("signed agreements")
+
+    def __str__(self) -> str:
+        return self.code
+
+
 class CommitmentStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     UNDER_REVIEW = "under_review", _("Under review")
@@ -328,6 +371,15 @@ class Commitment(QuarterValues):
     )
     action_plan = models.JSONField(_("action plan"), default=dict, blank=True)
     signed_at = models.DateTimeField(_("signed"))
+    # The signed document this line is part of.
+    agreement = models.ForeignKey(
+        Agreement,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="commitments",
+        verbose_name=_("signed agreement"),
+    )
 
     class Meta:
         ordering = ["agency__short_name", "indicator__name"]

@@ -128,7 +128,7 @@ def commitments(year: int, agency: Agency | None = None) -> QuerySet[Commitment]
     qs = Commitment.objects.filter(year=year, status__in=LIVE_STATUSES)
     if agency is not None:
         qs = qs.filter(agency=agency)
-    return qs.select_related("indicator", "agency", "position", "official").order_by(
+    return qs.select_related("indicator", "agency", "position", "official", "agreement").order_by(
         "agency__short_name", "indicator__name", "id"
     )
 

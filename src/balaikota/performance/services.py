@@ -603,6 +603,10 @@ def _sign(
             },
         )
         commitments.append(commitment)
+    # The agreement as a PDF signed by the city; agreements import this module's PACT text.
+    from balaikota.performance import agreements
+
+    agreements.issue(offer)
     return commitments
 
 

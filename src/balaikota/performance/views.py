@@ -17,13 +17,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from balaikota.agencies.models import Agency, Official, Position
+from balaikota.core import ratelimit
 from balaikota.core.models import User
 from balaikota.performance import (
     access,
+    agreements,
     cascade,
     exports,
     forms,
@@ -35,6 +37,7 @@ from balaikota.performance import (
 )
 from balaikota.performance.access import NotAllowed
 from balaikota.performance.models import (
+    Agreement,
     Auction,
     BandChoice,
     CheckIn,
@@ -680,20 +683,73 @@ def _agreement_reader(request: HttpRequest, offer: Offer) -> None:
 
 @login_required
 def agreement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The post's current signed agreement, for its holder and the mayor's office."""
     offer = get_object_or_404(
         Offer.objects.select_related("auction", "position__agency", "official"), pk=pk
     )
     _agreement_reader(request, offer)
-    items = selectors.agreement_items(offer)
-    if not items:
+    found = agreements.for_offer(offer)
+    if found is None:
         raise Http404
-    data = exports.agreement_pdf(offer, items)
-    services.record_agreement_pdf(offer, data)
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="PK-{offer.auction.year}-{offer.position.agency.code}.pdf"'
-    )
+    return _signed_pdf(found)
+
+
+def _signed_pdf(found: Agreement) -> HttpResponse:
+    response = HttpResponse(agreements.document(found), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="PK-{found.code}.pdf"'
     return response
+
+
+# Larger than any agreement we sign; an upload is read into memory to be checked.
+VERIFY_MAX_BYTES = 5 * 1024 * 1024
+# Checks of uploaded copies per client address: validating a signature costs some work.
+VERIFY_RATE = (30, 3600)
+
+
+def _public_agreement(code: str) -> Agreement:
+    return get_object_or_404(
+        Agreement.objects.select_related(
+            "offer__auction", "offer__position__agency", "official", "superseded_by"
+        ),
+        code=agreements.normalise_code(code),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def verify_agreement(request: HttpRequest, code: str) -> HttpResponse:
+    """Public: a signed agreement (PK) by its short code, its versions, and a form to check
+    that a PDF is this agreement as the city signed it."""
+    found = _public_agreement(code)
+    result = None
+    if request.method == "POST":
+        upload = request.FILES.get("document")
+        wait = ratelimit.check(request, "pk-verify", VERIFY_RATE)
+        if wait:
+            messages.error(request, ratelimit.wait_message(wait))
+        elif upload is None:
+            messages.error(request, _("Choose the PDF file to check."))
+        elif upload.size is not None and upload.size > VERIFY_MAX_BYTES:
+            messages.error(request, _("This file is too large to be a performance agreement."))
+        else:
+            result = agreements.check(found, upload.read())
+    return render(
+        request,
+        "performance/agreement.html",
+        {
+            "agreement": found,
+            "versions": agreements.chain(found),
+            "committed_at": agreements.committed_at(found),
+            "result": result,
+            "head": exports.city_head(),
+        },
+        status=200 if result is None or result.genuine else 422,
+    )
+
+
+@require_GET
+def agreement_download(request: HttpRequest, code: str) -> HttpResponse:
+    """Public: the signed PDF, as the city signed it."""
+    return _signed_pdf(_public_agreement(code))
 
 
 def _evaluation_scope(request: HttpRequest) -> Agency | None:

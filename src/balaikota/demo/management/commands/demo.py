@@ -86,6 +86,7 @@ class Command(BaseCommand):
                 "Forwarded to SP4N-LAPOR! (example) and closed there: resolved here with its notes"
             )
         self.stdout.write(f"Performance commitments signed this year: {commitments}")
+        self.stdout.write(performance.agreements_note())
         self.stdout.write(f"Hotspots: {hotspots} (one with planned work under way, /titik-rawan)")
         self.stdout.write(
             f"Routing model {router.version}: accuracy {router.scores['accuracy']:.3f} on texts "
