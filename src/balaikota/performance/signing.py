@@ -73,7 +73,9 @@ def make_demo_ca(folder: Path | None = None) -> Path:
     if (folder / "signer.pem").exists():
         return folder
     folder.mkdir(parents=True, exist_ok=True)
-    now = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
+    # Valid from long ago: the demo's history (and tests with the clock moved back) sign
+    # agreements dated before the folder was made, and the CA is kept between runs.
+    now = dt.datetime.now(dt.UTC) - dt.timedelta(days=3650)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_name = _name("Balaikota DEMO CA (bukan untuk produksi)")
     ca = (
@@ -83,7 +85,7 @@ def make_demo_ca(folder: Path | None = None) -> Path:
         .public_key(ca_key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now)
-        .not_valid_after(now + dt.timedelta(days=3650))
+        .not_valid_after(now + dt.timedelta(days=7300))
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
         .add_extension(
             x509.KeyUsage(
@@ -110,7 +112,7 @@ def make_demo_ca(folder: Path | None = None) -> Path:
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now)
-        .not_valid_after(now + dt.timedelta(days=3650))
+        .not_valid_after(now + dt.timedelta(days=7300))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(
             x509.KeyUsage(
