@@ -68,12 +68,25 @@ def _target_text(c: Commitment) -> str:
     return _num(c.value)
 
 
+class _Document(FPDF):
+    """A PDF whose DejaVu Sans styles are loaded when first used (each takes a moment)."""
+
+    def set_font(self, family: str | None = None, style: Any = "", size: float = 0) -> None:
+        if (family or self.font_family or FONT_FAMILY).lower() == FONT_FAMILY.lower():
+            face = "".join(
+                sorted(c for c in str(getattr(style, "style", style)).upper() if c in "BI")
+            )
+            if FONT_FAMILY.lower() + face not in self.fonts:
+                self.add_font(
+                    FONT_FAMILY, face, _font_dir() / f"DejaVuSans{_FONT_STYLES[face]}.ttf"
+                )
+        super().set_font(family, style, size)
+
+
 def _pdf(title: str, when: object, orientation: str = "P") -> FPDF:
     """An A4 document with its title, in the Unicode font: `pdf.set_font(style=..., size=...)`
     without a family keeps that font."""
-    pdf = FPDF(orientation=orientation, format="A4")
-    for style, suffix in _FONT_STYLES.items():
-        pdf.add_font(FONT_FAMILY, style, _font_dir() / f"DejaVuSans{suffix}.ttf")
+    pdf = _Document(orientation=orientation, format="A4")
     pdf.set_creation_date(when)  # type: ignore[arg-type]
     pdf.set_title(title)
     pdf.set_author(settings.CITY_NAME)

@@ -73,9 +73,8 @@ def make_demo_ca(folder: Path | None = None) -> Path:
     if (folder / "signer.pem").exists():
         return folder
     folder.mkdir(parents=True, exist_ok=True)
-    # Valid from long ago: the demo's history (and tests with the clock moved back) sign
-    # agreements dated before the folder was made, and the CA is kept between runs.
-    now = dt.datetime.now(dt.UTC) - dt.timedelta(days=3650)
+    # Valid from years back: the demo's history, and tests that move the clock, sign then.
+    start = dt.datetime.now(dt.UTC) - dt.timedelta(days=5 * 365)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_name = _name("Balaikota DEMO CA (bukan untuk produksi)")
     ca = (
@@ -84,8 +83,8 @@ def make_demo_ca(folder: Path | None = None) -> Path:
         .issuer_name(ca_name)
         .public_key(ca_key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now)
-        .not_valid_after(now + dt.timedelta(days=7300))
+        .not_valid_before(start)
+        .not_valid_after(start + dt.timedelta(days=20 * 365))
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
         .add_extension(
             x509.KeyUsage(
@@ -111,8 +110,8 @@ def make_demo_ca(folder: Path | None = None) -> Path:
         .issuer_name(ca_name)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now)
-        .not_valid_after(now + dt.timedelta(days=7300))
+        .not_valid_before(start)
+        .not_valid_after(start + dt.timedelta(days=20 * 365))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(
             x509.KeyUsage(
