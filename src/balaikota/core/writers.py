@@ -80,7 +80,7 @@ def _as_is(field: Field[Any, Any]) -> type | None:
         or kind.get_db_prep_value is not Field.get_db_prep_value
     ):
         return None
-    return _AS_IS.get(kind.get_prep_value)  # type: ignore[call-overload]
+    return _AS_IS.get(kind.get_prep_value)
 
 
 def _insert_statement(
@@ -93,7 +93,7 @@ def _insert_statement(
         quote = connection.ops.quote_name
         # Names from the model's own metadata, quoted; every value is a parameter.
         _INSERTS[key] = (
-            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
+            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(str(f.column)) for f in fields)}) "  # noqa: S608
             "VALUES ",
             [(f, _as_is(f)) for f in fields],
         )
@@ -119,7 +119,11 @@ def insert(objs: Sequence[M], using: str = DEFAULT_DB_ALIAS) -> Sequence[M]:
             params.append(value)
     pk = model._meta.pk
     assert pk is not None
-    sql = head + ", ".join([row] * len(objs)) + f" RETURNING {connection.ops.quote_name(pk.column)}"
+    sql = (
+        head
+        + ", ".join([row] * len(objs))
+        + f" RETURNING {connection.ops.quote_name(str(pk.column))}"
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         keys = [r[0] for r in cursor.fetchall()]
@@ -138,19 +142,19 @@ def update_rows(objs: Sequence[Model], names: Sequence[str], using: str = DEFAUL
         return
     connection = connections[using]
     meta = type(objs[0])._meta
-    fields = [meta.get_field(name) for name in names]
+    fields: list[Field[Any, Any]] = [meta.get_field(name) for name in names]  # type: ignore[misc]
     quote = connection.ops.quote_name
     pk = meta.pk
     assert pk is not None
     # Names from the model's own metadata, quoted; every value is a parameter.
     sql = (
         f"UPDATE {quote(meta.db_table)} SET "  # noqa: S608
-        + ", ".join(f"{quote(f.column)} = %s" for f in fields)  # type: ignore[union-attr]
-        + f" WHERE {quote(pk.column)} = %s"
+        + ", ".join(f"{quote(str(f.column))} = %s" for f in fields)
+        + f" WHERE {quote(str(pk.column))} = %s"
     )
     rows = [
         [
-            *(f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields),  # type: ignore[union-attr]
+            *(f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields),
             pk.get_db_prep_value(obj.pk, connection),
         ]
         for obj in objs
