@@ -92,9 +92,9 @@ def _insert_statement(
         fields = [f for f in meta.concrete_fields if not f.primary_key]
         quote = connection.ops.quote_name
         # Names from the model's own metadata, quoted; every value is a parameter.
+        columns = ", ".join(quote(str(f.column)) for f in fields)
         _INSERTS[key] = (
-            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(str(f.column)) for f in fields)}) "  # noqa: S608
-            "VALUES ",
+            f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ",  # noqa: S608
             [(f, _as_is(f)) for f in fields],
         )
     return _INSERTS[key]
