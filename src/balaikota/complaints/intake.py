@@ -31,6 +31,7 @@ from balaikota.complaints import (
     deadlines,
     learning,
     photos,
+    public_changes,
     publication,
     steps,
     tickets,
@@ -540,7 +541,10 @@ def _create(
     submitted = steps.snapshot(complaint)
     if draft.agency is not None:
         steps.route(complaint, draft.agency, Actor.SYSTEM, "")
-    complaint.save(force_insert=True)
+    # Built once, not by the ORM's compiler per POST; the one `post_save` receiver of a
+    # complaint (public_changes: cached public answers are out of date) is called here.
+    writers.insert([complaint])
+    public_changes.changed()
     saved_photos = [
         steps.add_photo(complaint, name, result, Photo.Kind.BEFORE) for name, result in stored
     ] + [steps.add_remote_photo(complaint, url) for url in draft.extra.urls]

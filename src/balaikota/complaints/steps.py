@@ -23,7 +23,7 @@ from balaikota.complaints import notifications as notify
 from balaikota.complaints.lifecycle import Action, Actor
 from balaikota.complaints.models import Complaint, Event, Photo
 from balaikota.complaints.replay import EVENT_FIELDS, event_digest
-from balaikota.core import audit, plaintext
+from balaikota.core import audit, plaintext, writers
 from balaikota.core.models import AuditEntry, User
 
 
@@ -152,7 +152,7 @@ def record_first(
             )
         )
         steps.append((submitted, snapshot(complaint)))
-    Event.objects.bulk_create(events)
+    writers.insert(events)
     return [
         _audit_entry(complaint, event, before, after)
         for event, (before, after) in zip(events, steps, strict=True)

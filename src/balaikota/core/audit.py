@@ -25,6 +25,7 @@ from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
+from balaikota.core import writers
 from balaikota.core.models import AuditEntry, Role, User
 
 GENESIS = "0" * 64
@@ -152,7 +153,7 @@ def append_pending(entries: Sequence[AuditEntry]) -> list[AuditEntry]:
     now = timezone.now()
     for item in entries:
         item.created_at = now
-    return AuditEntry.objects.bulk_create(entries)
+    return list(writers.insert(entries))
 
 
 def chain_pending(limit: int | None = 500) -> list[AuditEntry]:

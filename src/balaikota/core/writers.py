@@ -15,11 +15,16 @@ from __future__ import annotations
 
 import fcntl
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any, TypeVar
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
+from django.db.models import Field, Model
+
+M = TypeVar("M", bound=Model)
 
 
 @contextmanager
@@ -39,3 +44,120 @@ def turn(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
         yield
     finally:
         os.close(descriptor)
+
+
+# --- Rows written without the ORM's query compiler ------------------------------------------
+#
+# The ORM builds an INSERT or UPDATE anew for every call: for a complaint's 90-odd columns that
+# is most of a POST's CPU. The statements below are built once per model and columns, and only
+# the values are prepared per row (by the fields themselves, as `save()` prepares them). They
+# send no model signals: a caller that needs what a `post_save` receiver does calls it itself.
+
+_Column = tuple["Field[Any, Any]", "type | None"]
+_INSERTS: dict[tuple[str, type[Model]], tuple[str, list[_Column]]] = {}
+# Fields whose value of this exact type (or None) Django passes to the driver as it is: their
+# classes use these methods unchanged, so preparing the value would only cost time.
+_AS_IS = {
+    models.CharField.get_prep_value: str,
+    models.TextField.get_prep_value: str,
+    models.IntegerField.get_prep_value: int,
+    models.BooleanField.get_prep_value: bool,
+    models.FloatField.get_prep_value: float,
+}
+
+
+def _as_is(field: Field[Any, Any]) -> type | None:
+    """The type of value `field` stores unprepared, or None: prepare every value."""
+    kind = type(field)
+    if kind.pre_save is not Field.pre_save:  # auto_now_add and the like
+        return None
+    if field.is_relation:
+        # A foreign key to an automatic integer key stores that integer.
+        target = getattr(field, "target_field", None)
+        return int if type(target) in {models.AutoField, models.BigAutoField} else None
+    if (
+        kind.get_db_prep_save is not Field.get_db_prep_save
+        or kind.get_db_prep_value is not Field.get_db_prep_value
+    ):
+        return None
+    return _AS_IS.get(kind.get_prep_value)
+
+
+def _insert_statement(
+    connection: BaseDatabaseWrapper, model: type[Model]
+) -> tuple[str, list[_Column]]:
+    key = (connection.vendor, model)
+    if key not in _INSERTS:
+        meta = model._meta
+        fields = [f for f in meta.concrete_fields if not f.primary_key]
+        quote = connection.ops.quote_name
+        # Names from the model's own metadata, quoted; every value is a parameter.
+        columns = ", ".join(quote(str(f.column)) for f in fields)
+        _INSERTS[key] = (
+            f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ",  # noqa: S608
+            [(f, _as_is(f)) for f in fields],
+        )
+    return _INSERTS[key]
+
+
+def insert(objs: Sequence[M], using: str = DEFAULT_DB_ALIAS) -> Sequence[M]:
+    """Insert `objs` (new rows of one model with an automatic primary key) in one statement
+    and give each its primary key, as `bulk_create` does, with the values `save()` would
+    write (defaults, `auto_now_add`)."""
+    if not objs:
+        return objs
+    connection = connections[using]
+    model = type(objs[0])
+    head, fields = _insert_statement(connection, model)
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    params: list[Any] = []
+    for obj in objs:
+        for f, as_is in fields:
+            value = getattr(obj, f.attname) if as_is else f.pre_save(obj, True)
+            if value is None or type(value) is not as_is:
+                value = f.get_db_prep_save(value, connection)
+            params.append(value)
+    pk = model._meta.pk
+    assert pk is not None
+    sql = (
+        head
+        + ", ".join([row] * len(objs))
+        + f" RETURNING {connection.ops.quote_name(str(pk.column))}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        keys = [r[0] for r in cursor.fetchall()]
+    for obj, value in zip(objs, keys, strict=True):
+        setattr(obj, pk.attname, value)
+        obj._state.adding = False
+        obj._state.db = using
+    return objs
+
+
+def update_rows(objs: Sequence[Model], names: Sequence[str], using: str = DEFAULT_DB_ALIAS) -> None:
+    """Write `names` of each of `objs` (rows of one model, each with its own values) with one
+    prepared UPDATE executed once per row: what `bulk_update` does with a CASE per column,
+    which the ORM compiles at a cost that grows with rows × columns."""
+    if not objs:
+        return
+    connection = connections[using]
+    meta = type(objs[0])._meta
+    fields: list[Field[Any, Any]] = [meta.get_field(name) for name in names]  # type: ignore[misc]
+    quote = connection.ops.quote_name
+    pk = meta.pk
+    assert pk is not None
+    # Names from the model's own metadata, quoted; every value is a parameter.
+    sql = (
+        f"UPDATE {quote(meta.db_table)} SET "  # noqa: S608
+        + ", ".join(f"{quote(str(f.column))} = %s" for f in fields)
+        + f" WHERE {quote(str(pk.column))} = %s"
+    )
+    rows = [
+        [
+            *(f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields),
+            pk.get_db_prep_value(obj.pk, connection),
+        ]
+        for obj in objs
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from balaikota.agencies.models import Agency, Membership
 from balaikota.complaints import intake
 from balaikota.complaints.models import Category, Channel, Complaint, LocationSource, Privacy
-from balaikota.core import audit
+from balaikota.core import audit, writers
 from balaikota.core.models import Role, User
 from balaikota.open311 import keys, receivers
 from balaikota.open311.models import ApiClient, ClientRequest, Scope, WebhookScope
@@ -238,10 +238,12 @@ def link_new_request(
     """Mark `complaint` as posted by `client` (through Open311 or /api/v1): its token. Inside
     the intake's transaction, before the complaint is announced: the client's webhook then
     hears of the requests it posted (`receivers.tell_clients`)."""
-    return ClientRequest.objects.create(
+    link = ClientRequest(
         complaint=complaint,
         client=client,
         token=secrets.token_hex(16),
         device_id=device_id[:100],
         account_id=account_id[:100],
     )
+    writers.insert([link])  # one per new complaint: the statement is built once
+    return link
