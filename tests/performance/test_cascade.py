@@ -10,11 +10,14 @@ import io
 import pkgutil
 from collections import defaultdict
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
@@ -38,7 +41,7 @@ from balaikota.performance.models import (
     RpjmdTarget,
     RpjmdYearTarget,
 )
-from tests.performance.conftest import PLAN, YEAR, World, signed
+from tests.performance.conftest import PLAN, YEAR, World, open_round, signed
 
 # (agency, Renstra code, PK indicator attribute of World, programmes: code -> activities'
 # (pagu, realisation TW I-IV)); odd sen so that float arithmetic would show.
@@ -506,3 +509,109 @@ def test_the_plan_shows_an_indicators_mission_from_the_cascade_else_the_text_typ
 
     assert "Misi 2: Mewujudkan kota yang nyaman dan berwawasan lingkungan" in page
     assert "Misi 1: diketik" in page
+
+
+def every_agency_signed(world: World) -> dict[str, Commitment]:
+    """All three heads of the round committed and accepted, each indicator counting towards
+    an RPJMD indicator of its own, each with a verified TW I."""
+    offers = open_round(world)
+    heads = {"dpupr": world.pupr_head, "dinkes": world.dinkes_head, "dinsos": world.dinsos_head}
+    found = {}
+    for code, head in heads.items():
+        services.commit(head, offers[code], action_plan=PLAN, pact_confirmed=True)
+        services.accept(world.mayor, offers[code])
+    target = RpjmdTarget.objects.get(code="S2.1")
+    for commitment in Commitment.objects.filter(year=YEAR).select_related("indicator", "agency"):
+        indicator = commitment.indicator
+        if indicator.rpjmd_indicator_id is None:
+            indicator.rpjmd_indicator = RpjmdIndicator.objects.create(
+                target=target,
+                name=f"RPJMD {indicator.name}",
+                unit=indicator.unit,
+                polarity=indicator.polarity,
+                end_target=1,
+            )
+            indicator.save(update_fields=["rpjmd_indicator"])
+        head = heads[commitment.agency.code]
+        value = commitment.low if commitment.value is None else commitment.value
+        check_in = monitoring.submit_check_in(
+            head,
+            commitment,
+            monitoring.CheckInInput(
+                quarter=1, actual=value, confidence="high", obstacles=f"Kendala {indicator.name}"
+            ),
+        )
+        monitoring.verify_check_in(world.verifier, check_in)
+        found[indicator.name] = commitment
+    return found
+
+
+def lkjip_queries(agency: Agency | None = None) -> int:
+    """The queries it takes to read the LKjIP and print it as Excel and PDF."""
+    with CaptureQueriesContext(connection) as queries:
+        data = lkjip.report(YEAR, agency)
+        lkjip.xlsx(data)
+        lkjip.pdf(data)
+    return len(queries)
+
+
+def test_the_lkjip_reads_in_the_same_few_queries_however_many_indicators(
+    world: World, django_assert_max_num_queries: Any
+) -> None:
+    build_cascade(world)
+    roads = Commitment.objects.get(offer=signed(world, "dpupr"))
+    verified(world, roads, 1, 9.5)
+    one_line = lkjip_queries()
+    Commitment.objects.all().delete()
+    CheckIn.objects.all().delete()
+
+    every_agency_signed(world)
+
+    with django_assert_max_num_queries(14):
+        data = lkjip.report(YEAR)
+        lkjip.xlsx(data)
+        lkjip.pdf(data)
+    assert len(data.lines) == 4
+    assert all(line.end_target is not None for line in data.lines)
+    assert lkjip_queries() == one_line
+    assert lkjip_queries(Agency.objects.get(code="dinsos")) <= one_line
+
+
+def test_the_cascade_page_and_the_board_read_in_a_few_queries(
+    world: World, client: Client, django_assert_max_num_queries: Any
+) -> None:
+    build_cascade(world)
+    every_agency_signed(world)
+
+    with django_assert_max_num_queries(16):
+        cascade_page = client.get(reverse("performance:cascade"), {"tahun": YEAR})
+    with django_assert_max_num_queries(16):
+        board = client.get(reverse("performance:board"), {"tahun": YEAR})
+
+    assert cascade_page.status_code == board.status_code == 200
+    assert cascade_page.content.decode().count('class="border-start ps-3 mb-3 renstra"') == 2
+    assert len(board.context["lines"]) == 4
+
+
+def test_the_public_lkjip_hides_a_residents_contact_copied_into_a_check_in_note(
+    world: World, client: Client
+) -> None:
+    build_cascade(world)
+    roads = Commitment.objects.get(offer=signed(world, "dpupr"))
+    note = (
+        "Warga (Pak Joko Susilo, HP 0812-3456-7890, joko.susilo@example.com, "
+        "NIK 3573015807900001) menolak pelebaran; ruas Jalan Soekarno-Hatta tertunda."
+    )
+    verified(world, roads, 1, 9.5, obstacles=note, next_steps="Mediasi dengan warga, Bu Sri.")
+
+    xlsx = client.get(reverse("performance:lkjip_xlsx"), {"tahun": YEAR, "opd": "dpupr"})
+    pdf = client.get(reverse("performance:lkjip_pdf"), {"tahun": YEAR})
+
+    book = load_workbook(io.BytesIO(xlsx.content))
+    cells = " ".join(str(v) for sheet in book.worksheets for r in sheet_rows(sheet) for v in r)
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    for printed in (cells, " ".join(text.split())):
+        assert "menolak pelebaran" in printed  # the obstacle itself is reported
+        assert "Soekarno-Hatta" in printed
+        for personal in ("Joko", "0812", "3456-7890", "example.com", "3573015807900001", "Sri"):
+            assert personal not in printed, personal

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from fpdf import FPDF
@@ -25,6 +26,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from balaikota.agencies.models import Agency
+from balaikota.core.redaction import redact
 from balaikota.performance import budget, cascade, exports, periods, scoring, selectors
 from balaikota.performance.models import BandChoice, Commitment, RenstraTarget, RpjmdIndicator
 
@@ -88,9 +90,11 @@ class Line:
 
     @property
     def notes(self) -> list[tuple[str, str, str]]:
-        """(quarter, obstacles, next steps) of each verified check-in with a note."""
+        """(quarter, obstacles, next steps) of each verified check-in with a note. The
+        report is public: a phone number, an e-mail address, a NIK or a resident's name
+        copied into a note from a complaint is hidden, as on the complaints' public pages."""
         return [
-            (periods.label(q), ci.obstacles.strip(), ci.next_steps.strip())
+            (periods.label(q), redact(ci.obstacles.strip()), redact(ci.next_steps.strip()))
             for q, ci in sorted(self.row.check_ins.items())
             if ci.obstacles.strip() or ci.next_steps.strip()
         ]
@@ -164,6 +168,8 @@ class Report:
 def report(year: int, agency: Agency | None = None) -> Report:
     """The year's LKjIP from verified check-ins only: a document fit for publication."""
     rows = selectors.commitment_rows(year, agency, verified_only=True)
+    # Each line compares with its RPJMD indicator: one query for all of them.
+    prefetch_related_objects([row.commitment.indicator for row in rows], "rpjmd_indicator")
     previous = {
         (r.commitment.indicator_id, r.commitment.agency_id): r.score
         for r in selectors.commitment_rows(year - 1, agency, verified_only=True)
