@@ -615,3 +615,33 @@ def test_the_public_lkjip_hides_a_residents_contact_copied_into_a_check_in_note(
         assert "Soekarno-Hatta" in printed
         for personal in ("Joko", "0812", "3456-7890", "example.com", "3573015807900001", "Sri"):
             assert personal not in printed, personal
+
+
+def test_the_lkjip_pdf_rounds_half_a_rupiah_as_the_page_and_the_excel_do(
+    world: World, client: Client
+) -> None:
+    target = RpjmdTarget.objects.create(
+        goal=RpjmdGoal.objects.create(period_start=2025, period_end=2029, code="T1", name="G"),
+        code="S1.1",
+        name="Menurunnya kemiskinan",
+    )
+    renstra = RenstraTarget.objects.create(
+        agency=Agency.objects.get(code="dinsos"), rpjmd_target=target, code="DINSOS-1", name="S"
+    )
+    programme = Programme.objects.create(renstra_target=renstra, code="1.06.02", name="P")
+    activity = Activity.objects.create(programme=programme, code="1.06.02.2.01", name="K")
+    ActivityBudget.objects.create(
+        activity=activity,
+        year=YEAR,
+        ceiling=Decimal("1234567890.50"),
+        realised_q1=Decimal("2.50"),
+    )
+
+    pdf = client.get(reverse("performance:lkjip_pdf"), {"tahun": YEAR, "opd": "dinsos"})
+    page = client.get(reverse("performance:cascade"), {"tahun": YEAR}).content.decode()
+
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "1.234.567.891" in text
+    assert "1.234.567.890" not in text
+    assert "Rp 3," in text  # realised, in the summary
+    assert shown("1,234,567,891", page)

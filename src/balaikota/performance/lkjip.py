@@ -14,7 +14,7 @@ import io
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db.models import prefetch_related_objects
@@ -429,7 +429,10 @@ def _pct(value: float | Decimal | None) -> str:
 
 
 def _rupiah(value: Decimal) -> str:
-    return f"{value:,.0f}".replace(",", ".")
+    """Whole rupiah, half a rupiah up: as the Excel sheet and the cascade's page round it
+    (Python's own format would round 0.50 to the even rupiah, one off from them)."""
+    whole = value.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return f"{whole:,.0f}".replace(",", ".")
 
 
 def _heading(pdf: FPDF, text: str) -> None:
