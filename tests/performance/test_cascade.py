@@ -645,3 +645,20 @@ def test_the_lkjip_pdf_rounds_half_a_rupiah_as_the_page_and_the_excel_do(
     assert "1.234.567.890" not in text
     assert "Rp 3," in text  # realised, in the summary
     assert shown("1,234,567,891", page)
+
+
+def test_a_note_that_reads_like_a_formula_stays_text_in_the_lkjips_excel(
+    world: World, client: Client
+) -> None:
+    build_cascade(world)
+    roads = Commitment.objects.get(offer=signed(world, "dpupr"))
+    formula = '=HYPERLINK("http://contoh.test/","Klik untuk rincian")'
+    verified(world, roads, 1, 9.5, obstacles=formula, next_steps="Aspal\x0b datang TW II.")
+
+    response = client.get(reverse("performance:lkjip_xlsx"), {"tahun": YEAR, "opd": "dpupr"})
+
+    assert response.status_code == 200
+    notes = load_workbook(io.BytesIO(response.content)).worksheets[2]
+    (row,) = [r for r in notes.iter_rows(min_row=2) if r[4].value]
+    assert (row[5].value, row[5].data_type) == (formula, "s")
+    assert row[6].value == "Aspal datang TW II."

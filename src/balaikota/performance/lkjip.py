@@ -26,6 +26,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from balaikota.agencies.models import Agency
+from balaikota.core import plaintext
 from balaikota.core.redaction import redact
 from balaikota.performance import budget, cascade, exports, periods, scoring, selectors
 from balaikota.performance.models import BandChoice, Commitment, RenstraTarget, RpjmdIndicator
@@ -283,7 +284,10 @@ def _line_values(line: Line) -> list[object]:
 
 
 def _append(sheet: Worksheet, values: Sequence[object], formats: Sequence[str | None]) -> None:
-    sheet.append(list(values))
+    sheet.append([plaintext.clean(v) if isinstance(v, str) else v for v in values])
+    for cell, value in zip(sheet[sheet.max_row], values, strict=False):
+        if isinstance(value, str):
+            cell.data_type = "s"  # text stays text: a note's "=HYPERLINK(...)" is no formula
     for cell, number_format in zip(sheet[sheet.max_row], formats, strict=False):
         if number_format and cell.value is not None:
             cell.number_format = number_format
@@ -296,7 +300,7 @@ def _heading_row(sheet: Worksheet, headings: Sequence[str]) -> None:
 
 
 def _summary(sheet: Worksheet, data: Report) -> None:
-    sheet.append([data.title])
+    _append(sheet, [data.title], [None])
     sheet["A1"].font = Font(bold=True, size=13)
     label = periods.label(data.reported_upto) if data.reported_upto else "-"
     sheet.append([_("Verified figures up to"), label])
