@@ -295,9 +295,8 @@ def test_the_lkjip_figures_are_recomputed_from_stored_check_ins(world: World) ->
     assert line["Last year's realisation"] == last_actual
     assert line["Last year's achievement (%)"] == last_achievement
     assert line["RPJMD end-of-period target"] == roads_km.end_target
-    assert line["Achievement against the RPJMD end target (%)"] == round(
-        actual / roads_km.end_target * 100, 2
-    )
+    # half a year of a yearly sum is not set against the end of the period
+    assert line["Achievement against the RPJMD end target (%)"] is None
     assert Decimal(str(line["Budget ceiling (Rp)"])) == ceiling
     assert Decimal(str(line["Budget realised (Rp)"])) == realised
     assert line["Budget absorption (%)"] == float(absorption)
@@ -323,8 +322,8 @@ def test_the_citys_lkjip_covers_every_agency_and_its_budget(world: World) -> Non
     roads_km = build_cascade(world)
     RpjmdYearTarget.objects.create(indicator=roads_km, year=YEAR, value=42)
     roads = Commitment.objects.get(offer=signed(world, "dpupr"))
-    verified(world, roads, 1, 9.5)
-    verified(world, roads, 2, 11.0)
+    for quarter, actual in enumerate((9.5, 11.0, 10.25, 12.0), start=1):
+        verified(world, roads, quarter, actual)
 
     data = lkjip.report(YEAR)
 
@@ -349,7 +348,7 @@ def test_the_citys_lkjip_covers_every_agency_and_its_budget(world: World) -> Non
     expected = expected_sums(YEAR, 4)
     assert (data.budget.ceiling, data.budget.realised) == expected[("city", "")]
     assert {line.commitment.agency.code for line in data.lines} == {"dpupr"}
-    assert data.reported_upto == 2
+    assert data.reported_upto == 4
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(lkjip.pdf(data))).pages)
     assert roads.indicator.name in text
     assert shown(f"{data.budget.ceiling:,.0f}", text)  # the city's pagu, in rupiah
@@ -662,3 +661,48 @@ def test_a_note_that_reads_like_a_formula_stays_text_in_the_lkjips_excel(
     (row,) = [r for r in notes.iter_rows(min_row=2) if r[4].value]
     assert (row[5].value, row[5].data_type) == (formula, "s")
     assert row[6].value == "Aspal datang TW II."
+
+
+def test_a_yearly_count_is_set_against_the_rpjmds_targets_only_once_the_year_is_reported(
+    world: World,
+) -> None:
+    # maternal deaths: lower is better, counted over the year, the ratio method
+    build_cascade(world)
+    deaths = RpjmdIndicator.objects.create(
+        target=RpjmdTarget.objects.get(code="S2.1"),
+        name="Jumlah kematian ibu",
+        unit="jiwa",
+        polarity="down",
+        method="rasio",
+        end_target=5,
+    )
+    RpjmdYearTarget.objects.create(indicator=deaths, year=YEAR, value=7)
+    Indicator.objects.filter(pk=world.maternal.indicator_id).update(rpjmd_indicator=deaths)
+    maternal = Commitment.objects.get(offer=signed(world, "dinkes"))
+
+    def dinkes_reports(quarter: int, count: float) -> None:
+        check_in = monitoring.submit_check_in(
+            world.dinkes_head,
+            maternal,
+            monitoring.CheckInInput(quarter=quarter, actual=count, confidence="high"),
+        )
+        monitoring.verify_check_in(world.verifier, check_in)
+
+    dinkes_reports(1, 1)
+    data = lkjip.report(YEAR)
+    (line,) = data.lines
+    (rpjmd,) = [r for r in data.rpjmd if r.indicator == deaths]
+    # one death by TW I is no 500% of the period's target of 5 a year, nor 700% of this year's
+    assert (line.actual, line.end_achievement) == (1, None)
+    assert (rpjmd.actual, rpjmd.achievement, rpjmd.end_achievement) == (1, None, None)
+
+    for quarter, count in ((2, 2), (3, 1), (4, 2)):
+        dinkes_reports(quarter, count)
+    data = lkjip.report(YEAR)
+    (line,) = data.lines
+    (rpjmd,) = [r for r in data.rpjmd if r.indicator == deaths]
+    assert (line.actual, line.end_achievement) == (6, round(5 / 6 * 100, 2))
+    assert (rpjmd.achievement, rpjmd.end_achievement) == (round(7 / 6 * 100, 2), 83.33)
+    sheet = load_workbook(io.BytesIO(lkjip.xlsx(data)))["RPJMD"]
+    (row,) = [r for r in sheet.iter_rows(min_row=2) if r[1].value == deaths.name]
+    assert [c.value for c in row[3:]] == [7, 6, 116.67, 5, 83.33]

@@ -29,7 +29,13 @@ from balaikota.agencies.models import Agency
 from balaikota.core import plaintext
 from balaikota.core.redaction import redact
 from balaikota.performance import budget, cascade, exports, periods, scoring, selectors
-from balaikota.performance.models import BandChoice, Commitment, RenstraTarget, RpjmdIndicator
+from balaikota.performance.models import (
+    Aggregation,
+    BandChoice,
+    Commitment,
+    RenstraTarget,
+    RpjmdIndicator,
+)
 
 # Number formats of the Excel cells: figures, percentages and rupiah.
 VALUE_FORMAT = "#,##0.00"
@@ -75,11 +81,22 @@ class Line:
         return self.rpjmd.end_target if self.rpjmd else None
 
     @property
+    def year_actual(self) -> float | None:
+        """The realisation to set against a whole year's target (the RPJMD's): a cumulative
+        sum only once all four quarters are verified. Before that it is part of a year read
+        against all of it: too low where higher is better, and, where lower is better (a
+        count of maternal deaths), an achievement far above 100% that means nothing."""
+        partial = self.commitment.indicator.aggregation == Aggregation.SUM and len(
+            self.row.check_ins
+        ) < len(scoring.QUARTERS)
+        return None if partial else self.actual
+
+    @property
     def end_achievement(self) -> float | None:
         """This year's realisation against the RPJMD's target for the end of its period."""
         if self.rpjmd is None or self.end_target is None:
             return None
-        return scoring.achievement(self.rpjmd.end_goal, self.actual)
+        return scoring.achievement(self.rpjmd.end_goal, self.year_actual)
 
     @property
     def absorption(self) -> Decimal | None:
@@ -113,6 +130,8 @@ class RpjmdLine:
     indicator: RpjmdIndicator
     year_target: float | None
     actual: float | None
+    # The realisation that can be set against a year's target (see `Line.year_actual`).
+    year_actual: float | None = None
 
     def _against(self, value: float | None) -> float | None:
         if value is None:
@@ -120,7 +139,7 @@ class RpjmdLine:
         goal = scoring.Goal(
             scoring.Polarity(self.indicator.polarity), scoring.Method(self.indicator.method), value
         )
-        return scoring.achievement(goal, self.actual)
+        return scoring.achievement(goal, self.year_actual)
 
     @property
     def achievement(self) -> float | None:
@@ -207,8 +226,15 @@ def rpjmd_lines(year: int, lines: Sequence[Line]) -> list[RpjmdLine]:
             for indicator in target.indicators.all():
                 yearly = [y.value for y in indicator.yearly.all() if y.year == year]
                 found = counting.get(indicator.pk, [])
-                actual = found[0].actual if len(found) == 1 else None
-                result.append(RpjmdLine(indicator, yearly[0] if yearly else None, actual))
+                one = found[0] if len(found) == 1 else None
+                result.append(
+                    RpjmdLine(
+                        indicator,
+                        yearly[0] if yearly else None,
+                        one.actual if one else None,
+                        one.year_actual if one else None,
+                    )
+                )
     return result
 
 
