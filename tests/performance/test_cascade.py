@@ -566,7 +566,7 @@ def test_the_lkjip_reads_in_the_same_few_queries_however_many_indicators(
 
     every_agency_signed(world)
 
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(16):
         data = lkjip.report(YEAR)
         lkjip.xlsx(data)
         lkjip.pdf(data)
@@ -706,3 +706,30 @@ def test_a_yearly_count_is_set_against_the_rpjmds_targets_only_once_the_year_is_
     sheet = load_workbook(io.BytesIO(lkjip.xlsx(data)))["RPJMD"]
     (row,) = [r for r in sheet.iter_rows(min_row=2) if r[1].value == deaths.name]
     assert [c.value for c in row[3:]] == [7, 6, 116.67, 5, 83.33]
+
+
+def test_last_years_lkjip_keeps_its_own_rpjmd_once_the_indicator_serves_the_next_one(
+    world: World,
+) -> None:
+    build_cascade(world)  # RPJMD 2025-2029, roads' end target 50 km
+    roads = Commitment.objects.get(offer=signed(world, "dpupr"))
+    verified(world, roads, 1, 9.5)
+    assert lkjip.report(YEAR).lines[0].end_target == 50
+    later = RpjmdIndicator.objects.create(
+        target=RpjmdTarget.objects.create(
+            goal=RpjmdGoal.objects.create(
+                period_start=YEAR + 1, period_end=YEAR + 5, code="T2", name="Jalan"
+            ),
+            code="S2.1",
+            name="Jalan mantap",
+        ),
+        name="Panjang jalan kota diperbaiki per tahun",
+        unit="km",
+        polarity="up",
+        end_target=80,
+    )
+
+    Indicator.objects.filter(pk=roads.indicator_id).update(rpjmd_indicator=later)
+
+    (line,) = lkjip.report(YEAR).lines
+    assert (line.end_target, line.end_achievement) == (None, None)  # not the next plan's 80

@@ -74,7 +74,14 @@ class Line:
 
     @property
     def rpjmd(self) -> RpjmdIndicator | None:
-        return self.commitment.indicator.rpjmd_indicator
+        """The RPJMD indicator this one counts towards, if its RPJMD covers the report's
+        year: once the indicator is tied to the next RPJMD, the years before are not set
+        against that plan's targets."""
+        found = self.commitment.indicator.rpjmd_indicator
+        if found is None:
+            return None
+        goal = found.target.goal
+        return found if goal.period_start <= self.commitment.year <= goal.period_end else None
 
     @property
     def end_target(self) -> float | None:
@@ -189,7 +196,9 @@ def report(year: int, agency: Agency | None = None) -> Report:
     """The year's LKjIP from verified check-ins only: a document fit for publication."""
     rows = selectors.commitment_rows(year, agency, verified_only=True)
     # Each line compares with its RPJMD indicator: one query for all of them.
-    prefetch_related_objects([row.commitment.indicator for row in rows], "rpjmd_indicator")
+    prefetch_related_objects(
+        [row.commitment.indicator for row in rows], "rpjmd_indicator__target__goal"
+    )
     previous = {
         (r.commitment.indicator_id, r.commitment.agency_id): r.score
         for r in selectors.commitment_rows(year - 1, agency, verified_only=True)
