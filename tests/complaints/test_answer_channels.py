@@ -282,3 +282,72 @@ def test_balas_from_the_reporters_own_number_answers_the_question(
     complaint.refresh_from_db()
     assert complaint.status == Status.ASSIGNED
     assert complaint.events.get(action="answer").note == "Dekat gerbang."
+
+
+# --- Mail sent by a machine ------------------------------------------------------------------
+
+
+def test_mail_marked_as_sent_by_a_machine_is_told_apart_in_each_services_shape() -> None:
+    out_of_office = "Auto-Submitted: auto-replied\r\nSubject: Cuti\r\n"
+    assert replies.is_automatic(replies.mail_headers({"headers": out_of_office}))  # SendGrid
+    assert replies.is_automatic(  # Postmark
+        replies.mail_headers({"Headers": [{"Name": "Auto-Submitted", "Value": "auto-generated"}]})
+    )
+    assert replies.is_automatic(  # Mailgun
+        replies.mail_headers({"message-headers": json.dumps([["Precedence", "bulk"]])})
+    )
+    assert replies.is_automatic({"X-Autoreply": "yes"})
+    # a person's own reply, even one that says so explicitly
+    assert not replies.is_automatic(replies.mail_headers({"headers": "Auto-Submitted: no\r\n"}))
+    assert not replies.is_automatic(replies.mail_headers({"Headers": []}))
+    assert not replies.is_automatic(replies.mail_headers({"message-headers": "not json"}))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_out_of_office_reply_is_no_answer_and_gets_none(
+    live_server: Any, cast: Cast, settings: Any, smtp_server: Inbox
+) -> None:
+    settings.INBOUND_EMAIL_SECRET = SECRET
+    complaint, token = asked(cast)
+    sent_before = len(smtp_server.messages)
+    away = json.dumps(
+        {
+            "To": f"balas+{token}@{DOMAIN}",
+            "From": "warga@example.test",
+            "TextBody": "Saya sedang cuti sampai 10 Desember.",
+            "Headers": [{"Name": "Auto-Submitted", "Value": "auto-replied"}],
+        }
+    ).encode()
+
+    status, answer = _post(f"{live_server.url}/surel/masuk", away, "application/json")
+
+    assert status == 200
+    assert answer["ok"] is False
+    complaint.refresh_from_db()
+    assert complaint.status == Status.WAITING  # still waits for the reporter's own answer
+    assert not complaint.events.filter(action="answer").exists()
+    # and once the question is answered, a late out-of-office mail is not answered either
+    services.answer_question(complaint, text="Dekat gerbang.")
+    _post(f"{live_server.url}/surel/masuk", away, "application/json")
+    assert not OutboxMessage.objects.filter(event="complaint.late_answer").exists()
+    assert not [m for m in smtp_server.messages[sent_before:] if "was not added" in m["Subject"]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_repeated_late_replies_get_one_answer_marked_as_automatic(
+    live_server: Any, cast: Cast, settings: Any, smtp_server: Inbox
+) -> None:
+    settings.INBOUND_EMAIL_SECRET = SECRET
+    complaint, token = asked(cast)
+    services.answer_question(complaint, text="Dekat gerbang.")
+    late = json.dumps(
+        {"To": f"balas+{token}@{DOMAIN}", "From": "warga@example.test", "TextBody": "Kantin."}
+    ).encode()
+
+    for _ in range(5):
+        status, answer = _post(f"{live_server.url}/surel/masuk", late, "application/json")
+        assert (status, answer["ok"]) == (200, False)
+
+    told = [m for m in smtp_server.messages if "was not added" in m["Subject"]]
+    assert [m["To"] for m in told] == ["warga@example.test"]
+    assert told[0]["Auto-Submitted"] == "auto-replied"

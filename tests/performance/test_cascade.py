@@ -10,11 +10,14 @@ import io
 import pkgutil
 from collections import defaultdict
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
@@ -38,7 +41,7 @@ from balaikota.performance.models import (
     RpjmdTarget,
     RpjmdYearTarget,
 )
-from tests.performance.conftest import PLAN, YEAR, World, signed
+from tests.performance.conftest import PLAN, YEAR, World, open_round, signed
 
 # (agency, Renstra code, PK indicator attribute of World, programmes: code -> activities'
 # (pagu, realisation TW I-IV)); odd sen so that float arithmetic would show.
@@ -292,9 +295,8 @@ def test_the_lkjip_figures_are_recomputed_from_stored_check_ins(world: World) ->
     assert line["Last year's realisation"] == last_actual
     assert line["Last year's achievement (%)"] == last_achievement
     assert line["RPJMD end-of-period target"] == roads_km.end_target
-    assert line["Achievement against the RPJMD end target (%)"] == round(
-        actual / roads_km.end_target * 100, 2
-    )
+    # half a year of a yearly sum is not set against the end of the period
+    assert line["Achievement against the RPJMD end target (%)"] is None
     assert Decimal(str(line["Budget ceiling (Rp)"])) == ceiling
     assert Decimal(str(line["Budget realised (Rp)"])) == realised
     assert line["Budget absorption (%)"] == float(absorption)
@@ -320,8 +322,8 @@ def test_the_citys_lkjip_covers_every_agency_and_its_budget(world: World) -> Non
     roads_km = build_cascade(world)
     RpjmdYearTarget.objects.create(indicator=roads_km, year=YEAR, value=42)
     roads = Commitment.objects.get(offer=signed(world, "dpupr"))
-    verified(world, roads, 1, 9.5)
-    verified(world, roads, 2, 11.0)
+    for quarter, actual in enumerate((9.5, 11.0, 10.25, 12.0), start=1):
+        verified(world, roads, quarter, actual)
 
     data = lkjip.report(YEAR)
 
@@ -346,7 +348,7 @@ def test_the_citys_lkjip_covers_every_agency_and_its_budget(world: World) -> Non
     expected = expected_sums(YEAR, 4)
     assert (data.budget.ceiling, data.budget.realised) == expected[("city", "")]
     assert {line.commitment.agency.code for line in data.lines} == {"dpupr"}
-    assert data.reported_upto == 2
+    assert data.reported_upto == 4
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(lkjip.pdf(data))).pages)
     assert roads.indicator.name in text
     assert shown(f"{data.budget.ceiling:,.0f}", text)  # the city's pagu, in rupiah
@@ -506,3 +508,228 @@ def test_the_plan_shows_an_indicators_mission_from_the_cascade_else_the_text_typ
 
     assert "Misi 2: Mewujudkan kota yang nyaman dan berwawasan lingkungan" in page
     assert "Misi 1: diketik" in page
+
+
+def every_agency_signed(world: World) -> dict[str, Commitment]:
+    """All three heads of the round committed and accepted, each indicator counting towards
+    an RPJMD indicator of its own, each with a verified TW I."""
+    offers = open_round(world)
+    heads = {"dpupr": world.pupr_head, "dinkes": world.dinkes_head, "dinsos": world.dinsos_head}
+    found = {}
+    for code, head in heads.items():
+        services.commit(head, offers[code], action_plan=PLAN, pact_confirmed=True)
+        services.accept(world.mayor, offers[code])
+    target = RpjmdTarget.objects.get(code="S2.1")
+    for commitment in Commitment.objects.filter(year=YEAR).select_related("indicator", "agency"):
+        indicator = commitment.indicator
+        if indicator.rpjmd_indicator_id is None:
+            indicator.rpjmd_indicator = RpjmdIndicator.objects.create(
+                target=target,
+                name=f"RPJMD {indicator.name}",
+                unit=indicator.unit,
+                polarity=indicator.polarity,
+                end_target=1,
+            )
+            indicator.save(update_fields=["rpjmd_indicator"])
+        head = heads[commitment.agency.code]
+        value = commitment.low if commitment.value is None else commitment.value
+        check_in = monitoring.submit_check_in(
+            head,
+            commitment,
+            monitoring.CheckInInput(
+                quarter=1, actual=value, confidence="high", obstacles=f"Kendala {indicator.name}"
+            ),
+        )
+        monitoring.verify_check_in(world.verifier, check_in)
+        found[indicator.name] = commitment
+    return found
+
+
+def lkjip_queries(agency: Agency | None = None) -> int:
+    """The queries it takes to read the LKjIP and print it as Excel and PDF."""
+    with CaptureQueriesContext(connection) as queries:
+        data = lkjip.report(YEAR, agency)
+        lkjip.xlsx(data)
+        lkjip.pdf(data)
+    return len(queries)
+
+
+def test_the_lkjip_reads_in_the_same_few_queries_however_many_indicators(
+    world: World, django_assert_max_num_queries: Any
+) -> None:
+    build_cascade(world)
+    roads = Commitment.objects.get(offer=signed(world, "dpupr"))
+    verified(world, roads, 1, 9.5)
+    one_line = lkjip_queries()
+    Commitment.objects.all().delete()
+    CheckIn.objects.all().delete()
+
+    every_agency_signed(world)
+
+    with django_assert_max_num_queries(16):
+        data = lkjip.report(YEAR)
+        lkjip.xlsx(data)
+        lkjip.pdf(data)
+    assert len(data.lines) == 4
+    assert all(line.end_target is not None for line in data.lines)
+    assert lkjip_queries() == one_line
+    assert lkjip_queries(Agency.objects.get(code="dinsos")) <= one_line
+
+
+def test_the_cascade_page_and_the_board_read_in_a_few_queries(
+    world: World, client: Client, django_assert_max_num_queries: Any
+) -> None:
+    build_cascade(world)
+    every_agency_signed(world)
+
+    with django_assert_max_num_queries(16):
+        cascade_page = client.get(reverse("performance:cascade"), {"tahun": YEAR})
+    with django_assert_max_num_queries(16):
+        board = client.get(reverse("performance:board"), {"tahun": YEAR})
+
+    assert cascade_page.status_code == board.status_code == 200
+    assert cascade_page.content.decode().count('class="border-start ps-3 mb-3 renstra"') == 2
+    assert len(board.context["lines"]) == 4
+
+
+def test_the_public_lkjip_hides_a_residents_contact_copied_into_a_check_in_note(
+    world: World, client: Client
+) -> None:
+    build_cascade(world)
+    roads = Commitment.objects.get(offer=signed(world, "dpupr"))
+    note = (
+        "Warga (Pak Joko Susilo, HP 0812-3456-7890, joko.susilo@example.com, "
+        "NIK 3573015807900001) menolak pelebaran; ruas Jalan Soekarno-Hatta tertunda."
+    )
+    verified(world, roads, 1, 9.5, obstacles=note, next_steps="Mediasi dengan warga, Bu Sri.")
+
+    xlsx = client.get(reverse("performance:lkjip_xlsx"), {"tahun": YEAR, "opd": "dpupr"})
+    pdf = client.get(reverse("performance:lkjip_pdf"), {"tahun": YEAR})
+
+    book = load_workbook(io.BytesIO(xlsx.content))
+    cells = " ".join(str(v) for sheet in book.worksheets for r in sheet_rows(sheet) for v in r)
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    for printed in (cells, " ".join(text.split())):
+        assert "menolak pelebaran" in printed  # the obstacle itself is reported
+        assert "Soekarno-Hatta" in printed
+        for personal in ("Joko", "0812", "3456-7890", "example.com", "3573015807900001", "Sri"):
+            assert personal not in printed, personal
+
+
+def test_the_lkjip_pdf_rounds_half_a_rupiah_as_the_page_and_the_excel_do(
+    world: World, client: Client
+) -> None:
+    target = RpjmdTarget.objects.create(
+        goal=RpjmdGoal.objects.create(period_start=2025, period_end=2029, code="T1", name="G"),
+        code="S1.1",
+        name="Menurunnya kemiskinan",
+    )
+    renstra = RenstraTarget.objects.create(
+        agency=Agency.objects.get(code="dinsos"), rpjmd_target=target, code="DINSOS-1", name="S"
+    )
+    programme = Programme.objects.create(renstra_target=renstra, code="1.06.02", name="P")
+    activity = Activity.objects.create(programme=programme, code="1.06.02.2.01", name="K")
+    ActivityBudget.objects.create(
+        activity=activity,
+        year=YEAR,
+        ceiling=Decimal("1234567890.50"),
+        realised_q1=Decimal("2.50"),
+    )
+
+    pdf = client.get(reverse("performance:lkjip_pdf"), {"tahun": YEAR, "opd": "dinsos"})
+    page = client.get(reverse("performance:cascade"), {"tahun": YEAR}).content.decode()
+
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "1.234.567.891" in text
+    assert "1.234.567.890" not in text
+    assert "Rp 3," in text  # realised, in the summary
+    assert shown("1,234,567,891", page)
+
+
+def test_a_note_that_reads_like_a_formula_stays_text_in_the_lkjips_excel(
+    world: World, client: Client
+) -> None:
+    build_cascade(world)
+    roads = Commitment.objects.get(offer=signed(world, "dpupr"))
+    formula = '=HYPERLINK("http://contoh.test/","Klik untuk rincian")'
+    verified(world, roads, 1, 9.5, obstacles=formula, next_steps="Aspal\x0b datang TW II.")
+
+    response = client.get(reverse("performance:lkjip_xlsx"), {"tahun": YEAR, "opd": "dpupr"})
+
+    assert response.status_code == 200
+    notes = load_workbook(io.BytesIO(response.content)).worksheets[2]
+    (row,) = [r for r in notes.iter_rows(min_row=2) if r[4].value]
+    assert (row[5].value, row[5].data_type) == (formula, "s")
+    assert row[6].value == "Aspal datang TW II."
+
+
+def test_a_yearly_count_is_set_against_the_rpjmds_targets_only_once_the_year_is_reported(
+    world: World,
+) -> None:
+    # maternal deaths: lower is better, counted over the year, the ratio method
+    build_cascade(world)
+    deaths = RpjmdIndicator.objects.create(
+        target=RpjmdTarget.objects.get(code="S2.1"),
+        name="Jumlah kematian ibu",
+        unit="jiwa",
+        polarity="down",
+        method="rasio",
+        end_target=5,
+    )
+    RpjmdYearTarget.objects.create(indicator=deaths, year=YEAR, value=7)
+    Indicator.objects.filter(pk=world.maternal.indicator_id).update(rpjmd_indicator=deaths)
+    maternal = Commitment.objects.get(offer=signed(world, "dinkes"))
+
+    def dinkes_reports(quarter: int, count: float) -> None:
+        check_in = monitoring.submit_check_in(
+            world.dinkes_head,
+            maternal,
+            monitoring.CheckInInput(quarter=quarter, actual=count, confidence="high"),
+        )
+        monitoring.verify_check_in(world.verifier, check_in)
+
+    dinkes_reports(1, 1)
+    data = lkjip.report(YEAR)
+    (line,) = data.lines
+    (rpjmd,) = [r for r in data.rpjmd if r.indicator == deaths]
+    # one death by TW I is no 500% of the period's target of 5 a year, nor 700% of this year's
+    assert (line.actual, line.end_achievement) == (1, None)
+    assert (rpjmd.actual, rpjmd.achievement, rpjmd.end_achievement) == (1, None, None)
+
+    for quarter, count in ((2, 2), (3, 1), (4, 2)):
+        dinkes_reports(quarter, count)
+    data = lkjip.report(YEAR)
+    (line,) = data.lines
+    (rpjmd,) = [r for r in data.rpjmd if r.indicator == deaths]
+    assert (line.actual, line.end_achievement) == (6, round(5 / 6 * 100, 2))
+    assert (rpjmd.achievement, rpjmd.end_achievement) == (round(7 / 6 * 100, 2), 83.33)
+    sheet = load_workbook(io.BytesIO(lkjip.xlsx(data)))["RPJMD"]
+    (row,) = [r for r in sheet.iter_rows(min_row=2) if r[1].value == deaths.name]
+    assert [c.value for c in row[3:]] == [7, 6, 116.67, 5, 83.33]
+
+
+def test_last_years_lkjip_keeps_its_own_rpjmd_once_the_indicator_serves_the_next_one(
+    world: World,
+) -> None:
+    build_cascade(world)  # RPJMD 2025-2029, roads' end target 50 km
+    roads = Commitment.objects.get(offer=signed(world, "dpupr"))
+    verified(world, roads, 1, 9.5)
+    assert lkjip.report(YEAR).lines[0].end_target == 50
+    later = RpjmdIndicator.objects.create(
+        target=RpjmdTarget.objects.create(
+            goal=RpjmdGoal.objects.create(
+                period_start=YEAR + 1, period_end=YEAR + 5, code="T2", name="Jalan"
+            ),
+            code="S2.1",
+            name="Jalan mantap",
+        ),
+        name="Panjang jalan kota diperbaiki per tahun",
+        unit="km",
+        polarity="up",
+        end_target=80,
+    )
+
+    Indicator.objects.filter(pk=roads.indicator_id).update(rpjmd_indicator=later)
+
+    (line,) = lkjip.report(YEAR).lines
+    assert (line.end_target, line.end_achievement) == (None, None)  # not the next plan's 80

@@ -91,6 +91,7 @@ class InboundMail:
     recipients: str
     text: str
     attachments: list[UploadedFile] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 def _first(data: dict[str, Any], *names: str) -> str:
@@ -141,7 +142,10 @@ def parse_mail(request: HttpRequest) -> InboundMail:
         ]
     recipients = " ".join(str(data.get(name) or "") for name in _RECIPIENT_FIELDS)
     return InboundMail(
-        recipients=recipients, text=_first(data, *_TEXT_FIELDS), attachments=attachments
+        recipients=recipients,
+        text=_first(data, *_TEXT_FIELDS),
+        attachments=attachments,
+        headers=replies.mail_headers(data),
     )
 
 
@@ -177,9 +181,9 @@ def inbound_mail(request: HttpRequest) -> HttpResponse:
     """An inbound-parse service POSTs each mail sent to balas+<token>@REPLY_EMAIL_DOMAIN.
 
     200 with "ok": false when the mail was read but cannot be taken (no token of ours, the
-    question no longer open): sending it again would not change that. A reply that came
-    after the question closed is answered: the reporter hears it was not added, and what to
-    do instead."""
+    question no longer open, a mail sent automatically): sending it again would not change
+    that. A reply that came after the question closed is answered: the reporter hears it was
+    not added, and what to do instead (once per complaint and status a day)."""
     secret = settings.INBOUND_EMAIL_SECRET
     if not secret:
         raise Http404("inbound mail is not configured")
@@ -194,6 +198,9 @@ def inbound_mail(request: HttpRequest) -> HttpResponse:
         mail = parse_mail(request)
     except ValueError as exc:
         return JsonResponse({"ok": False, "error": str(exc)}, status=400)
+    if replies.is_automatic(mail.headers):
+        # An out-of-office reply or a bounce: no answer, and never answered (RFC 3834).
+        return JsonResponse({"ok": False, "error": "sent automatically: not taken"})
     question_id = replies.question_of(replies.token_in(mail.recipients))
     event = (
         Event.objects.select_related("complaint").filter(pk=question_id).first()

@@ -13,6 +13,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -556,10 +557,20 @@ def late_answer_text(complaint: Complaint, *, by_text: bool) -> str:
     return f"{said} {then}"
 
 
+# How long a complaint's late replies go unanswered after one was answered, while its
+# status stays the same: a reporter's repeated replies, or a mail program answering our
+# answer, get one e-mail, not one each.
+LATE_ANSWER_QUIET = dt.timedelta(days=1)
+
+
 def late_answer(complaint: Complaint) -> None:
     """A reply to a question's e-mail came too late: the reporter is answered by e-mail, at
-    the address the question went to (never at an address the reply merely claims)."""
+    the address the question went to (never at an address the reply merely claims), once
+    a day per complaint and status, marked as an automatic reply (RFC 3834)."""
     if not complaint.reporter_email or complaint.contact_removed_at is not None:
+        return
+    key = f"complaint-late-answer:{complaint.pk}:{complaint.status}"
+    if not cache.add(key, 1, timeout=int(LATE_ANSWER_QUIET.total_seconds())):
         return
     with translation.override(settings.LANGUAGE_CODE):
         link = (
@@ -574,4 +585,5 @@ def late_answer(complaint: Complaint) -> None:
             % {"ticket": complaint.ticket},
             body=late_answer_text(complaint, by_text=False),
             link=link,
+            headers={"Auto-Submitted": "auto-replied"},
         )

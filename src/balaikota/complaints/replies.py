@@ -11,7 +11,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import re
+from collections.abc import Mapping
+from email.parser import HeaderParser
+from typing import Any
 
 from django.conf import settings
 
@@ -80,3 +84,53 @@ def strip_quoted(text: str) -> str:
             continue
         kept.append(line)
     return "\n".join(kept).strip()
+
+
+# --- Mail sent by a machine -------------------------------------------------------------------
+
+# Older mail programs and lists mark what they send by themselves with Precedence, or an
+# X-Autoreply / X-Autorespond header, instead of RFC 3834's Auto-Submitted.
+_AUTOMATIC_PRECEDENCE = frozenset({"auto_reply", "bulk", "junk", "list"})
+_AUTOMATIC_HEADERS = ("x-autoreply", "x-autorespond")
+
+
+def is_automatic(headers: Mapping[str, str]) -> bool:
+    """Whether a mail was sent by a machine (an out-of-office reply, a bounce, a list's
+    notice): RFC 3834 says so with an Auto-Submitted header of any value but "no". Such a
+    mail is no answer, and must not be answered, or two machines would write to each other
+    without end."""
+    named = {name.strip().lower(): str(value).strip().lower() for name, value in headers.items()}
+    submitted = named.get("auto-submitted", "no").split(";")[0].strip()
+    return (
+        submitted != "no"
+        or named.get("precedence", "") in _AUTOMATIC_PRECEDENCE
+        or any(name in named for name in _AUTOMATIC_HEADERS)
+    )
+
+
+def mail_headers(data: Mapping[str, Any]) -> dict[str, str]:
+    """The headers an inbound-parse service passes with a mail: Postmark's "Headers" (a list
+    of {"Name", "Value"}), Mailgun's "message-headers" (a JSON list of pairs), SendGrid's
+    "headers" (the header block as text), or a plain object of names and values."""
+    found: dict[str, str] = {}
+    postmark = data.get("Headers")
+    if isinstance(postmark, list):
+        for item in postmark:
+            if isinstance(item, dict) and "Name" in item:
+                found[str(item["Name"])] = str(item.get("Value", ""))
+    mailgun = data.get("message-headers")
+    if isinstance(mailgun, str):
+        try:
+            mailgun = json.loads(mailgun)
+        except ValueError:
+            mailgun = None
+    if isinstance(mailgun, list):
+        for pair in mailgun:
+            if isinstance(pair, list | tuple) and len(pair) == 2:
+                found[str(pair[0])] = str(pair[1])
+    plain = data.get("headers")
+    if isinstance(plain, dict):
+        found.update({str(name): str(value) for name, value in plain.items()})
+    elif isinstance(plain, str):
+        found.update(HeaderParser().parsestr(plain).items())
+    return found

@@ -172,7 +172,7 @@ def goals(period_year: int | None = None) -> QuerySet[RpjmdGoal]:
                 Prefetch(
                     "renstra_targets",
                     queryset=RenstraTarget.objects.select_related("agency").prefetch_related(
-                        "indicators", "programmes__activities"
+                        "indicators"
                     ),
                 ),
             ),

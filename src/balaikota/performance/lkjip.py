@@ -14,9 +14,10 @@ import io
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from fpdf import FPDF
@@ -25,8 +26,16 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from balaikota.agencies.models import Agency
+from balaikota.core import plaintext
+from balaikota.core.redaction import redact
 from balaikota.performance import budget, cascade, exports, periods, scoring, selectors
-from balaikota.performance.models import BandChoice, Commitment, RenstraTarget, RpjmdIndicator
+from balaikota.performance.models import (
+    Aggregation,
+    BandChoice,
+    Commitment,
+    RenstraTarget,
+    RpjmdIndicator,
+)
 
 # Number formats of the Excel cells: figures, percentages and rupiah.
 VALUE_FORMAT = "#,##0.00"
@@ -65,18 +74,36 @@ class Line:
 
     @property
     def rpjmd(self) -> RpjmdIndicator | None:
-        return self.commitment.indicator.rpjmd_indicator
+        """The RPJMD indicator this one counts towards, if its RPJMD covers the report's
+        year: once the indicator is tied to the next RPJMD, the years before are not set
+        against that plan's targets."""
+        found = self.commitment.indicator.rpjmd_indicator
+        if found is None:
+            return None
+        goal = found.target.goal
+        return found if goal.period_start <= self.commitment.year <= goal.period_end else None
 
     @property
     def end_target(self) -> float | None:
         return self.rpjmd.end_target if self.rpjmd else None
 
     @property
+    def year_actual(self) -> float | None:
+        """The realisation to set against a whole year's target (the RPJMD's): a cumulative
+        sum only once all four quarters are verified. Before that it is part of a year read
+        against all of it: too low where higher is better, and, where lower is better (a
+        count of maternal deaths), an achievement far above 100% that means nothing."""
+        partial = self.commitment.indicator.aggregation == Aggregation.SUM and len(
+            self.row.check_ins
+        ) < len(scoring.QUARTERS)
+        return None if partial else self.actual
+
+    @property
     def end_achievement(self) -> float | None:
         """This year's realisation against the RPJMD's target for the end of its period."""
         if self.rpjmd is None or self.end_target is None:
             return None
-        return scoring.achievement(self.rpjmd.end_goal, self.actual)
+        return scoring.achievement(self.rpjmd.end_goal, self.year_actual)
 
     @property
     def absorption(self) -> Decimal | None:
@@ -88,9 +115,11 @@ class Line:
 
     @property
     def notes(self) -> list[tuple[str, str, str]]:
-        """(quarter, obstacles, next steps) of each verified check-in with a note."""
+        """(quarter, obstacles, next steps) of each verified check-in with a note. The
+        report is public: a phone number, an e-mail address, a NIK or a resident's name
+        copied into a note from a complaint is hidden, as on the complaints' public pages."""
         return [
-            (periods.label(q), ci.obstacles.strip(), ci.next_steps.strip())
+            (periods.label(q), redact(ci.obstacles.strip()), redact(ci.next_steps.strip()))
             for q, ci in sorted(self.row.check_ins.items())
             if ci.obstacles.strip() or ci.next_steps.strip()
         ]
@@ -108,6 +137,8 @@ class RpjmdLine:
     indicator: RpjmdIndicator
     year_target: float | None
     actual: float | None
+    # The realisation that can be set against a year's target (see `Line.year_actual`).
+    year_actual: float | None = None
 
     def _against(self, value: float | None) -> float | None:
         if value is None:
@@ -115,7 +146,7 @@ class RpjmdLine:
         goal = scoring.Goal(
             scoring.Polarity(self.indicator.polarity), scoring.Method(self.indicator.method), value
         )
-        return scoring.achievement(goal, self.actual)
+        return scoring.achievement(goal, self.year_actual)
 
     @property
     def achievement(self) -> float | None:
@@ -164,6 +195,10 @@ class Report:
 def report(year: int, agency: Agency | None = None) -> Report:
     """The year's LKjIP from verified check-ins only: a document fit for publication."""
     rows = selectors.commitment_rows(year, agency, verified_only=True)
+    # Each line compares with its RPJMD indicator: one query for all of them.
+    prefetch_related_objects(
+        [row.commitment.indicator for row in rows], "rpjmd_indicator__target__goal"
+    )
     previous = {
         (r.commitment.indicator_id, r.commitment.agency_id): r.score
         for r in selectors.commitment_rows(year - 1, agency, verified_only=True)
@@ -200,8 +235,15 @@ def rpjmd_lines(year: int, lines: Sequence[Line]) -> list[RpjmdLine]:
             for indicator in target.indicators.all():
                 yearly = [y.value for y in indicator.yearly.all() if y.year == year]
                 found = counting.get(indicator.pk, [])
-                actual = found[0].actual if len(found) == 1 else None
-                result.append(RpjmdLine(indicator, yearly[0] if yearly else None, actual))
+                one = found[0] if len(found) == 1 else None
+                result.append(
+                    RpjmdLine(
+                        indicator,
+                        yearly[0] if yearly else None,
+                        one.actual if one else None,
+                        one.year_actual if one else None,
+                    )
+                )
     return result
 
 
@@ -277,7 +319,10 @@ def _line_values(line: Line) -> list[object]:
 
 
 def _append(sheet: Worksheet, values: Sequence[object], formats: Sequence[str | None]) -> None:
-    sheet.append(list(values))
+    sheet.append([plaintext.clean(v) if isinstance(v, str) else v for v in values])
+    for cell, value in zip(sheet[sheet.max_row], values, strict=False):
+        if isinstance(value, str):
+            cell.data_type = "s"  # text stays text: a note's "=HYPERLINK(...)" is no formula
     for cell, number_format in zip(sheet[sheet.max_row], formats, strict=False):
         if number_format and cell.value is not None:
             cell.number_format = number_format
@@ -290,7 +335,7 @@ def _heading_row(sheet: Worksheet, headings: Sequence[str]) -> None:
 
 
 def _summary(sheet: Worksheet, data: Report) -> None:
-    sheet.append([data.title])
+    _append(sheet, [data.title], [None])
     sheet["A1"].font = Font(bold=True, size=13)
     label = periods.label(data.reported_upto) if data.reported_upto else "-"
     sheet.append([_("Verified figures up to"), label])
@@ -423,7 +468,10 @@ def _pct(value: float | Decimal | None) -> str:
 
 
 def _rupiah(value: Decimal) -> str:
-    return f"{value:,.0f}".replace(",", ".")
+    """Whole rupiah, half a rupiah up: as the Excel sheet and the cascade's page round it
+    (Python's own format would round 0.50 to the even rupiah, one off from them)."""
+    whole = value.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return f"{whole:,.0f}".replace(",", ".")
 
 
 def _heading(pdf: FPDF, text: str) -> None:

@@ -928,6 +928,8 @@ class ActivityBudget(models.Model):
         ordering = ["year", "activity__code"]
         verbose_name = _("activity budget")
         verbose_name_plural = _("activity budgets")
+        # The cascade, the board and the LKjIP read one year's budget of the whole city.
+        indexes = [models.Index(fields=["year"], name="activity_budget_year")]
         constraints = [
             models.UniqueConstraint(fields=["activity", "year"], name="one_budget_per_year"),
             models.CheckConstraint(condition=Q(ceiling__gte=0), name="budget_ceiling_not_negative"),
