@@ -454,13 +454,9 @@ def _notes_sheet(sheet: Worksheet, data: Report) -> None:
 # --- PDF --------------------------------------------------------------------------------
 
 
-def _fit(pdf: FPDF, text: object) -> str:
-    """Text the current font can print: all of it with a Unicode font, Latin-1 without."""
-    value = "" if text is None else str(text)
-    if pdf.is_ttf_font:
-        return value
-    value = value.replace("—", "-").replace("–", "-").replace("÷", "/")
-    return value.encode("latin-1", "replace").decode("latin-1")
+def _text(text: object) -> str:
+    """A cell's text: the document's font (DejaVu, from `exports._pdf`) prints any of it."""
+    return "" if text is None else str(text)
 
 
 def _pct(value: float | Decimal | None) -> str:
@@ -477,7 +473,7 @@ def _rupiah(value: Decimal) -> str:
 def _heading(pdf: FPDF, text: str) -> None:
     pdf.ln(2)
     pdf.set_font(style="B", size=10)
-    pdf.multi_cell(0, 6, _fit(pdf, text), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 6, _text(text), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(size=9)
 
 
@@ -509,7 +505,7 @@ def _pdf_summary(doc: FPDF, data: Report) -> None:
         "absorption": _pct(data.budget.absorption),
         "efficiency": _pct(data.efficiency),
     }
-    doc.multi_cell(0, 5, _fit(doc, text), new_x="LMARGIN", new_y="NEXT")
+    doc.multi_cell(0, 5, _text(text), new_x="LMARGIN", new_y="NEXT")
 
 
 def _target_text(c: Commitment) -> str:
@@ -522,14 +518,14 @@ def _pdf_rpjmd(doc: FPDF, data: Report) -> None:
     _heading(doc, _("The RPJMD's targets"))
     doc.set_font(size=7)
     with doc.table(col_widths=[60, 60, 18, 24, 24, 24, 24, 30], text_align="LEFT") as table:
-        table.row([_fit(doc, h) for h in _rpjmd_headings()])
+        table.row([_text(h) for h in _rpjmd_headings()])
         for line in data.rpjmd:
             i = line.indicator
             table.row(
                 [
-                    _fit(doc, f"{i.target.code} {i.target.name}"),
-                    _fit(doc, i.name),
-                    _fit(doc, i.unit),
+                    _text(f"{i.target.code} {i.target.name}"),
+                    _text(i.name),
+                    _text(i.unit),
                     exports._num(line.year_target),
                     exports._num(line.actual),
                     _pct(line.achievement),
@@ -559,7 +555,7 @@ def _pdf_performance(doc: FPDF, data: Report) -> None:
     widths = [40, 48, 15, 20, 19, 19, 18, 18, 19, 20, 19, 18]
     doc.set_font(size=7)
     with doc.table(col_widths=widths, text_align="LEFT") as table:
-        table.row([_fit(doc, h) for h in headings])
+        table.row([_text(h) for h in headings])
         for line in data.lines:
             c = line.commitment
             sasaran = line.sasaran or "-"
@@ -567,9 +563,9 @@ def _pdf_performance(doc: FPDF, data: Report) -> None:
                 sasaran = f"{c.agency.short_name}: {sasaran}"
             table.row(
                 [
-                    _fit(doc, sasaran),
-                    _fit(doc, c.indicator.name),
-                    _fit(doc, c.indicator.unit),
+                    _text(sasaran),
+                    _text(c.indicator.name),
+                    _text(c.indicator.unit),
                     _target_text(c),
                     exports._num(line.actual),
                     _pct(line.achievement),
@@ -591,10 +587,10 @@ def _pdf_budget(doc: FPDF, data: Report) -> None:
     with doc.table(col_widths=[150, 42, 42, 28], text_align="LEFT") as table:
         table.row(
             [
-                _fit(doc, _("Agency, target, programme, activity")),
-                _fit(doc, _("Budget ceiling (Rp)")),
-                _fit(doc, _("Budget realised (Rp)")),
-                _fit(doc, _("Absorption (%)")),
+                _text(_("Agency, target, programme, activity")),
+                _text(_("Budget ceiling (Rp)")),
+                _text(_("Budget realised (Rp)")),
+                _text(_("Absorption (%)")),
             ]
         )
         for depth, node in top.walk():
@@ -602,7 +598,7 @@ def _pdf_budget(doc: FPDF, data: Report) -> None:
             name = f"{node.code} {node.name}" if shown_code else node.name
             table.row(
                 [
-                    _fit(doc, "    " * depth + name),
+                    _text("    " * depth + name),
                     _rupiah(node.ceiling),
                     _rupiah(node.realised),
                     _pct(node.absorption),
@@ -622,7 +618,7 @@ def _pdf_notes(doc: FPDF, data: Report) -> None:
             "achievement": _pct(line.achievement),
             "band": _band_label(line.achievement) or "-",
         }
-        doc.multi_cell(0, 5, _fit(doc, title), new_x="LMARGIN", new_y="NEXT")
+        doc.multi_cell(0, 5, _text(title), new_x="LMARGIN", new_y="NEXT")
         doc.set_font(size=9)
         for quarter, obstacles, steps in line.notes:
             text = _("%(quarter)s. Obstacles: %(obstacles)s Next steps: %(steps)s") % {
@@ -630,4 +626,4 @@ def _pdf_notes(doc: FPDF, data: Report) -> None:
                 "obstacles": obstacles or "-",
                 "steps": steps or "-",
             }
-            doc.multi_cell(0, 5, _fit(doc, text), new_x="LMARGIN", new_y="NEXT")
+            doc.multi_cell(0, 5, _text(text), new_x="LMARGIN", new_y="NEXT")
