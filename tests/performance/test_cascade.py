@@ -369,6 +369,22 @@ def test_the_lkjip_downloads_are_public(world: World, client: Client) -> None:
     assert client.get(url, {"tahun": YEAR, "opd": "tidak-ada"}).status_code == 404
 
 
+def test_the_lkjip_downloads_are_limited_per_connection(
+    world: World, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from balaikota.performance import views
+
+    build_cascade(world)
+    monkeypatch.setattr(views, "LKJIP_RATE", (2, 3600))
+    url = reverse("performance:lkjip_xlsx")
+
+    answers = [client.get(url, {"tahun": YEAR}) for _ in range(3)]
+
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert int(answers[-1]["Retry-After"]) > 0
+    assert "Too many requests" in answers[-1].content.decode()
+
+
 def test_the_cascade_page_shows_the_line_from_the_rpjmd_to_the_budget(
     world: World, client: Client
 ) -> None:

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from balaikota.agencies.models import Agency, Official, Position
-from balaikota.core import ratelimit
+from balaikota.core import endpoint_errors, ratelimit
 from balaikota.core.models import User
 from balaikota.performance import (
     access,
@@ -802,10 +802,20 @@ def cascade_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Each download builds the report anew (a second or more of CPU): enough for anyone reading
+# it, too few to keep the server busy with it.
+LKJIP_RATE = (60, 3600)
+
+
 @require_GET
 def lkjip_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The year's LKjIP of an agency (?opd=code) or of the city, from verified figures:
     public, as the annual performance report is published."""
+    wait = ratelimit.check(request, "lkjip", LKJIP_RATE)
+    if wait:
+        return endpoint_errors.error_response(
+            request, 429, ratelimit.wait_message(wait), retry_after=wait
+        )
     year = _year(request)
     code = request.GET.get("opd", "")
     agency = get_object_or_404(Agency, code=code) if code else None
