@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from balaikota.complaints import router
-from balaikota.core import gunicorn_conf
+from balaikota.core import gunicorn_conf, workdays
 from balaikota.regions.selectors import index_cache
 
 pytestmark = pytest.mark.django_db
@@ -22,15 +22,17 @@ def test_gunicorn_loads_the_model_and_the_index_before_forking(city: None) -> No
     router.current_router()
     router._load.cache_clear()
     index_cache.clear()
+    workdays.national_holidays.cache_clear()
     assert not index_cache.loaded
 
     # when gunicorn's master is ready, before it forks its first worker
     assert gunicorn_conf.preload_app is True
     gunicorn_conf.when_ready(server=None)
 
-    # then both are in memory
+    # then both are in memory, and the holidays that every new complaint's deadline counts
     assert router._load.cache_info().currsize == 1
     assert index_cache.loaded
+    assert workdays.national_holidays.cache_info().currsize == 2
     assert index_cache.get().locate(-7.960, 112.614).code == "35.73.05.1005"
 
 
@@ -43,6 +45,8 @@ def test_the_worker_loads_the_views_and_translations_before_its_first_task() -> 
         "assert 'balaikota.api.views' not in sys.modules\n"
         "warm_up_worker()\n"
         "print('balaikota.api.views' in sys.modules)\n"
+        "from balaikota.core import workdays\n"
+        "print(workdays.national_holidays.cache_info().currsize)\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script],
@@ -52,4 +56,4 @@ def test_the_worker_loads_the_views_and_translations_before_its_first_task() -> 
         env=os.environ | {"DJANGO_SETTINGS_MODULE": "balaikota.settings", "DEBUG": "true"},
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.strip().splitlines()[-1] == "True"
+    assert done.stdout.strip().splitlines()[-2:] == ["True", "2"]

@@ -4,9 +4,12 @@ what `save()` and `bulk_update` would have written, in one statement for many ro
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
+import os
+from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -114,3 +117,78 @@ def test_the_rows_intake_writes_itself_have_no_receiver_it_skips() -> None:
         for signal in (pre_save, post_save):
             receivers = {r for r in signal._live_receivers(model)[0]}
             assert receivers <= called_by_intake, (model.__name__, receivers)
+
+
+def test_more_rows_than_one_statement_may_carry_are_written_in_batches_each_with_its_key() -> None:
+    # 400 messages × their columns is more parameters than SQLite takes in one statement
+    rows = [message(n) for n in range(400)]
+
+    with CaptureQueriesContext(connection) as queries:
+        writers.insert(rows)
+
+    assert 1 <= len(queries) <= 400 // 40 + 1
+    by_key = {m.pk: m.address for m in OutboxMessage.objects.all()}
+    assert len(by_key) == 400
+    assert [by_key[m.pk] for m in rows] == [f"warga{n}@example.org" for n in range(400)]
+
+
+class _Turns:
+    """The writers' turn as a real `flock` on a file, on any database (the test database is
+    in memory or PostgreSQL, where writers take no turn)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.path.touch()
+
+    def take(self, using: str) -> int:
+        descriptor = os.open(self.path, os.O_RDWR)
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        return descriptor
+
+    def free(self) -> bool:
+        """Could another writer get its turn now?"""
+        other = os.open(self.path, os.O_RDWR)
+        try:
+            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        finally:
+            os.close(other)
+        return True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_next_writer_gets_its_turn_at_the_commit_before_the_commits_hooks_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    turns = _Turns(tmp_path / "db.sqlite3-writers")
+    monkeypatch.setattr(writers, "_take_turn", turns.take)
+    seen: list[tuple[str, bool]] = []
+
+    with writers.atomic():
+        writers.insert([message(1)])
+        transaction.on_commit(lambda: seen.append(("hook", turns.free())))
+        seen.append(("inside", turns.free()))
+
+    assert seen == [("inside", False), ("hook", True)]
+    assert OutboxMessage.objects.count() == 1
+    assert turns.free()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_writer_that_fails_writes_nothing_and_hands_its_turn_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    turns = _Turns(tmp_path / "db.sqlite3-writers")
+    monkeypatch.setattr(writers, "_take_turn", turns.take)
+
+    def fails() -> None:
+        with writers.atomic():
+            writers.insert([message(1)])
+            raise ConnectionResetError("the client went away")
+
+    with pytest.raises(ConnectionResetError):
+        fails()
+
+    assert OutboxMessage.objects.count() == 0
+    assert turns.free()

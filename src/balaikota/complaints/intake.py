@@ -430,9 +430,12 @@ def _store_as(ticket: str, draft: _Draft, origin: _Origin) -> Complaint:
         (steps.save_upload(ticket, upload, result, Photo.Kind.BEFORE), result)
         for upload, result in draft.checked.photos
     ]
+    # The row is built before the writers' turn: only the statements wait for it.
+    complaint, submitted = _build(ticket, draft, origin)
+    row = writers.Insert([complaint])
     try:
-        with writers.turn(), transaction.atomic():
-            return _create(ticket, stored, draft, origin)
+        with writers.atomic():
+            return _create(row, submitted, stored, draft, origin)
     except BaseException:
         for name, _result in stored:
             storages["private"].delete(name)
@@ -503,9 +506,9 @@ def _replay(key_hash: str, fingerprint: str, raw_key: str) -> Submission | None:
     return Submission(existing, tickets.reporter_key_for(raw_key), created=False)
 
 
-def _create(
-    ticket: str, stored: list[tuple[str, photos.Checked]], draft: _Draft, origin: _Origin
-) -> Complaint:
+def _build(ticket: str, draft: _Draft, origin: _Origin) -> tuple[Complaint, dict[str, Any]]:
+    """The new complaint as it will be stored, routed when an agency was found, and its
+    snapshot before routing (for the first event's record)."""
     now = timezone.now()
     category, contact, checked = draft.category, draft.contact, draft.checked
     reporter = origin.reporter
@@ -541,9 +544,21 @@ def _create(
     submitted = steps.snapshot(complaint)
     if draft.agency is not None:
         steps.route(complaint, draft.agency, Actor.SYSTEM, "")
-    # Built once, not by the ORM's compiler per POST; the one `post_save` receiver of a
+    return complaint, submitted
+
+
+def _create(
+    row: writers.Insert,
+    submitted: dict[str, Any],
+    stored: list[tuple[str, photos.Checked]],
+    draft: _Draft,
+    origin: _Origin,
+) -> Complaint:
+    # Prepared once, not by the ORM's compiler per POST; the one `post_save` receiver of a
     # complaint (public_changes: cached public answers are out of date) is called here.
-    writers.insert([complaint])
+    row.run()
+    (complaint,) = row.objs
+    assert isinstance(complaint, Complaint)
     public_changes.changed()
     saved_photos = [
         steps.add_photo(complaint, name, result, Photo.Kind.BEFORE) for name, result in stored

@@ -87,10 +87,17 @@ class Generation:
             cache.add(key, 0, timeout=None)
             cache.incr(key)
             return
-        path = self._path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}")
-        temporary.write_text(secrets.token_hex(8))
+        path = str(self._path)
+        temporary = f"{path}.{os.getpid()}.{threading.get_ident()}"
+        try:
+            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        except FileNotFoundError:  # VAR_DIR made after this process started
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            os.write(descriptor, secrets.token_hex(8).encode())
+        finally:
+            os.close(descriptor)
         os.replace(temporary, path)  # readers see the old token or the new one, whole
 
     def change_on_commit(self) -> None:

@@ -43,7 +43,7 @@ def chain_audit() -> int:
 
 
 def _chain_batch() -> int:
-    with writers.turn(), transaction.atomic():
+    with writers.atomic():
         return len(audit.chain_pending())
 
 

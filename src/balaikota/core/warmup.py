@@ -1,6 +1,7 @@
 """What the busiest pages need, loaded when a web process starts instead of by the first
 citizen to arrive: the routing model (from its file), the point -> kelurahan index (from
-the boundaries), the URL patterns, the translations and the report page's template.
+the boundaries), the URL patterns, the translations, the holiday calendar and the report
+page's template.
 
 Run by gunicorn under `balaikota serve` (core/gunicorn_conf.py), and in part by `balaikota
 worker` (`warm_up_worker`), never by other management commands or tests, which need none
@@ -15,7 +16,7 @@ import time
 from django.db import DatabaseError, connections
 from django.template.loader import get_template
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ def warm_up() -> None:
         # Before gunicorn forks: every worker opens its own connections.
         connections.close_all()
     _links_and_languages()
+    _working_days()
     for name in TEMPLATES:
         get_template(name)
     logger.info("warm-up done in %.1f s", time.monotonic() - started)
@@ -52,6 +54,7 @@ def warm_up_worker() -> None:
     the database's write lock while it imported them."""
     started = time.monotonic()
     _links_and_languages()
+    _working_days()
     logger.info("worker warm-up done in %.1f s", time.monotonic() - started)
 
 
@@ -61,3 +64,13 @@ def _links_and_languages() -> None:
         with translation.override(language):
             # Activating a language reads its catalogue; no literal here for makemessages.
             translation.gettext(translation.get_language())
+
+
+def _working_days() -> None:
+    """Every new complaint's deadline counts working days: the holiday calendar (a package
+    that imports every country's module, about 0.2 s) is read for this year and the next."""
+    from balaikota.core import workdays
+
+    year = timezone.localdate().year
+    for each in (year, year + 1):
+        workdays.national_holidays(each)

@@ -18,7 +18,7 @@ JAKARTA = ZoneInfo("Asia/Jakarta")
 
 
 @lru_cache(maxsize=32)
-def _national_holidays(year: int) -> frozenset[dt.date]:
+def national_holidays(year: int) -> frozenset[dt.date]:
     return frozenset(holidays.country_holidays("ID", years=year).keys())
 
 
@@ -28,7 +28,7 @@ def is_working_day(day: dt.date, extra_days_off: Iterable[dt.date] = ()) -> bool
     days_off = (
         extra_days_off if isinstance(extra_days_off, set | frozenset) else set(extra_days_off)
     )
-    return day not in _national_holidays(day.year) and day not in days_off
+    return day not in national_holidays(day.year) and day not in days_off
 
 
 def add_working_days(

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 from django.db.models import Field, Model
@@ -29,21 +29,58 @@ M = TypeVar("M", bound=Model)
 
 @contextmanager
 def turn(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """Wait for the writers' turn (SQLite; elsewhere nothing), hold it until the block ends."""
+    descriptor = _take_turn(using)
+    try:
+        yield
+    finally:
+        if descriptor is not None:
+            os.close(descriptor)
+
+
+@contextmanager
+def atomic(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """`transaction.atomic()` in the writers' turn, which is handed on as soon as the
+    transaction commits: the commit's hooks (queueing the worker, marking public answers out
+    of date) run after the next writer got its turn, not before."""
+    descriptor = _take_turn(using)
+    if descriptor is None:
+        with transaction.atomic(using=using):
+            yield
+        return
+    held = [descriptor]
+
+    def hand_on() -> None:
+        if held:
+            os.close(held.pop())
+
+    try:
+        with transaction.atomic(using=using):
+            # Registered first, so it runs first of the commit's hooks.
+            transaction.on_commit(hand_on, using=using)
+            yield
+    finally:
+        hand_on()
+
+
+def _take_turn(using: str) -> int | None:
+    """An open descriptor holding the writers' `flock` (released when it is closed), or None
+    where no turn is needed."""
     connection = connections[using]
     if (
         not isinstance(connection, SQLiteWrapper)
         or connection.in_atomic_block
         or connection.is_in_memory_db()
     ):
-        yield
-        return
+        return None
     descriptor = os.open(f"{connection.settings_dict['NAME']}-writers", os.O_RDWR | os.O_CREAT)
     try:
         # Blocks until the holder's transaction ends (and the kernel drops a dead one's).
         fcntl.flock(descriptor, fcntl.LOCK_EX)
-        yield
-    finally:
+    except BaseException:
         os.close(descriptor)
+        raise
+    return descriptor
 
 
 # --- Rows written without the ORM's query compiler ------------------------------------------
@@ -100,37 +137,56 @@ def _insert_statement(
     return _INSERTS[key]
 
 
+class Insert:
+    """New rows of one model (with an automatic primary key), their values prepared as
+    `save()` prepares them (defaults, `auto_now_add`, JSON): `run()` writes them, in one
+    statement or one per batch where the database limits a statement's parameters (999 on
+    SQLite), and gives each its primary key, as `bulk_create` does. Prepared apart from
+    the writing so that a writer can do it before it waits for its turn."""
+
+    def __init__(self, objs: Sequence[Model], using: str = DEFAULT_DB_ALIAS) -> None:
+        self.objs = objs
+        self.using = using
+        self._batches: list[tuple[str, list[Any], Sequence[Model]]] = []
+        if not objs:
+            return
+        connection = connections[using]
+        model = type(objs[0])
+        head, fields = _insert_statement(connection, model)
+        pk = model._meta.pk
+        assert pk is not None
+        self._pk = pk
+        returning = f" RETURNING {connection.ops.quote_name(str(pk.column))}"
+        row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        size = max(1, connection.ops.bulk_batch_size([f for f, _as in fields], objs))
+        for start in range(0, len(objs), size):
+            batch = objs[start : start + size]
+            params: list[Any] = []
+            for obj in batch:
+                for f, as_is in fields:
+                    value = getattr(obj, f.attname) if as_is else f.pre_save(obj, True)
+                    if value is None or type(value) is not as_is:
+                        value = f.get_db_prep_save(value, connection)
+                    params.append(value)
+            self._batches.append((head + ", ".join([row] * len(batch)) + returning, params, batch))
+
+    def run(self) -> None:
+        if not self._batches:
+            return
+        with connections[self.using].cursor() as cursor:
+            for sql, params, batch in self._batches:
+                cursor.execute(sql, params)
+                keys = [r[0] for r in cursor.fetchall()]
+                for obj, value in zip(batch, keys, strict=True):
+                    setattr(obj, self._pk.attname, value)
+                    obj._state.adding = False
+                    obj._state.db = self.using
+
+
 def insert(objs: Sequence[M], using: str = DEFAULT_DB_ALIAS) -> Sequence[M]:
-    """Insert `objs` (new rows of one model with an automatic primary key) in one statement
-    and give each its primary key, as `bulk_create` does, with the values `save()` would
-    write (defaults, `auto_now_add`)."""
-    if not objs:
-        return objs
-    connection = connections[using]
-    model = type(objs[0])
-    head, fields = _insert_statement(connection, model)
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    params: list[Any] = []
-    for obj in objs:
-        for f, as_is in fields:
-            value = getattr(obj, f.attname) if as_is else f.pre_save(obj, True)
-            if value is None or type(value) is not as_is:
-                value = f.get_db_prep_save(value, connection)
-            params.append(value)
-    pk = model._meta.pk
-    assert pk is not None
-    sql = (
-        head
-        + ", ".join([row] * len(objs))
-        + f" RETURNING {connection.ops.quote_name(str(pk.column))}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        keys = [r[0] for r in cursor.fetchall()]
-    for obj, value in zip(objs, keys, strict=True):
-        setattr(obj, pk.attname, value)
-        obj._state.adding = False
-        obj._state.db = using
+    """Insert `objs` (new rows of one model with an automatic primary key) and give each its
+    primary key: `Insert(objs).run()`."""
+    Insert(objs, using).run()
     return objs
 
 
