@@ -157,12 +157,17 @@ class _Turns:
         return True
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_next_writer_gets_its_turn_at_the_commit_before_the_commits_hooks_run(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def turns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> _Turns:
     turns = _Turns(tmp_path / "db.sqlite3-writers")
     monkeypatch.setattr(writers, "_take_turn", turns.take)
+    return turns
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_next_writer_gets_its_turn_at_the_commit_before_the_commits_hooks_run(
+    turns: _Turns,
+) -> None:
     seen: list[tuple[str, bool]] = []
 
     with writers.atomic():
@@ -176,12 +181,7 @@ def test_the_next_writer_gets_its_turn_at_the_commit_before_the_commits_hooks_ru
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_writer_that_fails_writes_nothing_and_hands_its_turn_on(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    turns = _Turns(tmp_path / "db.sqlite3-writers")
-    monkeypatch.setattr(writers, "_take_turn", turns.take)
-
+def test_a_writer_that_fails_writes_nothing_and_hands_its_turn_on(turns: _Turns) -> None:
     def fails() -> None:
         with writers.atomic():
             writers.insert([message(1)])

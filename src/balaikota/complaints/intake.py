@@ -435,7 +435,7 @@ def _store_as(ticket: str, draft: _Draft, origin: _Origin) -> Complaint:
     row = writers.Insert([complaint])
     try:
         with writers.atomic():
-            return _create(row, submitted, stored, draft, origin)
+            return _create(complaint, row, submitted, stored, draft, origin)
     except BaseException:
         for name, _result in stored:
             storages["private"].delete(name)
@@ -548,6 +548,7 @@ def _build(ticket: str, draft: _Draft, origin: _Origin) -> tuple[Complaint, dict
 
 
 def _create(
+    complaint: Complaint,
     row: writers.Insert,
     submitted: dict[str, Any],
     stored: list[tuple[str, photos.Checked]],
@@ -557,8 +558,6 @@ def _create(
     # Prepared once, not by the ORM's compiler per POST; the one `post_save` receiver of a
     # complaint (public_changes: cached public answers are out of date) is called here.
     row.run()
-    (complaint,) = row.objs
-    assert isinstance(complaint, Complaint)
     public_changes.changed()
     saved_photos = [
         steps.add_photo(complaint, name, result, Photo.Kind.BEFORE) for name, result in stored
