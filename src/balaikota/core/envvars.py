@@ -88,6 +88,13 @@ SCHEMA: tuple[Var, ...] = (
     Var("WEB_CONCURRENCY", "3", "Web server processes started by `balaikota serve`."),
     Var("WEB_THREADS", "4", "Threads of each web server process started by `balaikota serve`."),
     Var(
+        "WORKER_NICE",
+        "10",
+        "How much lower the CPU priority of the workers started by `balaikota serve` is than "
+        "the web's (0-19; 0: the same): on one machine the web answers first, and the "
+        "background work takes the CPU it leaves.",
+    ),
+    Var(
         "EMAIL_BACKEND_KIND",
         "",
         "How e-mail leaves: smtp (through EMAIL_HOST), file (files under VAR_DIR/mail, removed "

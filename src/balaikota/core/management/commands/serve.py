@@ -19,6 +19,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from balaikota.core.envvars import env_int
+
 
 class Command(BaseCommand):
     help = "Run the web server (gunicorn) and the background workers (huey) together."
@@ -80,8 +82,13 @@ class Command(BaseCommand):
         ]
         if not options["no_worker"]:
             # A consumer per queue (core/queues.py): photos never wait behind the outbox.
+            # Below the web's CPU priority: a periodic job (the map's counts every five
+            # minutes) or a backlog takes the CPU the web leaves, not the citizens' answers.
+            nice = ["--nice", str(env_int("WORKER_NICE"))]
             for queue in ("default", "photos"):
-                commands.append([sys.executable, "-m", "balaikota.cli", "worker", "--queue", queue])
+                commands.append(
+                    [sys.executable, "-m", "balaikota.cli", "worker", "--queue", queue, *nice]
+                )
         children = [subprocess.Popen(cmd) for cmd in commands]  # noqa: S603
         self.stdout.write(f"Balaikota is serving on http://{bind}/ (Ctrl+C stops it)")
 
