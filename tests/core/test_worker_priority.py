@@ -10,6 +10,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
 
 from tests.peers import free_port
 
@@ -71,3 +75,19 @@ def test_serve_runs_its_workers_below_the_web_s_priority(tmp_path: Path) -> None
     finally:
         serve.send_signal(signal.SIGTERM)
         serve.wait(timeout=30)
+
+
+def test_serve_refuses_a_priority_the_workers_cannot_take(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a way for e-mail to leave, and a priority beyond what `nice` allows
+    settings.EMAIL_BACKEND_PROBLEM = None
+    monkeypatch.setenv("WORKER_NICE", "20")
+
+    def no_server(*args: object, **kwargs: object) -> None:
+        raise AssertionError("serve started a process")
+
+    monkeypatch.setattr(subprocess, "Popen", no_server)
+    # when / then: it names the setting before starting anything
+    with pytest.raises(CommandError, match="WORKER_NICE=20"):
+        call_command("serve")

@@ -46,6 +46,9 @@ class Command(BaseCommand):
         problem = getattr(settings, "EMAIL_BACKEND_PROBLEM", None)
         if problem:
             raise CommandError(problem)
+        nice = env_int("WORKER_NICE")
+        if not 0 <= nice <= 19:
+            raise CommandError(f"WORKER_NICE={nice} is not between 0 and 19.")
         if not settings.DEBUG:
             call_command("collectstatic", interactive=False, verbosity=0)
         web_workers = options["web_workers"] or int(os.environ.get("WEB_CONCURRENCY", "3"))
@@ -84,11 +87,9 @@ class Command(BaseCommand):
             # A consumer per queue (core/queues.py): photos never wait behind the outbox.
             # Below the web's CPU priority: a periodic job (the map's counts every five
             # minutes) or a backlog takes the CPU the web leaves, not the citizens' answers.
-            nice = ["--nice", str(env_int("WORKER_NICE"))]
+            worker = [sys.executable, "-m", "balaikota.cli", "worker", "--nice", str(nice)]
             for queue in ("default", "photos"):
-                commands.append(
-                    [sys.executable, "-m", "balaikota.cli", "worker", "--queue", queue, *nice]
-                )
+                commands.append([*worker, "--queue", queue])
         children = [subprocess.Popen(cmd) for cmd in commands]  # noqa: S603
         self.stdout.write(f"Balaikota is serving on http://{bind}/ (Ctrl+C stops it)")
 
